@@ -1,0 +1,1 @@
+"""Settings (TOML) and the app folders."""

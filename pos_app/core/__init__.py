@@ -1,0 +1,1 @@
+"""Qt-free core: models, errors, input rules and the redemption service."""

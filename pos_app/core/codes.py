@@ -1,0 +1,138 @@
+"""Input rules: voucher codes, quantities, request ids and field lengths, from the seeds.
+
+Scanner input is messy: full-width digits from a Chinese input method, spaces and dashes from
+printed codes, prefixes/suffixes and control characters added by the scanner, and URLs whose
+query carries the code. ``normalize_code`` turns all of that into the bare code or refuses it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from pos_app.core.errors import InputInvalid
+from pos_app.core.models import CodeType
+
+INTERNAL_CODE_LEN = 12
+MAX_EXTERNAL_CODE_LEN = 32
+MAX_REQUEST_ID_LEN = 32
+MAX_QUANTITY = 9999
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_INTERNAL = re.compile(r"\d{12}")
+# Query keys that carry a voucher code in the links seen on vouchers.
+_URL_CODE_KEYS = ("ticket_code", "ticketCode", "code", "c", "qrcode", "voucher", "t")
+_SEPARATORS = str.maketrans("", "", " -_\u00a0\u3000\t")
+# Scanners configured with symbol affixes (``#``, ``*``, ``<>``) leave them at the edges.
+_EDGE_PUNCT = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherCode:
+    value: str
+    code_type: CodeType
+
+    @property
+    def masked(self) -> str:
+        return mask_code(self.value)
+
+
+def mask_code(code: str) -> str:
+    """For logs and screens: keep the last four characters only."""
+    if len(code) <= 4:
+        return "*" * len(code)
+    return "*" * (len(code) - 4) + code[-4:]
+
+
+def group_code(code: str) -> str:
+    """Display form of a code: groups of four (``1234 5678 9012``)."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _from_url(text: str) -> str:
+    parts = urlsplit(text)
+    query = parse_qs(parts.query)
+    for key in _URL_CODE_KEYS:
+        if query.get(key):
+            return query[key][0]
+    # Some links carry the code as the last path segment.
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return segment
+
+
+def normalize_code(
+    raw: str,
+    code_type: CodeType | None = None,
+    *,
+    affixes: tuple[str, ...] = (),
+) -> VoucherCode:
+    """The bare code from what a scanner or a person typed, or ``InputInvalid``.
+
+    ``affixes`` are the scanner's configured prefixes/suffixes, cut off when present. With
+    ``code_type`` None the type is inferred: exactly 12 digits is internal, any other
+    letters/digits up to 32 is external.
+    """
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
+    if "://" in text:
+        text = _from_url(text)
+    for affix in affixes:
+        if affix and text.startswith(affix):
+            text = text[len(affix) :]
+        if affix and text.endswith(affix):
+            text = text[: -len(affix)]
+    text = _EDGE_PUNCT.sub("", text.translate(_SEPARATORS))
+    if not text:
+        raise InputInvalid("CODE_EMPTY", "ticket_code")
+    is_internal = _INTERNAL.fullmatch(text) is not None
+    if code_type is CodeType.INTERNAL or (code_type is None and is_internal):
+        if not is_internal:
+            raise InputInvalid("CODE_FORMAT", "ticket_code", "internal code must be 12 digits")
+        return VoucherCode(text, CodeType.INTERNAL)
+    if not _ALNUM.fullmatch(text) or len(text) > MAX_EXTERNAL_CODE_LEN:
+        raise InputInvalid("CODE_FORMAT", "ticket_code", "external code must be 1..32 letters/digits")
+    return VoucherCode(text, CodeType.EXTERNAL)
+
+
+def validate_quantity(value: int | str, *, field: str = "quantity", minimum: int = 1) -> int:
+    """A quantity 1..9999 (or ``minimum``..9999); strings from a form are accepted when integral."""
+    code = "QUANTITY_RANGE" if minimum == 1 else "REMAINING_RANGE"
+    if isinstance(value, bool):
+        raise InputInvalid(code, field)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not text.isdecimal():
+            raise InputInvalid(code, field, "not a whole number")
+        value = int(text)
+    if not isinstance(value, int) or not minimum <= value <= MAX_QUANTITY:
+        raise InputInvalid(code, field, f"must be {minimum}..{MAX_QUANTITY}")
+    return value
+
+
+def validate_request_id(value: str, *, field: str = "request_id") -> str:
+    """Request ids: 1..32 ASCII letters/digits (seeds: 支持英文字母和数字)."""
+    if not value or len(value) > MAX_REQUEST_ID_LEN or not _ALNUM.fullmatch(value):
+        raise InputInvalid("FIELD_INVALID", field, "must be 1..32 letters/digits")
+    return value
+
+
+def validate_field(value: str, *, field: str, max_len: int, required: bool = True) -> str:
+    """A text field bounded by the seeds' maximum length."""
+    if required and not value:
+        raise InputInvalid("FIELD_INVALID", field, "required")
+    if len(value) > max_len:
+        raise InputInvalid("FIELD_INVALID", field, f"longer than {max_len}")
+    return value
+
+
+def new_request_id(prefix: str = "P") -> str:
+    """A fresh request id: a letter prefix and 31 random-enough characters, never reused.
+
+    Time-ordered (so support can read the day from it) plus 64 random bits.
+    """
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+    return f"{prefix[:1]}{stamp}{secrets.token_hex(8)}".upper()[:MAX_REQUEST_ID_LEN]

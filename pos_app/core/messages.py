@@ -1,0 +1,190 @@
+"""Cashier-facing texts for every stable error code, in zh_CN and en.
+
+Each text says what happened and what to do next, in words a cashier uses. The core has no Qt, so
+these are plain pairs; the UI picks the language. Codes are the seeds' business codes where one
+exists, otherwise our own (upper snake case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    zh: str
+    en: str
+
+
+_CATALOGUE: dict[str, Message] = {
+    # --- documented business codes (seeds) ---
+    "SYSTEM_ERROR": Message(
+        "平台繁忙，结果待确认。系统会自动重试，请稍候，不要重复核销。",
+        "The platform is busy; the result is being confirmed. It retries on its own — do not redeem again.",
+    ),
+    "INVALID_PARAMETER": Message(
+        "请求参数有误，核销未完成。请核对券码和份数后重试；仍失败请联系店长。",
+        "The request was rejected as invalid; nothing was redeemed. Check the code and quantity.",
+    ),
+    "TICKET_CODE_NOT_EXIST": Message(
+        "券码不存在。请让顾客出示正确的券码，或核对输入是否有误。",
+        "This code does not exist. Ask the customer for the right code or check what was typed.",
+    ),
+    "NOT_SAME_MERCHANT_PID": Message(
+        "这张券不属于本店商家，不能在本店核销。请顾客到购买的商家使用。",
+        "This voucher belongs to another merchant and cannot be used here.",
+    ),
+    "TICKET_STATUS_ILLEGAL": Message(
+        "券的状态不允许此操作（可能已使用、已退款或已过期）。请让顾客在手机上查看券状态。",
+        "The voucher's state does not allow this (used, refunded or expired). Ask the customer to check it.",
+    ),
+    "TICKET_PROCESSING": Message(
+        "这张券正在处理中，结果待确认。系统会稍后自动重试，请稍候。",
+        "This voucher is being processed; the result is being confirmed. It retries shortly on its own.",
+    ),
+    "TICKET_ALREADY_USED": Message(
+        "这笔核销此前已成功（重复请求）。无需再次核销。",
+        "This redemption had already succeeded (repeat request). Nothing more to do.",
+    ),
+    "BIZ_ALREADY_SUCCESS": Message(
+        "此操作此前已成功（重复请求）。无需再次操作。",
+        "This operation had already succeeded (repeat request). Nothing more to do.",
+    ),
+    "USE_BIZ_ORDER_CLOSE": Message(
+        "原核销并未完成，无需撤销。如顾客仍要使用，可重新核销。",
+        "The original redemption never completed, so there is nothing to reverse. Redeem again if needed.",
+    ),
+    "USE_CHANNEL_NOT_EQUAL": Message(
+        "这笔核销不是通过本系统（开放平台）完成的，不能在这里撤销。",
+        "That redemption was not made through the open platform and cannot be reversed here.",
+    ),
+    "USE_BIZ_ORDER_NOT_EXIST": Message(
+        "平台上找不到这笔核销记录，无法撤销。请核对后联系平台客服。",
+        "The platform has no record of that redemption; it cannot be reversed. Contact platform support.",
+    ),
+    "REQUEST_ID_REPEAT": Message(
+        "系统内部错误：请求号重复但参数不同。请勿重试，请联系技术支持。",
+        "Internal error: a request id was reused with other parameters. Do not retry; call support.",
+    ),
+    "REPEAT_CANCEL": Message(
+        "这笔核销已经被撤销过（另一次撤销请求）。无需再次撤销。",
+        "This redemption was already reversed by another request. Nothing more to do.",
+    ),
+    # --- outcome unknown (ours) ---
+    "TIMEOUT": Message(
+        "网络超时，结果待确认。系统会用同一请求自动重试，请不要重复核销。",
+        "The network timed out; the result is being confirmed with the same request. Do not redeem again.",
+    ),
+    "CONNECTION_ERROR": Message(
+        "连不上平台，结果待确认。请检查网络；系统会自动重试。",
+        "Cannot reach the platform; the result is being confirmed. Check the network; it retries on its own.",
+    ),
+    "HTTP_ERROR": Message(
+        "平台返回服务器错误，结果待确认。系统会自动重试。",
+        "The platform answered with a server error; the result is being confirmed. It retries on its own.",
+    ),
+    "SERVICE_UNAVAILABLE": Message(
+        "平台服务暂不可用，结果待确认。系统会自动重试。",
+        "The platform service is unavailable; the result is being confirmed. It retries on its own.",
+    ),
+    "SIGNATURE_INVALID": Message(
+        "平台应答的签名校验失败，结果待确认。系统会自动重试；多次出现请联系技术支持。",
+        "The platform's answer failed its signature check; the result is being confirmed.",
+    ),
+    "RESPONSE_MALFORMED": Message(
+        "平台应答无法解析，结果待确认。系统会自动重试。",
+        "The platform's answer could not be read; the result is being confirmed. It retries on its own.",
+    ),
+    "OUTCOME_UNKNOWN": Message(
+        "结果待确认。系统会自动重试，请稍候，不要重复核销。",
+        "The result is being confirmed. It retries on its own — do not redeem again.",
+    ),
+    # --- platform errors (gateway level) ---
+    "GATEWAY_SIGNATURE_REJECTED": Message(
+        "平台拒绝了本机的签名。请店长在设置中检查密钥是否正确。",
+        "The platform rejected this terminal's signature. A manager should check the keys in settings.",
+    ),
+    "GATEWAY_AUTH_REJECTED": Message(
+        "平台拒绝了本机的授权（应用或授权令牌无效）。请店长检查设置。",
+        "The platform rejected this terminal's authorisation (app or token). A manager should check settings.",
+    ),
+    "GATEWAY_TIMESTAMP_REJECTED": Message(
+        "平台拒绝了请求时间。请检查本机时钟是否准确。",
+        "The platform rejected the request time. Check this computer's clock.",
+    ),
+    "GATEWAY_RATE_LIMITED": Message(
+        "调用太频繁被平台限制。请稍等一分钟再试。",
+        "The platform is limiting calls. Wait a minute and try again.",
+    ),
+    "GATEWAY_REJECTED": Message(
+        "平台拒绝了这次请求。请记下错误代码并联系店长。",
+        "The platform rejected the request. Note the error code and call a manager.",
+    ),
+    # --- input and configuration (ours) ---
+    "CODE_EMPTY": Message("请扫码或输入券码。", "Scan or type a voucher code."),
+    "CODE_FORMAT": Message(
+        "券码格式不对：内部券码是12位数字，外部券码最多32位字母或数字。请重新扫码或核对输入。",
+        "Wrong code format: internal codes are 12 digits, external codes up to 32 letters/digits.",
+    ),
+    "QUANTITY_RANGE": Message(
+        "份数必须是 1 到 9999 之间的整数。", "The quantity must be a whole number from 1 to 9999."
+    ),
+    "REMAINING_RANGE": Message(
+        "剩余份数必须是 0 到 9999 之间的整数。", "The remaining count must be a whole number from 0 to 9999."
+    ),
+    "FIELD_INVALID": Message(
+        "有一项内容格式不对，请核对后重试。", "A field has the wrong format; check it and try again."
+    ),
+    "INPUT_INVALID": Message("输入有误，请核对后重试。", "The input is not valid; check it and try again."),
+    "CONFIG_ERROR": Message(
+        "设置不完整或有误，无法发送。请店长在设置中补全。",
+        "Settings are missing or wrong; nothing was sent. A manager should complete them.",
+    ),
+    "KEY_INVALID": Message(
+        "密钥格式无法识别。请导入支付宝开放平台给出的密钥（Base64 或 PEM）。",
+        "The key's format is not recognised. Import the key as the Alipay console gives it (Base64 or PEM).",
+    ),
+    "SECRET_MISSING": Message(
+        "缺少密钥，无法发送。请店长在设置中导入密钥。",
+        "A key is missing; nothing was sent. A manager should import it in settings.",
+    ),
+    "NO_KEYRING": Message(
+        "本机没有可用的系统密钥库，密钥无法安全保存。请安装并启用系统密钥库（如 gnome-keyring）。",
+        "No OS keyring is available, so keys cannot be stored safely. Install/enable one (e.g. gnome-keyring).",
+    ),
+    "PIN_WRONG": Message("店长密码不正确。", "Wrong manager PIN."),
+    "PIN_LOCKED": Message(
+        "店长密码错误次数过多，已锁定，请稍后再试。", "Too many wrong PINs; locked for a while. Try again later."
+    ),
+    "PIN_NOT_SET": Message(
+        "还没有设置店长密码。请先设置店长密码。", "No manager PIN is set yet. Set one first."
+    ),
+    "PIN_FORMAT": Message("店长密码须为 4 到 12 位数字。", "The manager PIN must be 4 to 12 digits."),
+    "JOURNAL_ERROR": Message(
+        "本机记录写入失败，为安全起见未发送。请检查磁盘空间并联系技术支持。",
+        "The local log could not be written, so nothing was sent. Check disk space; call support.",
+    ),
+    "NOT_REVERSIBLE": Message(
+        "这笔记录不能撤销（只有已成功且未撤销的核销可以撤销）。",
+        "This record cannot be reversed (only succeeded, not yet reversed redemptions can).",
+    ),
+    "REASON_REQUIRED": Message("请填写撤销原因。", "Give a reason for the reversal."),
+    "ALREADY_IN_FLIGHT": Message(
+        "这张券正在核销中，请等待结果，不要重复扫码。",
+        "This code is already being redeemed; wait for the result and do not scan again.",
+    ),
+    "ALREADY_REDEEMED_HERE": Message(
+        "这张券已在本机核销过。如需再次使用请核对顾客的券状态。",
+        "This code was already redeemed at this terminal. Check the customer's voucher status.",
+    ),
+    "POS_ERROR": Message("出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."),
+}
+
+
+def message_for(code: str) -> Message:
+    """The text for a code; unknown codes get the generic rejection text (the code is shown too)."""
+    return _CATALOGUE.get(code) or _CATALOGUE["GATEWAY_REJECTED"]
+
+
+def known_codes() -> frozenset[str]:
+    return frozenset(_CATALOGUE)

@@ -1,0 +1,1 @@
+"""Gateway clients: Alipay OpenAPI and Taobao Open Platform, signing and envelopes."""

@@ -1,0 +1,1 @@
+"""The undo log: every redemption and reversal, written before it is sent."""

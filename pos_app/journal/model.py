@@ -1,0 +1,171 @@
+"""What the undo log holds, and the small interface every journal backend implements.
+
+SQLite (``journal.sqlite``) is the embedded default; a shared server database can implement the
+same ``Journal`` protocol later (design.md, "Where one machine is not enough").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+
+
+class OpKind(enum.StrEnum):
+    REDEEM = "REDEEM"
+    REVERSE = "REVERSE"
+    SYNC = "SYNC"
+
+
+class OpState(enum.StrEnum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (OpState.PENDING, OpState.UNKNOWN)
+
+
+# Allowed moves; anything else is a bug and the journal refuses it.
+TRANSITIONS: dict[OpState, frozenset[OpState]] = {
+    OpState.PENDING: frozenset({OpState.SUCCEEDED, OpState.FAILED, OpState.UNKNOWN}),
+    OpState.UNKNOWN: frozenset({OpState.SUCCEEDED, OpState.FAILED, OpState.UNKNOWN}),
+    OpState.SUCCEEDED: frozenset(),
+    OpState.FAILED: frozenset(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NewOperation:
+    """A row to write as PENDING before its request leaves the machine.
+
+    ``payload`` is the exact business content that is sent (e.g. the ``use_request`` or
+    ``biz_content`` fields as strings); retries re-send it unchanged.
+    """
+
+    kind: OpKind
+    request_id: str
+    code: str
+    code_type: str
+    quantity: int
+    payload: dict[str, str]
+    shop_id: str = ""
+    order_no: str = ""
+    operator: str = ""
+    manager: str = ""
+    reason: str = ""
+    parent_id: int | None = None  # a reversal points at the redemption it reverses
+    terminal: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    id: int
+    kind: OpKind
+    request_id: str
+    code: str
+    code_type: str
+    quantity: int
+    payload: dict[str, str]
+    state: OpState
+    created_at: datetime  # aware, UTC
+    updated_at: datetime
+    shop_id: str = ""
+    order_no: str = ""
+    operator: str = ""
+    manager: str = ""
+    reason: str = ""
+    parent_id: int | None = None
+    terminal: str = ""
+    error_code: str = ""
+    error_message: str = ""
+    result: dict[str, str] = field(default_factory=dict)  # the gateway's answer fields
+    attempts: int = 0
+    next_retry_at: datetime | None = None
+    item_name: str = ""
+    amount: Decimal | None = None  # what the customer paid (buyer_pay_amount), when known
+    reversed_by: int | None = None  # id of the SUCCEEDED (or open) reversal row, if any
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    operation_id: int
+    state: OpState
+    at: datetime
+    error_code: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotals:
+    day: date
+    redeemed_count: int  # SUCCEEDED redemptions not reversed
+    redeemed_quantity: int
+    redeemed_amount: Decimal
+    reversed_count: int
+    failed_count: int
+    open_count: int  # PENDING or UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Settle:
+    """How a row settles after an attempt."""
+
+    state: OpState
+    error_code: str = ""
+    error_message: str = ""
+    result: dict[str, str] = field(default_factory=dict)
+    order_no: str = ""
+    item_name: str = ""
+    amount: Decimal | None = None
+    next_retry_at: datetime | None = None
+    note: str = ""
+
+
+class Journal(Protocol):
+    """The undo log. Every write is durable when the call returns."""
+
+    def add(self, op: NewOperation) -> Operation:
+        """Write ``op`` as PENDING. For REDEEM, refuses (``AlreadyInFlight``) while another
+        REDEEM of the same code is PENDING/UNKNOWN — atomically, across processes."""
+
+    def settle(self, op_id: int, how: Settle) -> Operation:
+        """Move a row to ``how.state`` (checked against ``TRANSITIONS``), count the attempt,
+        record the change in the state history."""
+
+    def get(self, op_id: int) -> Operation | None: ...
+
+    def by_request_id(self, request_id: str, kind: OpKind | None = None) -> list[Operation]: ...
+
+    def by_code(self, code: str, limit: int = 50) -> list[Operation]: ...
+
+    def open_operations(self, due_before: datetime | None = None) -> list[Operation]:
+        """PENDING and UNKNOWN rows (optionally only those due for a retry), oldest first."""
+
+    def reversible(self, day: date | None = None, limit: int = 200) -> list[Operation]:
+        """SUCCEEDED redemptions with no SUCCEEDED or open reversal, newest first."""
+
+    def day_page(
+        self,
+        day: date,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        kinds: frozenset[OpKind] | None = None,
+    ) -> list[Operation]:
+        """Rows created on ``day`` (local date), newest first. ``search`` matches a code tail,
+        an order no, or a request id."""
+
+    def day_count(self, day: date, *, search: str = "", states: frozenset[OpState] | None = None) -> int: ...
+
+    def totals(self, day: date) -> DayTotals: ...
+
+    def history(self, op_id: int) -> list[StateChange]: ...
+
+    def close(self) -> None: ...

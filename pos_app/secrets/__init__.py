@@ -1,0 +1,1 @@
+"""Secret storage: the OS keyring, and what happens without one."""
