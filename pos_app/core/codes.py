@@ -94,7 +94,9 @@ def normalize_code(
             raise InputInvalid("CODE_FORMAT", "ticket_code", "internal code must be 12 digits")
         return VoucherCode(text, CodeType.INTERNAL)
     if not _ALNUM.fullmatch(text) or len(text) > MAX_EXTERNAL_CODE_LEN:
-        raise InputInvalid("CODE_FORMAT", "ticket_code", "external code must be 1..32 letters/digits")
+        raise InputInvalid(
+            "CODE_FORMAT", "ticket_code", "external code must be 1..32 letters/digits"
+        )
     return VoucherCode(text, CodeType.EXTERNAL)
 
 

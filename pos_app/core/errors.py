@@ -1,15 +1,15 @@
 """The error taxonomy of the core.
 
-Every error carries a stable ``code`` (what tests, the journal and the UI key on) and a cashier-facing
-message in zh_CN and en that says what happened and what to do next. Nothing here may ever hold a
-secret: messages are built from codes and field names, never from key material.
+Every error carries a stable ``code`` (what tests, the journal and the UI key on) and a
+cashier-facing message in zh_CN and en that says what happened and what to do next. Nothing here
+may ever hold a secret: messages are built from codes and field names, never from key material.
 
 The four families decide what the service does with a journal row:
 
-* ``InputInvalid`` / ``ConfigError`` — refused before anything was sent; nothing is journaled as sent.
+* ``InputInvalid`` / ``ConfigError`` — refused before anything was sent; nothing journaled.
 * ``GatewayRejected`` — a definite answer: the row becomes FAILED.
-* ``OutcomeUnknown`` — the request may or may not have taken effect: the row becomes UNKNOWN and is
-  retried with the same request id and payload.
+* ``OutcomeUnknown`` — the request may or may not have taken effect: the row becomes UNKNOWN and
+  is retried with the same request id and payload.
 * ``ProtocolDefect`` — the gateway says our own request ids collide (``REQUEST_ID_REPEAT``): FAILED,
   never retried, logged loudly.
 """

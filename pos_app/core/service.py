@@ -1,0 +1,521 @@
+"""RedemptionService: exactly-once redeem, reverse and sync over the undo log. No Qt here.
+
+Every operation follows the same four steps (design.md, "Exactly once, nothing lost"):
+validate everything (nothing written, nothing sent on bad input) → write the row PENDING, durably →
+send → settle it SUCCEEDED / FAILED / UNKNOWN. An UNKNOWN row is re-sent later with the same request
+id and the same payload, taken from the journal, never rebuilt from fresh input.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from pos_app.core import codes
+from pos_app.core.clock import gateway_timestamp
+from pos_app.core.errors import (
+    AlreadyInFlight,
+    ConfigError,
+    GatewayRejected,
+    InputInvalid,
+    JournalError,
+    NotReversible,
+    OutcomeUnknown,
+    PosError,
+    ProtocolDefect,
+)
+from pos_app.core.messages import Message, message_for
+from pos_app.core.models import (
+    CancelRequest,
+    CancelResult,
+    CodeType,
+    RedeemRequest,
+    RedeemResult,
+    ShopType,
+    SyncRequest,
+    SyncResult,
+)
+from pos_app.core.result_fields import redeem_result_fields
+from pos_app.journal.model import (
+    DayTotals,
+    Journal,
+    NewOperation,
+    Operation,
+    OpKind,
+    OpState,
+    Settle,
+    StateChange,
+)
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before the n-th retry of an UNKNOWN row; the last value repeats (bounded backoff).
+RETRY_DELAYS_S: tuple[float, ...] = (2, 5, 10, 30, 60, 120, 300)
+
+
+class RedeemGateway(Protocol):
+    def redeem(self, req: RedeemRequest) -> RedeemResult: ...
+
+
+class AlipayGateway(Protocol):
+    def cancel(self, req: CancelRequest, *, notify_url: str = "") -> CancelResult: ...
+
+    def sync(self, req: SyncRequest) -> SyncResult: ...
+
+
+SendResult = tuple[Settle, RedeemResult | None]
+Sender = Callable[[], SendResult]
+
+
+class AlreadyRedeemedHere(PosError):
+    """This terminal already redeemed the code; ``previous`` says when and by whom."""
+
+    code = "ALREADY_REDEEMED_HERE"
+
+    def __init__(self, previous: Operation):
+        self.previous = previous
+        super().__init__(detail=f"operation {previous.id}")
+
+
+@dataclass(frozen=True, slots=True)
+class OpOutcome:
+    operation: Operation
+    error_code: str = ""
+    message: Message | None = None
+    redeem: RedeemResult | None = None
+
+    @property
+    def state(self) -> OpState:
+        return self.operation.state
+
+    @property
+    def settled(self) -> bool:
+        return self.operation.state in (OpState.SUCCEEDED, OpState.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class ShopConfig:
+    shop_id: str
+    shop_type: ShopType = ShopType.INTERNAL
+    terminal_id: str = ""
+    affixes: tuple[str, ...] = ()
+
+
+def retry_delay(attempts: int, wait_s: float = 0.0) -> float:
+    """Delay before the next try after ``attempts`` tries; at least what the gateway asked."""
+    index = max(0, min(attempts - 1, len(RETRY_DELAYS_S) - 1))
+    return max(RETRY_DELAYS_S[index], wait_s)
+
+
+class RedemptionService:
+    def __init__(
+        self,
+        *,
+        journal: Journal,
+        top: Callable[[], RedeemGateway],
+        alipay: Callable[[], AlipayGateway],
+        shop: ShopConfig,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._journal = journal
+        self._top = top
+        self._alipay = alipay
+        self._shop = shop
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._listeners: list[Callable[[OpOutcome], None]] = []
+        # One attempt per row at a time within this process (retry timer vs. a manual recover).
+        self._attempt_lock = threading.Lock()
+
+    # ----------------------------------------------------------------- listeners
+    def add_listener(self, callback: Callable[[OpOutcome], None]) -> None:
+        self._listeners.append(callback)
+
+    def _notify(self, outcome: OpOutcome) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(outcome)
+            except Exception:  # a listener's bug must not undo a settled operation
+                logger.exception("outcome listener failed")
+
+    # ----------------------------------------------------------------- redeem
+    def redeem(
+        self,
+        raw_code: str,
+        quantity: int | str = 1,
+        *,
+        code_type: CodeType | None = None,
+        operator: str = "",
+        again: bool = False,
+    ) -> OpOutcome:
+        voucher = codes.normalize_code(raw_code, code_type, affixes=self._shop.affixes)
+        count = codes.validate_quantity(quantity)
+        if not self._shop.shop_id:
+            raise ConfigError("CONFIG_ERROR", "shop.id is not set")
+        self._top()  # ConfigError (missing keys) here, before anything is written
+        for earlier in self._journal.by_code(voucher.value, limit=20):
+            if earlier.kind is not OpKind.REDEEM:
+                continue
+            if earlier.state.is_open:
+                raise AlreadyInFlight(detail=f"operation {earlier.id}")
+            if earlier.state is OpState.SUCCEEDED and earlier.reversed_by is None and not again:
+                raise AlreadyRedeemedHere(earlier)
+        request = RedeemRequest(
+            ticket_request_id=codes.new_request_id("R"),
+            ticket_code=voucher.value,
+            quantity=count,
+            shop_id=self._shop.shop_id,
+            shop_type=self._shop.shop_type,
+            gmt_biz=gateway_timestamp(self._clock()),
+        )
+        op = self._journal.add(
+            NewOperation(
+                kind=OpKind.REDEEM,
+                request_id=request.ticket_request_id,
+                code=voucher.value,
+                code_type=voucher.code_type.value,
+                quantity=count,
+                payload=_redeem_payload(request),
+                shop_id=request.shop_id,
+                operator=operator,
+                terminal=self._shop.terminal_id,
+            )
+        )
+        logger.info("redeem %s x%d as %s", voucher.masked, count, op.request_id)
+        return self._attempt(op, self._sender_for(op))
+
+    # ----------------------------------------------------------------- reverse
+    def reverse(self, op_id: int, *, reason: str, manager: str, operator: str = "") -> OpOutcome:
+        reason = reason.strip()
+        if not reason:
+            raise InputInvalid("REASON_REQUIRED", "reason")
+        codes.validate_field(reason, field="reason", max_len=200)
+        if not manager:
+            raise InputInvalid("FIELD_INVALID", "manager", "a manager must approve a reversal")
+        parent = self._journal.get(op_id)
+        if parent is None or parent.kind is not OpKind.REDEEM:
+            raise NotReversible(detail=f"operation {op_id} is not a redemption")
+        if parent.state is not OpState.SUCCEEDED or parent.reversed_by is not None:
+            raise NotReversible(detail=f"operation {op_id} is {parent.state.value}")
+        self._alipay()  # ConfigError before anything is written
+        request = CancelRequest(
+            request_id=parent.request_id,
+            request_biz_no=parent.request_id,
+            ticket_code=parent.code,
+            quantity=parent.quantity,
+            order_no=parent.order_no,
+            code_type=CodeType(parent.code_type),
+        )
+        op = self._journal.add(
+            NewOperation(
+                kind=OpKind.REVERSE,
+                request_id=codes.new_request_id("V"),
+                code=parent.code,
+                code_type=parent.code_type,
+                quantity=parent.quantity,
+                payload=_cancel_payload(request),
+                shop_id=parent.shop_id,
+                order_no=parent.order_no,
+                operator=operator,
+                manager=manager,
+                reason=reason,
+                parent_id=parent.id,
+                terminal=self._shop.terminal_id,
+            )
+        )
+        logger.info("reverse operation %d (%s) by %s", parent.id, parent.request_id, manager)
+        return self._attempt(op, self._sender_for(op))
+
+    # ----------------------------------------------------------------- sync
+    def sync(
+        self,
+        raw_code: str,
+        remaining: int | str,
+        *,
+        order_no: str = "",
+        code_type: CodeType | None = None,
+        manager: str = "",
+    ) -> OpOutcome:
+        voucher = codes.normalize_code(raw_code, code_type, affixes=self._shop.affixes)
+        count = codes.validate_quantity(remaining, field="remaining", minimum=0)
+        order_no = order_no.strip() or self._known_order_no(voucher.value)
+        codes.validate_field(order_no, field="order_no", max_len=32)
+        self._alipay()  # ConfigError before anything is written
+        request = SyncRequest(
+            request_id=codes.new_request_id("S"),
+            ticket_code=voucher.value,
+            quantity=count,
+            order_no=order_no,
+            code_type=voucher.code_type,
+            gmt_biz=gateway_timestamp(self._clock()),
+            sync_shop_id=self._shop.shop_id,
+        )
+        op = self._journal.add(
+            NewOperation(
+                kind=OpKind.SYNC,
+                request_id=request.request_id,
+                code=voucher.value,
+                code_type=voucher.code_type.value,
+                quantity=count,
+                payload=_sync_payload(request),
+                shop_id=self._shop.shop_id,
+                order_no=order_no,
+                manager=manager,
+                terminal=self._shop.terminal_id,
+            )
+        )
+        logger.info("sync %s remaining=%d as %s", voucher.masked, count, op.request_id)
+        return self._attempt(op, self._sender_for(op))
+
+    def _known_order_no(self, code: str) -> str:
+        for earlier in self._journal.by_code(code, limit=20):
+            if earlier.order_no:
+                return earlier.order_no
+        raise InputInvalid("FIELD_INVALID", "order_no", "order number required (口碑订单号)")
+
+    # ----------------------------------------------------------------- retries
+    def recover(self) -> list[OpOutcome]:
+        """Re-send every open row now (start-up after a crash, or `pos-app recover`)."""
+        return [self._retry(op) for op in self._journal.open_operations()]
+
+    def retry_due(self) -> list[OpOutcome]:
+        now = self._clock()
+        return [self._retry(op) for op in self._journal.open_operations(due_before=now)]
+
+    def seconds_to_next_retry(self) -> float | None:
+        pending = self._journal.open_operations()
+        if not pending:
+            return None
+        now = self._clock()
+        waits = [
+            (op.next_retry_at - now).total_seconds() if op.next_retry_at else 0.0 for op in pending
+        ]
+        return max(0.0, min(waits))
+
+    def _retry(self, op: Operation) -> OpOutcome:
+        try:
+            sender = self._sender_for(op)
+        except ConfigError as exc:
+            # Keys or settings went missing since the row was written: nothing can be sent, so the
+            # row keeps its state and is tried again later.
+            logger.warning("cannot retry %s: %s", op.request_id, exc.code)
+            return OpOutcome(op, exc.code, exc.message)
+        return self._attempt(op, sender)
+
+    def _sender_for(self, op: Operation) -> Sender:
+        """The typed send function for a journal row, from its stored payload only."""
+        if op.kind is OpKind.REDEEM:
+            top = self._top()
+            return lambda: _send_redeem(top, op.payload)
+        alipay = self._alipay()
+        if op.kind is OpKind.REVERSE:
+            return lambda: _send_cancel(alipay, op.payload)
+        return lambda: _send_sync(alipay, op.payload, op.order_no)
+
+    # ----------------------------------------------------------------- one attempt
+    def _attempt(self, op: Operation, send: Sender) -> OpOutcome:
+        with self._attempt_lock:
+            current = self._journal.get(op.id) or op
+            if not current.state.is_open:  # another worker or process settled it meanwhile
+                return _outcome_of(current)
+            how, redeem = self._classify(current, send)
+            try:
+                settled = self._journal.settle(current.id, how)
+            except JournalError:
+                latest = self._journal.get(current.id)
+                if latest is None or latest.state.is_open:
+                    raise
+                settled = latest  # settled concurrently by another process: keep its answer
+        outcome = OpOutcome(
+            settled,
+            how.error_code,
+            message_for(how.error_code) if how.error_code else None,
+            redeem,
+        )
+        self._notify(outcome)
+        return outcome
+
+    def _classify(self, op: Operation, send: Sender) -> tuple[Settle, RedeemResult | None]:
+        """Send once and turn whatever happened into how the row settles."""
+        try:
+            return send()
+        except ProtocolDefect as exc:
+            logger.error(
+                "REQUEST_ID_REPEAT for %s (%s): request ids collided; not retried",
+                op.request_id,
+                op.kind.value,
+            )
+            return self._failed(exc), None
+        except GatewayRejected as exc:
+            if op.kind is OpKind.REVERSE and exc.code == "REPEAT_CANCEL":
+                # Already reversed under another request id: the redemption is reversed.
+                return Settle(OpState.SUCCEEDED, error_code=exc.code, note=exc.code), None
+            return self._failed(exc), None
+        except InputInvalid as exc:  # refused by the client before sending
+            return self._failed(exc), None
+        except OutcomeUnknown as exc:
+            delay = retry_delay(op.attempts + 1, exc.wait_s)
+            logger.warning("%s for %s: retry in %.0fs", exc.code, op.request_id, delay)
+            return self._unknown(op, exc.code, exc.detail, delay), None
+        except Exception as exc:  # a bug after the request may have left: never guess an answer
+            logger.exception("unexpected error while sending %s", op.request_id)
+            delay = retry_delay(op.attempts + 1)
+            return self._unknown(op, "OUTCOME_UNKNOWN", type(exc).__name__, delay), None
+
+    def _unknown(self, op: Operation, code: str, detail: str, delay: float) -> Settle:
+        return Settle(
+            OpState.UNKNOWN,
+            error_code=code,
+            error_message=detail[:500],
+            next_retry_at=self._clock() + timedelta(seconds=delay),
+        )
+
+    @staticmethod
+    def _failed(exc: PosError) -> Settle:
+        return Settle(OpState.FAILED, error_code=exc.code, error_message=exc.detail[:500])
+
+    # ----------------------------------------------------------------- read side
+    def get(self, op_id: int) -> Operation | None:
+        return self._journal.get(op_id)
+
+    def find_request(self, request_id: str, kind: OpKind | None = None) -> list[Operation]:
+        return self._journal.by_request_id(request_id, kind)
+
+    def day_page(
+        self,
+        day: date,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        kinds: frozenset[OpKind] | None = None,
+    ) -> list[Operation]:
+        return self._journal.day_page(
+            day, offset=offset, limit=limit, search=search, states=states, kinds=kinds
+        )
+
+    def day_count(
+        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+    ) -> int:
+        return self._journal.day_count(day, search=search, states=states)
+
+    def totals(self, day: date) -> DayTotals:
+        return self._journal.totals(day)
+
+    def reversible(self, limit: int = 200) -> list[Operation]:
+        return self._journal.reversible(limit=limit)
+
+    def open_operations(self) -> list[Operation]:
+        return self._journal.open_operations()
+
+    def open_count(self) -> int:
+        return len(self._journal.open_operations())
+
+    def history(self, op_id: int) -> list[StateChange]:
+        return self._journal.history(op_id)
+
+
+# --------------------------------------------------------------------- payloads
+# The payload is what was sent, as strings; a retry rebuilds the request from it and nothing else.
+
+
+def _redeem_payload(req: RedeemRequest) -> dict[str, str]:
+    return {
+        "ticket_request_id": req.ticket_request_id,
+        "ticket_code": req.ticket_code,
+        "quantity": str(req.quantity),
+        "shop_id": req.shop_id,
+        "shop_type": req.shop_type.value,
+        "gmt_biz": req.gmt_biz,
+    }
+
+
+def _redeem_request(p: dict[str, str]) -> RedeemRequest:
+    return RedeemRequest(
+        ticket_request_id=p["ticket_request_id"],
+        ticket_code=p["ticket_code"],
+        quantity=int(p["quantity"]),
+        shop_id=p["shop_id"],
+        shop_type=ShopType(p["shop_type"]),
+        gmt_biz=p.get("gmt_biz", ""),
+    )
+
+
+def _cancel_payload(req: CancelRequest) -> dict[str, str]:
+    return {
+        "request_id": req.request_id,
+        "request_biz_no": req.request_biz_no,
+        "ticket_code": req.ticket_code,
+        "quantity": "" if req.quantity is None else str(req.quantity),
+        "order_no": req.order_no,
+        "code_type": req.code_type.value,
+    }
+
+
+def _cancel_request(p: dict[str, str]) -> CancelRequest:
+    return CancelRequest(
+        request_id=p["request_id"],
+        request_biz_no=p["request_biz_no"],
+        ticket_code=p["ticket_code"],
+        quantity=int(p["quantity"]) if p.get("quantity") else None,
+        order_no=p.get("order_no", ""),
+        code_type=CodeType(p["code_type"]),
+    )
+
+
+def _sync_payload(req: SyncRequest) -> dict[str, str]:
+    return {
+        "request_id": req.request_id,
+        "ticket_code": req.ticket_code,
+        "quantity": str(req.quantity),
+        "order_no": req.order_no,
+        "code_type": req.code_type.value,
+        "gmt_biz": req.gmt_biz,
+        "sync_shop_id": req.sync_shop_id,
+    }
+
+
+def _sync_request(p: dict[str, str]) -> SyncRequest:
+    return SyncRequest(
+        request_id=p["request_id"],
+        ticket_code=p["ticket_code"],
+        quantity=int(p["quantity"]),
+        order_no=p["order_no"],
+        code_type=CodeType(p["code_type"]),
+        gmt_biz=p.get("gmt_biz", ""),
+        sync_shop_id=p.get("sync_shop_id", ""),
+    )
+
+
+def _send_redeem(client: RedeemGateway, payload: dict[str, str]) -> SendResult:
+    result = client.redeem(_redeem_request(payload))
+    how = Settle(
+        OpState.SUCCEEDED,
+        error_code=result.biz_code if result.repeat else "",
+        result=redeem_result_fields(result),
+        order_no=result.order_no,
+        item_name=result.item_name,
+        amount=result.buyer_pay_amount,
+        note="repeat" if result.repeat else "",
+    )
+    return how, result
+
+
+def _send_cancel(client: AlipayGateway, payload: dict[str, str]) -> SendResult:
+    cancel = client.cancel(_cancel_request(payload))
+    return Settle(OpState.SUCCEEDED, note=cancel.biz_code), None
+
+
+def _send_sync(client: AlipayGateway, payload: dict[str, str], order_no: str) -> SendResult:
+    synced = client.sync(_sync_request(payload))
+    how = Settle(OpState.SUCCEEDED, order_no=synced.order_no or order_no, note=synced.biz_code)
+    return how, None
+
+
+def _outcome_of(op: Operation) -> OpOutcome:
+    code = op.error_code
+    return OpOutcome(op, code, message_for(code) if code else None)
