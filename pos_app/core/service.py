@@ -130,6 +130,10 @@ class RedemptionService:
         # One attempt per row at a time within this process (retry timer vs. a manual recover).
         self._attempt_lock = threading.Lock()
 
+    def set_shop(self, shop: ShopConfig) -> None:
+        """New shop settings, used from the next operation on (rows written keep their payload)."""
+        self._shop = shop
+
     # ----------------------------------------------------------------- listeners
     def add_listener(self, callback: Callable[[OpOutcome], None]) -> None:
         self._listeners.append(callback)

@@ -1,0 +1,374 @@
+"""``pos-app``: the GUI by default, and commands for scripting, support and tests.
+
+Exit status: 0 success (idempotent repeats included), 1 definite failure, 2 bad input / usage /
+settings, 3 outcome unknown (kept and retried), 4 refused (PIN).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, NoReturn
+
+from pos_app import __version__
+from pos_app.config.home import AppHome
+from pos_app.core.codes import mask_code
+from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
+from pos_app.core.models import CodeType
+from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
+from pos_app.journal.model import Operation, OpState
+from pos_app.logsetup import setup_logging
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_REFUSED = 0, 1, 2, 3, 4
+
+
+class CliError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        self.status = status
+        self.code = code
+        super().__init__(message)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2, as the table says
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _code_type(value: str) -> CodeType:
+    try:
+        return {"internal": CodeType.INTERNAL, "external": CodeType.EXTERNAL}[value]
+    except KeyError:
+        raise argparse.ArgumentTypeError("internal or external") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="pos-app", description="口碑券核销收银台 / Koubei voucher counter app")
+    p.add_argument("--home", help="folder for settings, journal and logs (or POS_APP_HOME)")
+    p.add_argument("--verbose", "-v", action="store_true", help="log to stderr too")
+    p.add_argument("--version", action="version", version=f"pos-app {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("gui", help="start the counter app (default)")
+    sb = sub.add_parser("sandbox", help="run the local gateway simulator in the foreground")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=8765)
+    sb.add_argument("--fault", action="append", default=[], help="KIND[:API[:TIMES[:DELAY]]]")
+    st = sub.add_parser("settings", help="show or change settings")
+    st_sub = st.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    st_sub.add_parser("show")
+    st_set = st_sub.add_parser("set")
+    st_set.add_argument("key")
+    st_set.add_argument("value")
+    ks = sub.add_parser("keys", help="import keys into the OS keyring, or show which are there")
+    ks_sub = ks.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ks_imp = ks_sub.add_parser("import")
+    ks_imp.add_argument("name")
+    ks_imp.add_argument("file", nargs="?", default="-")
+    ks_sub.add_parser("status")
+    mg = sub.add_parser("manager", help="manager PIN")
+    mg_sub = mg.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    mg_sub.add_parser("set-pin")
+    rd = sub.add_parser("redeem", help="redeem a voucher code")
+    rd.add_argument("code")
+    rd.add_argument("--quantity", default="1")
+    rd.add_argument("--code-type", type=_code_type)
+    rd.add_argument("--again", action="store_true", help="redeem although redeemed here before")
+    rd.add_argument("--operator", default="cli")
+    rd.add_argument("--json", action="store_true")
+    rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
+    rv.add_argument("request_id")
+    rv.add_argument("--reason", required=True)
+    rv.add_argument("--json", action="store_true")
+    sy = sub.add_parser("sync", help="set the remaining uses of a code (manager)")
+    sy.add_argument("code")
+    sy.add_argument("--remaining", required=True)
+    sy.add_argument("--order-no", default="")
+    sy.add_argument("--code-type", type=_code_type)
+    sy.add_argument("--json", action="store_true")
+    jr = sub.add_parser("journal", help="list the undo log")
+    jr.add_argument("--date", type=date.fromisoformat, default=None)
+    jr.add_argument("--state", choices=[s.value for s in OpState])
+    jr.add_argument("--json", action="store_true")
+    rc = sub.add_parser("recover", help="settle every open operation now")
+    rc.add_argument("--json", action="store_true")
+    sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
+    return p
+
+
+# ---------------------------------------------------------------------------- output
+
+
+def _op_dict(op: Operation) -> dict[str, Any]:
+    return {
+        "id": op.id,
+        "kind": op.kind.value,
+        "state": op.state.value,
+        "request_id": op.request_id,
+        "code": mask_code(op.code),
+        "code_type": op.code_type,
+        "quantity": op.quantity,
+        "order_no": op.order_no,
+        "item_name": op.item_name,
+        "amount": None if op.amount is None else str(op.amount),
+        "created_at": op.created_at.isoformat(),
+        "operator": op.operator,
+        "manager": op.manager,
+        "reason": op.reason,
+        "error_code": op.error_code,
+        "attempts": op.attempts,
+        "reversed_by": op.reversed_by,
+        "parent_id": op.parent_id,
+    }
+
+
+def _status_of(outcome: OpOutcome) -> int:
+    return {
+        OpState.SUCCEEDED: EXIT_OK,
+        OpState.FAILED: EXIT_FAILED,
+    }.get(outcome.state, EXIT_UNKNOWN)
+
+
+def _report(outcome: OpOutcome, as_json: bool) -> int:
+    op = outcome.operation
+    text = outcome.message.zh if outcome.message else _success_text(outcome)
+    if as_json:
+        body = _op_dict(op) | {"message": text, "message_en": _en(outcome)}
+        body["result"] = op.result
+        print(json.dumps(body, ensure_ascii=False))
+    else:
+        print(f"{op.state.value} {op.kind.value} {mask_code(op.code)} ×{op.quantity} [{op.request_id}]")
+        print(text)
+        if op.item_name or op.amount is not None:
+            print(f"  {op.item_name}  {'' if op.amount is None else f'¥{op.amount}'}")
+    return _status_of(outcome)
+
+
+def _success_text(outcome: OpOutcome) -> str:
+    return {"REDEEM": "核销成功", "REVERSE": "撤销成功", "SYNC": "同步成功"}[
+        outcome.operation.kind.value
+    ]
+
+
+def _en(outcome: OpOutcome) -> str:
+    if outcome.message:
+        return outcome.message.en
+    return {"REDEEM": "Redeemed", "REVERSE": "Reversed", "SYNC": "Synced"}[
+        outcome.operation.kind.value
+    ]
+
+
+def _fail(exc: PosError, as_json: bool = False) -> int:
+    status = EXIT_REFUSED if isinstance(exc, PinRefused) else EXIT_INPUT
+    if as_json:
+        print(
+            json.dumps(
+                {"state": "REFUSED", "code": exc.code, "message": exc.zh, "message_en": exc.en},
+                ensure_ascii=False,
+            )
+        )
+    print(f"错误 {exc.code}: {exc.zh}\n{exc.en}", file=sys.stderr)
+    return status
+
+
+def _read_pin(prompt: str = "店长密码 / manager PIN: ") -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().strip()
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    home = AppHome(args.home)
+    setup_logging(home.log_dir, verbose=args.verbose)
+    handler = _COMMANDS[command]
+    try:
+        return handler(args, home)
+    except AlreadyRedeemedHere as exc:
+        prev = exc.previous
+        print(
+            f"{exc.zh}\n  {prev.created_at.astimezone():%Y-%m-%d %H:%M:%S} "
+            f"{prev.operator or '-'} [{prev.request_id}]  (--again 可再次核销)",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    except PosError as exc:
+        return _fail(exc, getattr(args, "json", False))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _with_runtime(fn: Callable[[argparse.Namespace, Any], int]) -> Callable[..., int]:
+    def run(args: argparse.Namespace, home: AppHome) -> int:
+        from pos_app.core.runtime import Runtime
+
+        runtime = Runtime.open(home)
+        try:
+            return fn(args, runtime)
+        finally:
+            runtime.close()
+
+    return run
+
+
+def _cmd_gui(args: argparse.Namespace, home: AppHome) -> int:
+    try:
+        from pos_app.app import run_gui
+    except ImportError as exc:
+        print(f"GUI unavailable: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    return run_gui(home)
+
+
+def _cmd_sandbox(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.sandbox.cli import run_sandbox
+
+    return run_sandbox(args.host, args.port, home.sandbox_dir, list(args.fault))
+
+
+def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.config.settings import load_settings, save_settings, set_setting, settings_as_dict
+
+    settings = load_settings(home)
+    if args.action == "set":
+        settings = set_setting(settings, args.key, args.value)
+        save_settings(home, settings)
+    for key, value in settings_as_dict(settings).items():
+        print(f"{key} = {value}")
+    return EXIT_OK
+
+
+def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.secrets.store import SECRET_NAMES, import_secret, open_secret_store, status
+
+    store = open_secret_store()
+    if args.action == "status":
+        print(f"keyring: {store.backend_name}")
+        present = status(store)
+        for name in SECRET_NAMES:
+            print(f"  {name}: {'present' if present.get(name) else 'missing'}")
+        return EXIT_OK
+    if args.name not in SECRET_NAMES:
+        raise InputInvalid("FIELD_INVALID", "name", f"one of {', '.join(SECRET_NAMES)}")
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            with open(args.file, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise ConfigError(detail=f"cannot read {args.file}: {exc.strerror}") from None
+    import_secret(store, args.name, text.strip())
+    print(f"{args.name}: stored in {store.backend_name}")
+    return EXIT_OK
+
+
+def _cmd_manager(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.core.pin import ManagerPins
+
+    pins = ManagerPins(home.pin_file)
+    pin = _read_pin("新店长密码 / new manager PIN: ")
+    if sys.stdin.isatty() and getpass.getpass("再输一次 / again: ") != pin:
+        print("两次输入不一致 / the PINs differ", file=sys.stderr)
+        return EXIT_INPUT
+    pins.set_pin(pin)
+    print("店长密码已设置 / manager PIN set")
+    return EXIT_OK
+
+
+@_with_runtime
+def _cmd_redeem(args: argparse.Namespace, runtime: Any) -> int:
+    outcome = runtime.service.redeem(
+        args.code, args.quantity, code_type=args.code_type, operator=args.operator, again=args.again
+    )
+    return _report(outcome, args.json)
+
+
+@_with_runtime
+def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
+    rows = [op for op in runtime.service.find_request(args.request_id) if op.kind.value == "REDEEM"]
+    if not rows:
+        raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
+    manager = runtime.pins.verify(_read_pin())
+    outcome = runtime.service.reverse(rows[0].id, reason=args.reason, manager=manager)
+    return _report(outcome, args.json)
+
+
+@_with_runtime
+def _cmd_sync(args: argparse.Namespace, runtime: Any) -> int:
+    manager = runtime.pins.verify(_read_pin())
+    outcome = runtime.service.sync(
+        args.code,
+        args.remaining,
+        order_no=args.order_no,
+        code_type=args.code_type,
+        manager=manager,
+    )
+    return _report(outcome, args.json)
+
+
+@_with_runtime
+def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
+    day = args.date or date.today()
+    states = frozenset({OpState(args.state)}) if args.state else None
+    rows = runtime.service.day_page(day, limit=10_000, states=states)
+    if args.json:
+        print(json.dumps([_op_dict(op) for op in rows], ensure_ascii=False))
+        return EXIT_OK
+    for op in rows:
+        when = op.created_at.astimezone().strftime("%H:%M:%S")
+        print(
+            f"{when} {op.kind.value:7} {op.state.value:9} {mask_code(op.code)} ×{op.quantity} "
+            f"{op.item_name} {'' if op.amount is None else op.amount} [{op.request_id}]"
+        )
+    totals = runtime.service.totals(day)
+    print(
+        f"合计 {day}: 核销 {totals.redeemed_count} 笔 {totals.redeemed_quantity} 份 "
+        f"¥{totals.redeemed_amount}；撤销 {totals.reversed_count}；失败 {totals.failed_count}；"
+        f"待确认 {totals.open_count}"
+    )
+    return EXIT_OK
+
+
+@_with_runtime
+def _cmd_recover(args: argparse.Namespace, runtime: Any) -> int:
+    outcomes = runtime.service.recover()
+    if args.json:
+        print(json.dumps([_op_dict(o.operation) for o in outcomes], ensure_ascii=False))
+    else:
+        for o in outcomes:
+            print(f"{o.state.value} {o.operation.kind.value} [{o.operation.request_id}]")
+        print(f"{len(outcomes)} open operation(s) tried")
+    still_open = [o for o in outcomes if not o.settled]
+    return EXIT_UNKNOWN if still_open else EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.doctor import run_doctor
+
+    return run_doctor(home)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
+    "gui": _cmd_gui,
+    "sandbox": _cmd_sandbox,
+    "settings": _cmd_settings,
+    "keys": _cmd_keys,
+    "manager": _cmd_manager,
+    "redeem": _cmd_redeem,
+    "reverse": _cmd_reverse,
+    "sync": _cmd_sync,
+    "journal": _cmd_journal,
+    "recover": _cmd_recover,
+    "doctor": _cmd_doctor,
+}

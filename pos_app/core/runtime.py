@@ -1,0 +1,215 @@
+"""Wiring: settings, secrets, journal, gateway clients and the service, for the GUI and the CLI.
+
+Training mode starts the bundled simulator in-process and talks to it with its demo keys, so the
+app works out of the box. Production reads the keys from the OS keyring and talks to the real
+gateways. Clients are built lazily (missing keys surface as ``ConfigError`` when an operation
+needs them, before anything is written) and rebuilt when the settings change.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import requests
+
+from pos_app.config.home import AppHome
+from pos_app.config.settings import Settings, load_settings, save_settings, validate_for_production
+from pos_app.core.errors import ConfigError, NoKeyringBackend, SecretMissing
+from pos_app.core.models import ShopType
+from pos_app.core.pin import ManagerPins
+from pos_app.core.service import RedemptionService, ShopConfig
+from pos_app.gateways.alipay import AlipayClient
+from pos_app.gateways.keys import load_private_key, load_public_key
+from pos_app.gateways.top import TopClient
+from pos_app.journal.sqlite import SqliteJournal
+from pos_app.secrets.store import SecretStore, open_secret_store
+
+if TYPE_CHECKING:
+    from pos_app.sandbox import Simulator
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What the clients need; never logged, never written anywhere but the keyring."""
+
+    alipay_app_id: str
+    alipay_private_key: str
+    alipay_public_key: str
+    app_auth_token: str
+    top_app_key: str
+    top_app_secret: str
+    top_session: str
+    shop_id: str
+
+
+class Runtime:
+    def __init__(self, home: AppHome, settings: Settings, *, simulator: Simulator | None = None):
+        self.home = home
+        self.settings = settings
+        self.simulator = simulator
+        self.journal = SqliteJournal(home.journal_file)
+        self.pins = ManagerPins(home.pin_file)
+        self.secrets: SecretStore | None = None
+        self.keyring_problem = ""
+        try:
+            self.secrets = open_secret_store()
+        except (NoKeyringBackend, ConfigError) as exc:
+            self.keyring_problem = exc.zh
+            logger.warning("no usable keyring: %s", exc.code)
+        self._lock = threading.Lock()
+        self._top: TopClient | None = None
+        self._alipay: AlipayClient | None = None
+        self.service = RedemptionService(
+            journal=self.journal,
+            top=self._top_client,
+            alipay=self._alipay_client,
+            shop=self._shop_config(),
+        )
+
+    @classmethod
+    def open(cls, home: AppHome, *, start_simulator: bool = True) -> Runtime:
+        settings = load_settings(home)
+        simulator = None
+        if settings.mode == "training" and start_simulator:
+            from pos_app.sandbox import Simulator
+
+            simulator = Simulator.start(host="127.0.0.1", port=0, data_dir=home.sandbox_dir)
+            logger.info("training mode: simulator at %s", simulator.top_url)
+        elif settings.mode == "production":
+            validate_for_production(settings)
+        return cls(home, settings, simulator=simulator)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def training(self) -> bool:
+        return self.settings.mode == "training"
+
+    @property
+    def keyring_backend(self) -> str:
+        return self.secrets.backend_name if self.secrets else ""
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Save new settings and use them from the next operation on."""
+        if settings.mode == "production":
+            validate_for_production(settings)
+        save_settings(self.home, settings)
+        with self._lock:
+            self.settings = settings
+            self._drop_clients()
+        self.service.set_shop(self._shop_config())
+
+    def forget_clients(self) -> None:
+        """After keys were imported: build the clients again from the keyring."""
+        with self._lock:
+            self._drop_clients()
+
+    def _drop_clients(self) -> None:
+        for client in (self._top, self._alipay):
+            if client is not None:
+                client.close()
+        self._top = self._alipay = None
+
+    def _shop_config(self) -> ShopConfig:
+        s = self.settings
+        shop_id = self.simulator.demo.shop_id if self.simulator and self.training else s.shop_id
+        return ShopConfig(
+            shop_id=shop_id,
+            shop_type=ShopType(s.shop_type),
+            terminal_id=s.terminal_id,
+            affixes=tuple(a for a in s.scanner.affixes.split(",") if a),
+        )
+
+    # ------------------------------------------------------------------ credentials
+    def credentials(self) -> Credentials:
+        if self.training and self.simulator is not None:
+            demo = self.simulator.demo
+            return Credentials(
+                alipay_app_id=demo.app_id,
+                alipay_private_key=demo.app_private_key_b64,
+                alipay_public_key=demo.alipay_public_key_b64,
+                app_auth_token="",
+                top_app_key=demo.top_app_key,
+                top_app_secret=demo.top_app_secret,
+                top_session=demo.top_session,
+                shop_id=demo.shop_id,
+            )
+        if self.secrets is None:
+            raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
+        s = self.settings
+        return Credentials(
+            alipay_app_id=s.alipay_app_id,
+            alipay_private_key=self._secret("alipay-private-key"),
+            alipay_public_key=self._secret("alipay-public-key"),
+            app_auth_token=self.secrets.get("app-auth-token") or "",
+            top_app_key=s.top_app_key,
+            top_app_secret=self._secret("top-app-secret"),
+            top_session=self._secret("top-session"),
+            shop_id=s.shop_id,
+        )
+
+    def _secret(self, name: str) -> str:
+        assert self.secrets is not None
+        value = self.secrets.get(name)
+        if not value:
+            raise SecretMissing(detail=name)
+        return value
+
+    def _urls(self) -> tuple[str, str]:
+        if self.training and self.simulator is not None:
+            return self.simulator.alipay_url, self.simulator.top_url
+        return self.settings.alipay_gateway, self.settings.top_gateway
+
+    def _top_client(self) -> TopClient:
+        with self._lock:
+            if self._top is None:
+                creds = self.credentials()
+                if not creds.top_app_key:
+                    raise ConfigError(detail="top.app_key is not set")
+                self._top = TopClient(
+                    gateway_url=self._urls()[1],
+                    app_key=creds.top_app_key,
+                    app_secret=creds.top_app_secret,
+                    session_key=creds.top_session,
+                    sign_method=self.settings.top_sign_method,
+                    timeout_s=self.settings.timeout_s,
+                )
+            return self._top
+
+    def _alipay_client(self) -> AlipayClient:
+        with self._lock:
+            if self._alipay is None:
+                creds = self.credentials()
+                if not creds.alipay_app_id:
+                    raise ConfigError(detail="alipay.app_id is not set")
+                self._alipay = AlipayClient(
+                    gateway_url=self._urls()[0],
+                    app_id=creds.alipay_app_id,
+                    private_key=load_private_key(creds.alipay_private_key),
+                    alipay_public_key=load_public_key(creds.alipay_public_key),
+                    sign_type=self.settings.alipay_sign_type,
+                    app_auth_token=creds.app_auth_token,
+                    timeout_s=self.settings.timeout_s,
+                )
+            return self._alipay
+
+    # ------------------------------------------------------------------ health
+    def gateway_health(self, timeout_s: float = 2.0) -> bool:
+        """Whether the redeem gateway answers HTTP at all (any status) within ``timeout_s``."""
+        try:
+            requests.get(self._urls()[1], timeout=timeout_s)
+        except requests.RequestException:
+            return False
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_clients()
+        self.journal.close()
+        if self.simulator is not None:
+            self.simulator.stop()
+            self.simulator = None

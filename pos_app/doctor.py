@@ -1,0 +1,91 @@
+"""``pos-app doctor``: what a support call asks first, checked and said in one screen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from pos_app.config.home import AppHome
+from pos_app.config.settings import Settings, load_settings, validate_for_production
+from pos_app.core.errors import PosError
+from pos_app.gateways.keys import load_private_key, load_public_key
+from pos_app.secrets.store import SECRET_NAMES, SecretStore, open_secret_store
+
+CLOCK_TOLERANCE_S = 300  # TOP tolerates ±10 minutes; warn well before that
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def check(self, label: str, fn: Callable[[], str]) -> None:
+        try:
+            detail = fn()
+        except PosError as exc:
+            self.failures += 1
+            print(f"[失败 FAIL] {label}: {exc.code} — {exc.zh}")
+            return
+        except Exception as exc:
+            self.failures += 1
+            print(f"[失败 FAIL] {label}: {type(exc).__name__}")
+            return
+        print(f"[正常  OK ] {label}: {detail}")
+
+
+def run_doctor(home: AppHome) -> int:
+    report = _Report()
+    print(f"home: {home.root}")
+    holder: dict[str, object] = {}
+
+    def settings() -> str:
+        s = load_settings(home)
+        holder["settings"] = s
+        if s.mode == "production":
+            validate_for_production(s)
+        return f"mode={s.mode}, shop={s.shop_id or '-'}"
+
+    def keyring_backend() -> str:
+        store = open_secret_store()
+        holder["store"] = store
+        return store.backend_name
+
+    report.check("settings", settings)
+    report.check("keyring", keyring_backend)
+    s = holder.get("settings")
+    store = holder.get("store")
+    if isinstance(s, Settings) and s.mode == "production" and isinstance(store, SecretStore):
+        report.check("keys", lambda: _check_keys(store))
+        report.check("alipay gateway", lambda: _reach(s.alipay_gateway))
+        report.check("top gateway", lambda: _reach(s.top_gateway))
+    elif isinstance(s, Settings):
+        print("[提示 INFO] training mode: keys and gateways are the bundled simulator's")
+    return 0 if report.failures == 0 else 2
+
+
+def _check_keys(store: SecretStore) -> str:
+    present = [n for n in SECRET_NAMES if store.get(n)]
+    for name, loader in (
+        ("alipay-private-key", load_private_key),
+        ("alipay-public-key", load_public_key),
+    ):
+        value = store.get(name)
+        if value:
+            loader(value)  # raises KeyInvalid naming the form, never the key
+    return "present: " + (", ".join(present) or "none")
+
+
+def _reach(url: str) -> str:
+    started = time.monotonic()
+    response = requests.get(url, timeout=5)
+    elapsed = (time.monotonic() - started) * 1000
+    skew = ""
+    if "Date" in response.headers:
+        server = parsedate_to_datetime(response.headers["Date"]).timestamp()
+        offset = time.time() - server
+        skew = f", clock offset {offset:+.0f}s"
+        if abs(offset) > CLOCK_TOLERANCE_S:
+            skew += " — 本机时钟偏差过大，请校准 / fix this computer's clock"
+    return f"HTTP {response.status_code} in {elapsed:.0f} ms{skew}"
