@@ -162,7 +162,9 @@ class Journal(Protocol):
         """Rows created on ``day`` (local date), newest first. ``search`` matches a code tail,
         an order no, or a request id."""
 
-    def day_count(self, day: date, *, search: str = "", states: frozenset[OpState] | None = None) -> int: ...
+    def day_count(
+        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+    ) -> int: ...
 
     def totals(self, day: date) -> DayTotals: ...
 

@@ -1,0 +1,143 @@
+"""The journal's schema, as an ordered list of migrations (Vorta ``store/migrations.py``).
+
+The file's schema version is SQLite's ``PRAGMA user_version``: version N means migrations 1..N have
+run. Each migration runs in one ``BEGIN IMMEDIATE`` transaction together with its version bump, so
+a crash leaves the file at the old version or the new one, never between; two processes opening a
+fresh file at the same time cannot both apply a step (the version is re-read under the write lock).
+
+Append new steps at the end; never edit a released one. Statements are run one by one
+(``executescript`` would commit on its own and break the one-transaction rule).
+
+Storage choices (see ``journal/sqlite.py`` for the queries that rely on them):
+
+* timestamps are integer microseconds since the Unix epoch, UTC (``*_us`` columns);
+* ``local_day`` is the terminal's local date of ``created_at`` (``YYYY-MM-DD``), set at insert;
+* amounts are decimal text; ``payload`` and ``result`` are JSON objects of strings;
+* ``code_tail`` is the last four characters of the code, for the "last digits" search.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+
+from pos_app.core.errors import JournalError
+
+logger = logging.getLogger(__name__)
+
+# Version 1: the undo log and its state history.
+_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE operations (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind          TEXT    NOT NULL CHECK (kind IN ('REDEEM', 'REVERSE', 'SYNC')),
+        request_id    TEXT    NOT NULL,
+        code          TEXT    NOT NULL,
+        code_type     TEXT    NOT NULL DEFAULT '',
+        quantity      INTEGER NOT NULL,
+        payload       TEXT    NOT NULL DEFAULT '{}',
+        state         TEXT    NOT NULL
+                      CHECK (state IN ('PENDING', 'SUCCEEDED', 'FAILED', 'UNKNOWN')),
+        created_us    INTEGER NOT NULL,
+        updated_us    INTEGER NOT NULL,
+        local_day     TEXT    NOT NULL,
+        shop_id       TEXT    NOT NULL DEFAULT '',
+        order_no      TEXT    NOT NULL DEFAULT '',
+        operator      TEXT    NOT NULL DEFAULT '',
+        manager       TEXT    NOT NULL DEFAULT '',
+        reason        TEXT    NOT NULL DEFAULT '',
+        parent_id     INTEGER REFERENCES operations (id),
+        terminal      TEXT    NOT NULL DEFAULT '',
+        error_code    TEXT    NOT NULL DEFAULT '',
+        error_message TEXT    NOT NULL DEFAULT '',
+        result        TEXT    NOT NULL DEFAULT '{}',
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_retry_us INTEGER,
+        item_name     TEXT    NOT NULL DEFAULT '',
+        amount        TEXT
+    )
+    """,
+    """
+    CREATE TABLE state_changes (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        operation_id INTEGER NOT NULL REFERENCES operations (id),
+        state        TEXT    NOT NULL,
+        at_us        INTEGER NOT NULL,
+        error_code   TEXT    NOT NULL DEFAULT '',
+        note         TEXT    NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX ix_state_changes_op ON state_changes (operation_id, id)",
+    # Lookups by request id (any kind) and the strict per-kind uniqueness of REDEEM/SYNC ids.
+    "CREATE INDEX ix_ops_request ON operations (request_id, kind)",
+    """
+    CREATE UNIQUE INDEX ux_ops_kind_request ON operations (kind, request_id)
+    WHERE kind <> 'REVERSE'
+    """,
+    "CREATE INDEX ix_ops_code ON operations (code, id)",
+    "CREATE INDEX ix_ops_day ON operations (local_day, id)",
+    "CREATE INDEX ix_ops_open ON operations (id) WHERE state IN ('PENDING', 'UNKNOWN')",
+    "CREATE INDEX ix_ops_parent ON operations (parent_id) WHERE parent_id IS NOT NULL",
+    # Design rule 4, enforced by the file itself: one open redemption per code.
+    """
+    CREATE UNIQUE INDEX ux_ops_redeem_open ON operations (code)
+    WHERE kind = 'REDEEM' AND state IN ('PENDING', 'UNKNOWN')
+    """,
+)
+
+# Version 2: the "last digits" search column, and one live reversal per redemption.
+_V2: tuple[str, ...] = (
+    "ALTER TABLE operations ADD COLUMN code_tail TEXT NOT NULL DEFAULT ''",
+    "UPDATE operations SET code_tail = substr(code, -4)",
+    "CREATE INDEX ix_ops_day_tail ON operations (local_day, code_tail)",
+    "CREATE INDEX ix_ops_order ON operations (order_no) WHERE order_no <> ''",
+    """
+    CREATE UNIQUE INDEX ux_ops_reverse_live ON operations (parent_id)
+    WHERE kind = 'REVERSE' AND state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED')
+    """,
+)
+
+# Ordered: MIGRATIONS[i] takes a file from version i to version i + 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file at ``conn`` up to ``target`` (default: the newest); return the version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). A file newer than this code
+    knows is refused rather than guessed at.
+    """
+    if not 0 <= target <= SCHEMA_VERSION:
+        raise ValueError(f"no schema version {target}")
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = schema_version(conn)
+            if current > SCHEMA_VERSION:
+                raise JournalError(
+                    detail=f"journal schema version {current} is newer than this app "
+                    f"({SCHEMA_VERSION}); update the app"
+                )
+            if current >= target:
+                conn.execute("COMMIT")
+                return current
+            _apply(conn, MIGRATIONS[current])
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+            conn.execute("COMMIT")
+            logger.info("journal schema migrated from version %d to %d", current, current + 1)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _apply(conn: sqlite3.Connection, statements: Sequence[str]) -> None:
+    for statement in statements:
+        conn.execute(statement)

@@ -1,0 +1,403 @@
+"""The undo log in one SQLite file: the embedded default ``Journal``.
+
+Durability: WAL with ``synchronous=FULL``; every write is one ``BEGIN IMMEDIATE`` transaction that
+is committed (and so fsynced) before the method returns. ``BEGIN IMMEDIATE`` takes the file's write
+lock *before* the checks, so "is this code already in flight?" and the insert are one atomic step
+even between processes sharing the file; partial unique indexes enforce the same rules again in the
+file itself (see ``migrations.py``).
+
+Threading: one connection per journal object, opened with ``check_same_thread=False`` and guarded
+by a re-entrant lock, so any thread may call any method; calls run one at a time (the GUI's serial
+worker writes, readers on other threads wait for at most one short transaction). Other processes
+use their own ``SqliteJournal`` on the same file; SQLite's locks (``busy_timeout`` 5 s) order them.
+
+Files: the folder is created 0700 and the database 0600; SQLite creates ``-wal``/``-shm`` with the
+database's mode, which is checked (and tightened) after opening.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+
+from pos_app.core.errors import AlreadyInFlight, InputInvalid, JournalError, NotReversible, PosError
+from pos_app.journal.migrations import migrate
+from pos_app.journal.model import (
+    TRANSITIONS,
+    DayTotals,
+    NewOperation,
+    Operation,
+    OpKind,
+    OpState,
+    Settle,
+    StateChange,
+)
+from pos_app.journal.sqlite_rows import (
+    IS_OPEN,
+    REVERSIBLE,
+    SELECT_OPERATIONS,
+    day_filter,
+    from_us,
+    local_day,
+    to_operation,
+    to_us,
+)
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _translate(exc: sqlite3.Error, what: str) -> PosError:
+    """A typed error for a SQLite failure. Constraint names only; never row contents."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.IntegrityError):
+        if text.endswith("operations.code"):
+            return AlreadyInFlight(detail="another redemption of this code is open")
+        if text.endswith("operations.parent_id"):
+            return NotReversible(detail="the redemption already has a reversal")
+    return JournalError(detail=f"{what}: {type(exc).__name__}: {text}")
+
+
+class SqliteJournal:
+    """``Journal`` on a SQLite file at ``path`` (created, with its folder, if missing)."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(path)
+        self._clock = clock or _utc_now
+        self._lock = threading.RLock()
+        self._closed = False
+        try:
+            self._conn = self._connect()
+        except sqlite3.Error as exc:
+            raise _translate(exc, f"cannot open the journal at {self.path}") from exc
+        except OSError as exc:
+            raise JournalError(detail=f"cannot open the journal at {self.path}: {exc}") from exc
+
+    # --- opening -------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        conn = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+            check_same_thread=False,  # guarded by self._lock
+        )
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                logger.warning("journal could not use WAL (mode %s); still synchronous", mode)
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+            self._tighten_modes()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _tighten_modes(self) -> None:
+        if os.name != "posix":
+            return
+        for suffix in ("", "-wal", "-shm"):
+            file = Path(f"{self.path}{suffix}")
+            try:
+                if file.stat().st_mode & 0o077:
+                    file.chmod(0o600)
+            except FileNotFoundError:
+                continue
+
+    # --- plumbing --------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed before the block's caller gets control back."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback(conn)
+                raise _translate(exc, what) from exc
+            except BaseException:
+                self._rollback(conn)
+                raise
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            logger.exception("journal rollback failed")
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise JournalError(detail="the journal is closed")
+        return self._conn
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return list(self._connection().execute(sql, params))
+            except sqlite3.Error as exc:
+                raise _translate(exc, "journal read failed") from exc
+
+    def _ops(self, where: str, params: Sequence[object] = (), tail: str = "") -> list[Operation]:
+        """Operations matching ``where``: constant fragments only, values always bound."""
+        sql = f"{SELECT_OPERATIONS} WHERE {where} {tail}"
+        return [to_operation(row) for row in self._query(sql, params)]
+
+    @staticmethod
+    def _load(conn: sqlite3.Connection, op_id: int) -> Operation | None:
+        row = conn.execute(f"{SELECT_OPERATIONS} WHERE o.id = ?", (op_id,)).fetchone()
+        return None if row is None else to_operation(row)
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(UTC)
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def add(self, op: NewOperation) -> Operation:
+        if not op.request_id:
+            raise InputInvalid("INPUT_INVALID", "request_id", "empty request id")
+        if not op.code:
+            raise InputInvalid("INPUT_INVALID", "code", "empty code")
+        now = self._now()
+        with self._write("journal add failed") as conn:
+            self._check_request_id(conn, op)
+            if op.kind is OpKind.REDEEM:
+                self._check_not_in_flight(conn, op.code)
+            elif op.kind is OpKind.REVERSE:
+                self._check_reversible(conn, op)
+            op_id = self._insert(conn, op, now)
+            conn.execute(
+                "INSERT INTO state_changes (operation_id, state, at_us, note) VALUES (?, ?, ?, ?)",
+                (op_id, OpState.PENDING.value, to_us(now), "added"),
+            )
+            added = self._load(conn, op_id)
+        assert added is not None  # noqa: S101 - just inserted in the same transaction
+        logger.debug("journal: added %s operation %d", op.kind.value, op_id)
+        return added
+
+    @staticmethod
+    def _check_request_id(conn: sqlite3.Connection, op: NewOperation) -> None:
+        # A reversal re-sends its redemption's request id (design.md rule 3), so a FAILED reversal
+        # must not block a new attempt with the same id; every other duplicate is refused.
+        states = [
+            row[0]
+            for row in conn.execute(
+                "SELECT state FROM operations WHERE request_id = ? AND kind = ?",
+                (op.request_id, op.kind.value),
+            )
+        ]
+        if op.kind is OpKind.REVERSE:
+            states = [s for s in states if s != OpState.FAILED.value]
+        if states:
+            raise JournalError(detail=f"duplicate request id for {op.kind.value}")
+
+    @staticmethod
+    def _check_not_in_flight(conn: sqlite3.Connection, code: str) -> None:
+        row = conn.execute(
+            "SELECT id FROM operations"
+            " WHERE code = ? AND kind = 'REDEEM' AND state IN ('PENDING', 'UNKNOWN')",
+            (code,),
+        ).fetchone()
+        if row is not None:
+            raise AlreadyInFlight(detail=f"open operation {row[0]}")
+
+    def _check_reversible(self, conn: sqlite3.Connection, op: NewOperation) -> None:
+        if op.parent_id is None:
+            raise NotReversible(detail="a reversal needs the redemption it reverses")
+        parent = self._load(conn, op.parent_id)
+        if parent is None or parent.kind is not OpKind.REDEEM:
+            raise NotReversible(detail=f"operation {op.parent_id} is not a redemption")
+        if parent.state is not OpState.SUCCEEDED:
+            raise NotReversible(detail=f"redemption {parent.id} is {parent.state.value}")
+        if parent.reversed_by is not None:
+            raise NotReversible(detail=f"redemption {parent.id} has reversal {parent.reversed_by}")
+        if parent.code != op.code:
+            raise NotReversible(detail=f"the code differs from redemption {parent.id}")
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, op: NewOperation, now: datetime) -> int:
+        cursor = conn.execute(
+            """
+            INSERT INTO operations (
+                kind, request_id, code, code_tail, code_type, quantity, payload, state,
+                created_us, updated_us, local_day, shop_id, order_no, operator, manager, reason,
+                parent_id, terminal
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                op.kind.value, op.request_id, op.code, op.code[-4:], op.code_type, op.quantity,
+                json.dumps(op.payload, ensure_ascii=False, sort_keys=True), OpState.PENDING.value,
+                to_us(now), to_us(now), local_day(now), op.shop_id, op.order_no, op.operator,
+                op.manager, op.reason, op.parent_id, op.terminal,
+            ),
+        )  # fmt: skip
+        assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always sets it
+        return cursor.lastrowid
+
+    def settle(self, op_id: int, how: Settle) -> Operation:
+        now = self._now()
+        with self._write("journal settle failed") as conn:
+            current = self._load(conn, op_id)
+            if current is None:
+                raise JournalError(detail=f"no operation {op_id}")
+            if how.state not in TRANSITIONS[current.state]:
+                raise JournalError(
+                    detail=f"operation {op_id}: {current.state.value} -> {how.state.value} "
+                    "is not allowed"
+                )
+            amount = how.amount if how.amount is not None else current.amount
+            conn.execute(
+                """
+                UPDATE operations SET
+                    state = ?, updated_us = ?, attempts = attempts + 1, next_retry_us = ?,
+                    error_code = ?, error_message = ?, result = ?, order_no = ?, item_name = ?,
+                    amount = ?
+                WHERE id = ?
+                """,
+                (
+                    how.state.value, to_us(now),
+                    None if how.next_retry_at is None else to_us(how.next_retry_at),
+                    how.error_code, how.error_message,
+                    json.dumps(how.result or current.result, ensure_ascii=False, sort_keys=True),
+                    how.order_no or current.order_no, how.item_name or current.item_name,
+                    None if amount is None else str(amount), op_id,
+                ),
+            )  # fmt: skip
+            conn.execute(
+                "INSERT INTO state_changes (operation_id, state, at_us, error_code, note)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (op_id, how.state.value, to_us(now), how.error_code, how.note),
+            )
+            settled = self._load(conn, op_id)
+        assert settled is not None  # noqa: S101 - the row was there inside the transaction
+        logger.debug("journal: operation %d %s -> %s", op_id, current.state, how.state)
+        return settled
+
+    # --- reads -----------------------------------------------------------------------------------
+
+    def get(self, op_id: int) -> Operation | None:
+        found = self._ops("o.id = ?", (op_id,))
+        return found[0] if found else None
+
+    def by_request_id(self, request_id: str, kind: OpKind | None = None) -> list[Operation]:
+        if kind is None:
+            return self._ops("o.request_id = ?", (request_id,), "ORDER BY o.id")
+        return self._ops(
+            "o.request_id = ? AND o.kind = ?", (request_id, kind.value), "ORDER BY o.id"
+        )
+
+    def by_code(self, code: str, limit: int = 50) -> list[Operation]:
+        return self._ops("o.code = ?", (code, max(limit, 0)), "ORDER BY o.id DESC LIMIT ?")
+
+    def open_operations(self, due_before: datetime | None = None) -> list[Operation]:
+        where = IS_OPEN
+        if due_before is None:
+            return self._ops(where, (), "ORDER BY o.id")
+        where += " AND (o.next_retry_us IS NULL OR o.next_retry_us <= ?)"
+        return self._ops(where, (to_us(due_before),), "ORDER BY o.id")
+
+    def reversible(self, day: date | None = None, limit: int = 200) -> list[Operation]:
+        where = REVERSIBLE
+        params: list[object] = []
+        if day is not None:
+            where += " AND o.local_day = ?"
+            params.append(day.isoformat())
+        return self._ops(where, [*params, limit], "ORDER BY o.id DESC LIMIT ?")
+
+    def day_page(
+        self,
+        day: date,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        kinds: frozenset[OpKind] | None = None,
+    ) -> list[Operation]:
+        where, params = day_filter(day, search, states, kinds)
+        return self._ops(where, [*params, max(limit, 0), max(offset, 0)],
+                         "ORDER BY o.id DESC LIMIT ? OFFSET ?")  # fmt: skip
+
+    def day_count(
+        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+    ) -> int:
+        where, params = day_filter(day, search, states, None)
+        sql = f"SELECT count(*) FROM operations o WHERE {where}"  # noqa: S608 - constant fragments
+        return int(self._query(sql, params)[0][0])
+
+    def totals(self, day: date) -> DayTotals:
+        rows = self._query(
+            "SELECT o.kind, o.state, o.quantity, o.amount, EXISTS (SELECT 1 FROM operations r"
+            "  WHERE r.parent_id = o.id AND r.kind = 'REVERSE' AND r.state = 'SUCCEEDED')"
+            " FROM operations o WHERE o.local_day = ?",
+            (day.isoformat(),),
+        )
+        count = quantity = reversed_count = failed = open_count = 0
+        amount = Decimal(0)
+        for kind, state, qty, paid, was_reversed in rows:
+            if OpState(state).is_open:
+                open_count += 1
+            elif state == OpState.FAILED:
+                failed += 1
+            elif kind == OpKind.REVERSE:
+                reversed_count += 1
+            elif kind == OpKind.REDEEM and not was_reversed:
+                count += 1
+                quantity += qty
+                amount += Decimal(paid) if paid is not None else Decimal(0)
+        return DayTotals(day, count, quantity, amount, reversed_count, failed, open_count)
+
+    def history(self, op_id: int) -> list[StateChange]:
+        rows = self._query(
+            "SELECT state, at_us, error_code, note FROM state_changes"
+            " WHERE operation_id = ? ORDER BY id",
+            (op_id,),
+        )
+        return [
+            StateChange(op_id, OpState(s), from_us(at), code, note) for s, at, code, note in rows
+        ]
+
+    # --- lifetime --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    def __enter__(self) -> SqliteJournal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
