@@ -177,6 +177,72 @@ _CATALOGUE: dict[str, Message] = {
         "这张券已在本机核销过。如需再次使用请核对顾客的券状态。",
         "This code was already redeemed at this terminal. Check the customer's voucher status.",
     ),
+    # --- settings, secrets and the manager PIN (config/settings.py, secrets/store.py, pin.py) ---
+    "SETTING_UNKNOWN": Message(
+        "没有这项设置，请核对设置名称（例如 alipay.app_id）。",
+        "There is no such setting; check its name (e.g. alipay.app_id).",
+    ),
+    "SETTING_INVALID": Message(
+        "这项设置的值格式不对，请核对后重新输入。",
+        "This setting's value has the wrong format; check it and enter it again.",
+    ),
+    "SETTING_CHOICE": Message(
+        "这项设置只能从给定的选项中选择，请重新选择。",
+        "This setting only takes one of the listed choices; pick one of them.",
+    ),
+    "SETTING_RANGE": Message(
+        "这项设置的数值超出允许范围，请重新输入。",
+        "This setting's number is out of the allowed range; enter it again.",
+    ),
+    "SETTING_URL": Message(
+        "网关地址不对：须是以 https:// 开头的完整网址。请核对后重新输入。",
+        "The gateway address is wrong: it must be a full URL starting with https://.",
+    ),
+    "GATEWAY_NOT_HTTPS": Message(
+        "正式环境只能用 https:// 网关地址（本机测试地址除外）。请改为 https 地址或切换到培训模式。",
+        "Production needs https:// gateway URLs (except this computer's loopback). "
+        "Use an https URL or switch to training mode.",
+    ),
+    "SETTINGS_UNREADABLE": Message(
+        "设置文件无法读取或格式已损坏。请店长修复或删除设置文件后重新设置。",
+        "The settings file cannot be read or is damaged. A manager should fix or remove it and set up again.",
+    ),
+    "SETTINGS_INVALID": Message(
+        "设置文件中有一项的值不对。请店长在设置中改正。",
+        "A value in the settings file is wrong. A manager should correct it in settings.",
+    ),
+    "SETTINGS_WRITE_FAILED": Message(
+        "设置无法保存，原来的设置保持不变。请检查磁盘空间和文件夹权限。",
+        "The settings could not be saved; the old settings are unchanged. Check disk space and permissions.",
+    ),
+    "KEYRING_ERROR": Message(
+        "系统密钥库无法使用（可能已锁定或未运行）。请解锁系统密钥库或重新登录后再试。",
+        "The OS keyring cannot be used (locked or not running). Unlock it or log in again, then retry.",
+    ),
+    "SECRET_CORRUPT": Message(
+        "密钥库中保存的密钥已损坏（可能上次保存被中断）。请店长重新导入该密钥。",
+        "A key stored in the keyring is damaged (perhaps a save was interrupted). A manager should import it again.",
+    ),
+    "SECRET_UNKNOWN": Message(
+        "没有这种密钥名称，请从列出的密钥名称中选择。",
+        "There is no secret by that name; use one of the listed names.",
+    ),
+    "SECRET_EMPTY": Message("密钥内容为空，请粘贴或选择密钥文件。", "The secret is empty; paste it or pick its file."),
+    "SECRET_FORMAT": Message(
+        "密钥内容格式不对（不能含空格，最长 512 个字符）。请核对后重新导入。",
+        "The secret has the wrong format (no spaces, at most 512 characters). Check it and import again.",
+    ),
+    "SECRET_TOO_LONG": Message(
+        "密钥太长，无法保存到系统密钥库。请核对导入的内容。",
+        "The secret is too long to store in the OS keyring. Check what was imported.",
+    ),
+    "MANAGER_NAME": Message(
+        "店长名称须为 1 到 32 个字符。", "The manager name must be 1 to 32 characters."
+    ),
+    "PIN_FILE_INVALID": Message(
+        "店长密码文件无法读取或已损坏。请联系技术支持重新设置店长密码。",
+        "The manager PIN file cannot be read or is damaged. Call support to set the PIN again.",
+    ),
     "POS_ERROR": Message("出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."),
 }
 

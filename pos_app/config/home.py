@@ -1,0 +1,137 @@
+"""The app's folders, and crash-safe writes of the small files that live in them.
+
+Where things live, first match wins:
+
+1. an explicit root (``--home``): everything under it;
+2. the environment variable ``POS_APP_HOME``: everything under it;
+3. the platform's folders (platformdirs): settings and the PIN file in the user config folder,
+   the journal and the simulator's data in the user data folder, logs in the user log folder.
+
+Folders are created on construction with mode 0700 (owner only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "pos_app"
+ENV_HOME = "POS_APP_HOME"
+_DIR_MODE = 0o700
+_FILE_MODE = 0o600
+
+
+class AppHome:
+    """Paths of the app's files. ``root`` is the explicit/env home, or the data folder."""
+
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        create: bool = True,
+    ) -> None:
+        environ = os.environ if env is None else env
+        chosen = root if root not in (None, "") else environ.get(ENV_HOME) or None
+        if chosen is not None:
+            base = Path(chosen).expanduser().resolve()
+            self.explicit = True
+            self.root = base
+            self.config_dir = base
+            self.data_dir = base
+            self.log_dir = base / "logs"
+        else:
+            self.explicit = False
+            self.config_dir = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+            self.data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+            self.log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+            self.root = self.data_dir
+        if create:
+            self.ensure()
+
+    def __repr__(self) -> str:
+        return f"AppHome(root={str(self.root)!r}, explicit={self.explicit})"
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "settings.toml"
+
+    @property
+    def pin_file(self) -> Path:
+        return self.config_dir / "manager_pin.json"
+
+    @property
+    def journal_file(self) -> Path:
+        return self.data_dir / "journal.sqlite3"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.data_dir / "sandbox"
+
+    def ensure(self) -> AppHome:
+        """Create every folder (0700). Existing folders are left as they are."""
+        for folder in (self.config_dir, self.data_dir, self.log_dir, self.sandbox_dir):
+            make_private_dir(folder)
+        return self
+
+
+def make_private_dir(folder: Path) -> None:
+    """``mkdir -p`` where every folder this call creates gets mode 0700 whatever the umask."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=_DIR_MODE)
+            if os.name == "posix":
+                os.chmod(path, _DIR_MODE)
+            logger.debug("created %s", path)
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` crash-safely, mode 0600.
+
+    A temp file in the same folder is written, flushed and fsynced, then ``os.replace``d over the
+    target, then the folder is fsynced. A failure at any step leaves the old file intact and no
+    temp file behind; the ``OSError`` propagates.
+    """
+    make_private_dir(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, _FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX only; Windows has no directory handles to fsync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some filesystems refuse fsync on directories
+        logger.debug("fsync of folder %s refused", folder)
+    finally:
+        os.close(fd)
