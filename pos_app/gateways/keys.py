@@ -11,13 +11,15 @@ import base64
 import binascii
 import re
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pos_app.core.errors import KeyInvalid
 
 _PEM_ARMOUR = re.compile(r"-----(BEGIN|END) [A-Z0-9 ]+-----")
 _MIN_BITS = 1024
+_ENCRYPTED = "the private key is encrypted; export it without a password"
 
 
 def _der_from_text(text: str | bytes, what: str) -> bytes:
@@ -26,6 +28,8 @@ def _der_from_text(text: str | bytes, what: str) -> bytes:
         raise KeyInvalid(detail="a private key was given where the Alipay public key belongs")
     if "PUBLIC KEY-----" in raw and what == "private":
         raise KeyInvalid(detail="a public key was given where the app private key belongs")
+    if "ENCRYPTED" in raw:  # PKCS#8 "ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED"
+        raise KeyInvalid(detail=_ENCRYPTED)
     body = "".join(_PEM_ARMOUR.sub("", raw).split())
     if not body:
         raise KeyInvalid(detail=f"the {what} key is empty")
@@ -40,8 +44,8 @@ def load_private_key(text: str | bytes) -> rsa.RSAPrivateKey:
     try:
         key = serialization.load_der_private_key(der, password=None)
     except TypeError:
-        raise KeyInvalid(detail="the private key is encrypted; export it without a password") from None
-    except ValueError:
+        raise KeyInvalid(detail=_ENCRYPTED) from None
+    except (ValueError, UnsupportedAlgorithm):
         if _looks_public(der):
             raise KeyInvalid(
                 detail="this is a public key; the app private key is needed"
@@ -58,7 +62,7 @@ def load_public_key(text: str | bytes) -> rsa.RSAPublicKey:
     der = _der_from_text(text, "public")
     try:
         key = serialization.load_der_public_key(der)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         raise KeyInvalid(
             detail="the public key is not an X.509 (SubjectPublicKeyInfo) or PKCS#1 RSA key"
         ) from None
@@ -70,7 +74,7 @@ def load_public_key(text: str | bytes) -> rsa.RSAPublicKey:
 def _looks_public(der: bytes) -> bool:
     try:
         serialization.load_der_public_key(der)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         return False
     return True
 
@@ -95,10 +99,10 @@ def public_key_base64(key: rsa.RSAPublicKey) -> str:
 
 def fingerprint(key: rsa.RSAPublicKey) -> str:
     """Short SHA-256 fingerprint of a public key, safe to print and log."""
-    from cryptography.hazmat.primitives import hashes
-
     digest = hashes.Hash(hashes.SHA256())
     digest.update(
-        key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
     )
     return digest.finalize().hex()[:16]

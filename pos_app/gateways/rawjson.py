@@ -15,6 +15,10 @@ class RawJsonError(ValueError):
     """The body is not a JSON object, or the member is missing, duplicated or truncated."""
 
 
+class DuplicateMember(RawJsonError):
+    """The member appears more than once (duplicate-key forgery)."""
+
+
 @dataclass(frozen=True, slots=True)
 class TopLevelMember:
     name: str
@@ -73,6 +77,8 @@ def top_level_members(text: str) -> list[TopLevelMember]:
     members: list[TopLevelMember] = []
     i = _skip_ws(text, i + 1)
     if i < len(text) and text[i] == "}":
+        if _skip_ws(text, i + 1) != len(text):
+            raise RawJsonError("data after the top-level object")
         return members
     while True:
         if i >= len(text) or text[i] != '"':
@@ -92,6 +98,8 @@ def top_level_members(text: str) -> list[TopLevelMember]:
             i = _skip_ws(text, i + 1)
             continue
         if i < len(text) and text[i] == "}":
+            if _skip_ws(text, i + 1) != len(text):
+                raise RawJsonError("data after the top-level object")
             return members
         raise RawJsonError("truncated body")
 
@@ -100,5 +108,5 @@ def member_raw(text: str, name: str) -> str | None:
     """The raw text of member ``name``; None if absent; ``RawJsonError`` if it appears twice."""
     found = [m for m in top_level_members(text) if m.name == name]
     if len(found) > 1:
-        raise RawJsonError(f"member {name!r} appears {len(found)} times")
+        raise DuplicateMember(f"member {name!r} appears {len(found)} times")
     return found[0].raw if found else None

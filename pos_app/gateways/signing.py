@@ -46,7 +46,9 @@ def rsa_sign(content: str, key: rsa.RSAPrivateKey, sign_type: str = "RSA2") -> s
     return base64.b64encode(signature).decode("ascii")
 
 
-def rsa_verify(content: str, signature_b64: str, key: rsa.RSAPublicKey, sign_type: str = "RSA2") -> bool:
+def rsa_verify(
+    content: str, signature_b64: str, key: rsa.RSAPublicKey, sign_type: str = "RSA2"
+) -> bool:
     """True only when ``signature_b64`` is a valid signature of ``content`` under ``sign_type``.
 
     The algorithm is pinned by the caller: a SHA-1 signature does not verify under RSA2.
@@ -92,4 +94,5 @@ def top_verify(params: Mapping[str, str], secret: str) -> bool:
     method = params.get("sign_method", "md5")
     if method not in TOP_SIGN_METHODS:
         return False
-    return hmac.compare_digest(params.get("sign", "").upper(), top_sign(params, secret, method))
+    given = params.get("sign", "").upper().encode("utf-8")  # bytes: str needs ASCII-only input
+    return hmac.compare_digest(given, top_sign(params, secret, method).encode("ascii"))
