@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -43,6 +44,7 @@ SECRET_NAMES = (
     "app-auth-token",
 )
 DEFAULT_SERVICE = "pos_app"
+SERVICE_ENV = "POS_APP_KEYRING_SERVICE"
 # 1,000 characters is at most 2,000 bytes as UTF-16 (what the Windows backend stores), under the
 # 2,560-byte CRED_MAX_CREDENTIAL_BLOB_SIZE.
 CHUNK_CHARS = 1000
@@ -253,8 +255,12 @@ def _keyring_error(what: str, name: str, why: str) -> ConfigError:
     return ConfigError("KEYRING_ERROR", f"keyring {what} of {name} failed: {why}")
 
 
-def open_secret_store(service: str = DEFAULT_SERVICE) -> KeyringSecretStore:
-    """The keyring-backed store, or ``NoKeyringBackend`` saying how to get a keyring."""
+def open_secret_store(service: str | None = None) -> KeyringSecretStore:
+    """The keyring-backed store, or ``NoKeyringBackend`` saying how to get a keyring.
+
+    ``POS_APP_KEYRING_SERVICE`` names another service (two terminals on one desktop, or tests).
+    """
+    service = service or os.environ.get(SERVICE_ENV) or DEFAULT_SERVICE
     store = KeyringSecretStore(service)
     logger.info("secrets: keyring backend %s, service %s", store.backend_name, service)
     return store
