@@ -1,0 +1,243 @@
+"""Manual entry: type the voucher code on a big keypad (touch) or the keyboard, then redeem.
+
+The code is shown grouped 4-4-4 as it is typed and checked live with the same rules the service
+applies (``codes.normalize_code``): the Redeem button and Enter only work once the code is valid.
+Internal codes are 12 digits; external codes (a merchant's own) up to 32 letters/digits.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core import codes
+from pos_app.core.errors import InputInvalid
+from pos_app.core.models import CodeType
+from pos_app.ui import messages as ui_text
+from pos_app.ui.widgets.keypad import Keypad
+
+logger = logging.getLogger(__name__)
+
+_ERROR_STYLE = "color: #b71c1c; font-size: 18px; font-weight: bold;"
+_HINT_STYLE = "color: #424242; font-size: 18px;"
+_OK_STYLE = "color: #1b5e20; font-size: 18px; font-weight: bold;"
+
+
+class ManualScreen(QWidget):
+    """Emits ``submitted(code, quantity, code_type)`` when a valid code is confirmed."""
+
+    submitted = Signal(str, int, object)  # code (bare), quantity, CodeType
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("manualScreen")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._text = ""
+        self._valid: codes.VoucherCode | None = None
+
+        title = QLabel(self.tr("Type the voucher code"), self)
+        title.setStyleSheet("font-size: 26px; font-weight: bold;")
+        self.internal_button = self._toggle(self.tr("Koubei code (12 digits)"))
+        self.external_button = self._toggle(self.tr("Own code (external)"))
+        self._types = QButtonGroup(self)
+        self._types.addButton(self.internal_button)
+        self._types.addButton(self.external_button)
+        self.internal_button.setChecked(True)
+        self._types.buttonToggled.connect(lambda *_: self._validate())
+
+        self.display = QLabel(self)
+        self.display.setObjectName("codeDisplay")
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.display.setTextFormat(Qt.TextFormat.PlainText)
+        self.display.setMinimumHeight(72)
+        self.display.setStyleSheet(
+            "font-size: 40px; font-weight: bold; font-family: monospace; letter-spacing: 2px;"
+            "background: #ffffff; border: 3px solid #90a4ae; border-radius: 8px; padding: 8px;"
+        )
+        self.hint = QLabel(self)
+        self.hint.setObjectName("codeHint")
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.keypad = Keypad(self)
+        self.keypad.digit_pressed.connect(self.append)
+        self.keypad.backspace_pressed.connect(self.backspace)
+        self.keypad.clear_pressed.connect(self.clear)
+
+        self.quantity = QSpinBox(self)
+        self.quantity.setRange(1, codes.MAX_QUANTITY)
+        self.quantity.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.quantity.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.quantity.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.quantity.setMinimumSize(120, 56)
+        self.quantity.setStyleSheet("font-size: 26px;")
+        self.minus_button = self._step_button("−", -1)
+        self.plus_button = self._step_button("+", 1)
+
+        self.redeem_button = QPushButton(self.tr("Redeem (Enter)"), self)
+        self.redeem_button.setObjectName("redeemButton")
+        self.redeem_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.redeem_button.setMinimumHeight(72)
+        self.redeem_button.setStyleSheet("font-size: 24px; font-weight: bold;")
+        self.redeem_button.clicked.connect(self.confirm)
+
+        self._lay_out(title)
+        self._validate()
+
+    # ----------------------------------------------------------------- layout
+    def _toggle(self, text: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setCheckable(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setMinimumHeight(52)
+        button.setStyleSheet(
+            "QPushButton { font-size: 18px; } QPushButton:checked { font-weight: bold; }"
+        )
+        return button
+
+    def _step_button(self, text: str, step: int) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setMinimumSize(72, 56)
+        button.setAutoRepeat(True)
+        button.setStyleSheet("font-size: 28px; font-weight: bold;")
+        button.clicked.connect(lambda: self.quantity.stepBy(step))
+        return button
+
+    def _lay_out(self, title: QLabel) -> None:
+        types = QHBoxLayout()
+        types.addWidget(self.internal_button)
+        types.addWidget(self.external_button)
+        quantity = QHBoxLayout()
+        quantity.addWidget(QLabel(self.tr("Quantity"), self))
+        quantity.addStretch(1)
+        quantity.addWidget(self.minus_button)
+        quantity.addWidget(self.quantity)
+        quantity.addWidget(self.plus_button)
+        left = QVBoxLayout()
+        left.addWidget(title)
+        left.addLayout(types)
+        left.addWidget(self.display)
+        left.addWidget(self.hint)
+        left.addStretch(1)
+        left.addLayout(quantity)
+        left.addWidget(self.redeem_button)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(24, 16, 24, 16)
+        grid.setHorizontalSpacing(24)
+        grid.addLayout(left, 0, 0)
+        grid.addWidget(self.keypad, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+
+    # ----------------------------------------------------------------- state
+    @property
+    def code_type(self) -> CodeType:
+        return CodeType.EXTERNAL if self.external_button.isChecked() else CodeType.INTERNAL
+
+    def set_code_type(self, code_type: CodeType) -> None:
+        button = self.external_button if code_type is CodeType.EXTERNAL else self.internal_button
+        button.setChecked(True)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def is_valid(self) -> bool:
+        return self._valid is not None
+
+    def set_text(self, text: str) -> None:
+        # Full-width digits from a Chinese input method become ASCII; spaces are display only.
+        normal = unicodedata.normalize("NFKC", text)
+        self._text = "".join(ch for ch in normal if not ch.isspace())[: codes.MAX_EXTERNAL_CODE_LEN]
+        self._validate()
+
+    def append(self, chars: str) -> None:
+        self.set_text(self._text + chars)
+
+    def backspace(self) -> None:
+        self.set_text(self._text[:-1])
+
+    def clear(self) -> None:
+        self.quantity.setValue(1)
+        self.set_text("")
+
+    def confirm(self) -> bool:
+        """Hand the code over for redemption if it is valid."""
+        self._validate()
+        if self._valid is None:
+            return False
+        self.submitted.emit(self._valid.value, self.quantity.value(), self._valid.code_type)
+        return True
+
+    # ----------------------------------------------------------------- validation
+    def _validate(self) -> None:
+        self.display.setText(codes.group_code(self._text) if self._text else "—")
+        self._valid = None
+        if not self._text:
+            self._set_hint(self._empty_hint(), _HINT_STYLE)
+        else:
+            try:
+                self._valid = codes.normalize_code(self._text, self.code_type)
+            except InputInvalid as exc:
+                self._set_hint(*self._problem(exc))
+            else:
+                self._set_hint(self.tr("Looks right. Press Enter to redeem."), _OK_STYLE)
+        self.redeem_button.setEnabled(self._valid is not None)
+
+    def _empty_hint(self) -> str:
+        if self.code_type is CodeType.INTERNAL:
+            return self.tr("Type the 12 digits under the customer's QR code.")
+        return self.tr("Type the merchant's own code: up to 32 letters or digits.")
+
+    def _problem(self, exc: InputInvalid) -> tuple[str, str]:
+        """A short code that is still being typed is a hint, not an error."""
+        missing = codes.INTERNAL_CODE_LEN - len(self._text)
+        if self.code_type is CodeType.INTERNAL and self._text.isdecimal() and missing > 0:
+            return self.tr("%n more digit(s) to go.", "", missing), _HINT_STYLE
+        return ui_text.error_text(exc), _ERROR_STYLE
+
+    def _set_hint(self, text: str, style: str) -> None:
+        self.hint.setText(text)
+        self.hint.setStyleSheet(style)
+        self.hint.setProperty("problem", style == _ERROR_STYLE)
+
+    @property
+    def has_problem(self) -> bool:
+        return bool(self.hint.property("problem"))
+
+    # ----------------------------------------------------------------- keyboard
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm()
+        elif key == Qt.Key.Key_Backspace:
+            self.backspace()
+        elif key == Qt.Key.Key_Delete:
+            self.set_text("")
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Up):
+            self.quantity.stepBy(1)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Down):
+            self.quantity.stepBy(-1)
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.append(QGuiApplication.clipboard().text())
+        elif event.text() and event.text().isprintable() and not event.text().isspace():
+            self.append(event.text())
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()

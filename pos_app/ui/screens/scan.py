@@ -1,0 +1,353 @@
+"""The main scan screen: always ready for the next voucher, and says in large type what happened.
+
+States of the result card: idle ("请扫码"), busy (a redemption is in flight: a second scan is told
+to wait), success (green), failure (red, the reason and what to do), unknown (amber "正在确认": the
+service retries with the same request id; the card turns green or red on its own when the row
+settles), and "already redeemed here" (when and by whom, with a button to redeem again for
+multi-use cards). Input mistakes are shown inline under the card, never in a pop-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from pos_app.core import codes
+from pos_app.core.errors import AlreadyInFlight, InputInvalid, PosError
+from pos_app.core.messages import message_for
+from pos_app.core.models import CodeType
+from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
+from pos_app.journal.model import Operation, OpKind, OpState
+from pos_app.ui import messages as ui_text
+from pos_app.ui.sound import Cue, SoundPlayer
+from pos_app.ui.widgets.result_card import CardState, CardView, ResultCard
+
+if TYPE_CHECKING:
+    from pos_app.core.service import RedemptionService
+    from pos_app.ui.service_bridge import ServiceEvents
+    from pos_app.ui.tasks import TaskManager
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    raw_code: str
+    quantity: int
+    code_type: CodeType | None
+    key: str  # the normalised code, to recognise a second scan of the same voucher
+
+
+def _display_code(code: str) -> str:
+    """Masked and grouped: ``**** **** 9012``."""
+    return codes.group_code(codes.mask_code(code))
+
+
+class ScanScreen(QWidget):
+    """Redeems what is scanned or typed. Built with its service, worker and event bridge."""
+
+    busy_changed = Signal(bool)
+    notice = Signal(str)  # one-line news for the status bar (an earlier "confirming" settled)
+
+    def __init__(
+        self,
+        service: RedemptionService,
+        tasks: TaskManager,
+        events: ServiceEvents | None = None,
+        *,
+        sounds: SoundPlayer | None = None,
+        operator: str = "",
+        now: Callable[[], datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("scanScreen")
+        self._service = service
+        self._tasks = tasks
+        self._sounds = sounds or SoundPlayer(enabled=False)
+        self._operator = operator
+        self._now = now or (lambda: datetime.now(UTC))
+        self._in_flight: _Request | None = None
+        self._again: _Request | None = None  # what "redeem again" would send
+        self._watching: Operation | None = None  # the UNKNOWN row the card shows
+        self._confirming: dict[int, str] = {}  # UNKNOWN rows seen here: id -> masked code
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._refresh_unknown)
+
+        self.card = ResultCard(self)
+        self.card.action_clicked.connect(self._redeem_again)
+        self.input_error = QLabel(self)
+        self.input_error.setObjectName("inputError")
+        self.input_error.setWordWrap(True)
+        self.input_error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.input_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.input_error.setStyleSheet("color: #b71c1c; font-size: 20px; font-weight: bold;")
+        self.input_error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 8)
+        layout.addWidget(self.card, 1)
+        layout.addWidget(self.input_error)
+        if events is not None:
+            events.outcome.connect(self.on_service_outcome)
+        self.reset()
+
+    # ----------------------------------------------------------------- public
+    @property
+    def busy(self) -> bool:
+        return self._in_flight is not None
+
+    def submit(
+        self,
+        raw_code: str,
+        quantity: int = 1,
+        code_type: CodeType | None = None,
+        *,
+        again: bool = False,
+    ) -> bool:
+        """Redeem in the background. False when refused at once (busy: told inline)."""
+        request = _Request(raw_code, quantity, code_type, self._key_of(raw_code, code_type))
+        if self._in_flight is not None:
+            if request.key == self._in_flight.key:
+                self._show_input_error(ui_text.pick(message_for("ALREADY_IN_FLIGHT")))
+            else:
+                self._show_input_error(
+                    self.tr(
+                        "Still redeeming the previous voucher. Scan this one again when it is done."
+                    )
+                )
+            self._sounds.play(Cue.ATTENTION)
+            return False
+        self._clear_input_error()
+        self._set_in_flight(request)
+        self._watching = None
+        self._countdown.stop()
+        self.card.show_view(self._busy_view(request))
+        service, operator = self._service, self._operator
+        self._tasks.op(
+            lambda: service.redeem(
+                raw_code, quantity, code_type=code_type, operator=operator, again=again
+            ),
+            label="redeem",
+        ).success(self._on_outcome).failure(self._on_error).run_in_background()
+        return True
+
+    def reset(self) -> None:
+        """Back to "scan a voucher" (Esc). A redemption in flight keeps its busy card."""
+        self._clear_input_error()
+        if self.busy:
+            return
+        self._watching = None
+        self._again = None
+        self._countdown.stop()
+        self.card.show_view(self._idle_view())
+
+    def on_service_outcome(self, outcome: OpOutcome) -> None:
+        """Any row settled (on the UI thread): update the card if it shows that row."""
+        op = outcome.operation
+        if op.kind is not OpKind.REDEEM:
+            return
+        watching = self._watching
+        if watching is not None and op.id == watching.id and not self.busy:
+            self._show_outcome(outcome, announce=op.state is not OpState.UNKNOWN)
+        elif op.id in self._confirming and outcome.settled:
+            done = op.state is OpState.SUCCEEDED
+            text = (
+                self.tr("Voucher %1 confirmed: redeemed.")
+                if done
+                else self.tr("Voucher %1 confirmed: NOT redeemed.")
+            )
+            self.notice.emit(ui_text.arg(text, _display_code(op.code)))
+            self._sounds.play(Cue.SUCCESS if done else Cue.FAILURE)
+        if outcome.settled:
+            self._confirming.pop(op.id, None)
+
+    # ----------------------------------------------------------------- results
+    def _on_outcome(self, outcome: OpOutcome) -> None:
+        self._set_in_flight(None)
+        self._show_outcome(outcome, announce=True)
+
+    def _show_outcome(self, outcome: OpOutcome, *, announce: bool) -> None:
+        op = outcome.operation
+        if op.state is OpState.SUCCEEDED:
+            view, cue = self._success_view(outcome), Cue.SUCCESS
+        elif op.state is OpState.FAILED:
+            view, cue = self._failure_view(outcome), Cue.FAILURE
+        else:
+            view, cue = self._unknown_view(op, outcome), Cue.ATTENTION
+        if op.state.is_open:
+            self._watching = op
+            self._confirming[op.id] = _display_code(op.code)
+            self._countdown.start()
+        else:
+            self._watching = None
+            self._countdown.stop()
+        self._again = None
+        self.card.show_view(view)
+        if announce:
+            self._sounds.play(cue)
+
+    def _on_error(self, error: Exception) -> None:
+        request = self._in_flight
+        self._set_in_flight(None)
+        if isinstance(error, AlreadyRedeemedHere) and request is not None:
+            self._again = request
+            self.card.show_view(self._already_view(error.previous))
+            self._sounds.play(Cue.ATTENTION)
+            return
+        if isinstance(error, (InputInvalid, AlreadyInFlight)):
+            self.card.show_view(self._idle_view())
+            self._show_input_error(ui_text.error_text(error))
+            self._sounds.play(Cue.FAILURE if isinstance(error, InputInvalid) else Cue.ATTENTION)
+            return
+        if not isinstance(error, PosError):
+            logger.error("redeem failed unexpectedly", exc_info=error)
+        code = error.code if isinstance(error, PosError) else "POS_ERROR"
+        self.card.show_view(
+            CardView(
+                CardState.FAILURE,
+                self.tr("Not redeemed"),
+                headline=ui_text.error_text(error),
+                footnote=ui_text.arg(self.tr("Error code: %1"), code),
+            )
+        )
+        self._sounds.play(Cue.FAILURE)
+
+    def _redeem_again(self) -> None:
+        request = self._again
+        if request is not None and not self.busy:
+            self.submit(request.raw_code, request.quantity, request.code_type, again=True)
+
+    def _refresh_unknown(self) -> None:
+        op = self._watching
+        if op is None or self.card.state is not CardState.UNKNOWN:
+            self._countdown.stop()
+            return
+        view = self.card.view
+        self.card.show_view(
+            CardView(
+                view.state, view.title, view.headline, view.rows, self._progress(op), view.footnote
+            )
+        )
+
+    # ----------------------------------------------------------------- views
+    def _idle_view(self) -> CardView:
+        return CardView(
+            CardState.IDLE,
+            self.tr("Scan a voucher"),
+            detail=self.tr(
+                "Scan the code on the customer's phone with the scanner, or press F2 to type it."
+            ),
+        )
+
+    def _busy_view(self, request: _Request) -> CardView:
+        return CardView(
+            CardState.BUSY,
+            self.tr("Redeeming…"),
+            headline=_display_code(request.key),
+            rows=((self.tr("Quantity"), str(request.quantity)),),
+            detail=self.tr("Please wait. Do not scan this voucher again."),
+        )
+
+    def _success_view(self, outcome: OpOutcome) -> CardView:
+        op, result = outcome.operation, outcome.redeem
+        item = (result.item_name if result else "") or op.item_name
+        amount = (result.buyer_pay_amount if result else None) or op.amount
+        order_no = (result.order_no if result else "") or op.order_no
+        rows = [(self.tr("Quantity"), str(op.quantity))]
+        rows.append((self.tr("Customer paid"), ui_text.money(amount) or self.tr("not given")))
+        if order_no:
+            rows.append((self.tr("Order no."), order_no))
+        rows.append((self.tr("Time"), ui_text.local_time(op.updated_at)))
+        rows.append((self.tr("Code"), _display_code(op.code)))
+        return CardView(
+            CardState.SUCCESS,
+            self.tr("Redeemed"),
+            headline=item or self.tr("(the platform did not name the item)"),
+            rows=tuple(rows),
+            detail=ui_text.pick(outcome.message),  # e.g. "had already succeeded (repeat)"
+            footnote=op.request_id,
+        )
+
+    def _failure_view(self, outcome: OpOutcome) -> CardView:
+        op = outcome.operation
+        code = outcome.error_code or op.error_code
+        reason = ui_text.pick(outcome.message or message_for(code or "POS_ERROR"))
+        return CardView(
+            CardState.FAILURE,
+            self.tr("Not redeemed"),
+            headline=reason,
+            rows=((self.tr("Code"), _display_code(op.code)),),
+            footnote=ui_text.arg(self.tr("Error code: %1"), code) + f"  ·  {op.request_id}",
+        )
+
+    def _unknown_view(self, op: Operation, outcome: OpOutcome) -> CardView:
+        code = outcome.error_code or op.error_code or "OUTCOME_UNKNOWN"
+        return CardView(
+            CardState.UNKNOWN,
+            self.tr("Confirming…"),
+            headline=ui_text.pick(outcome.message or message_for(code)),
+            rows=(
+                (self.tr("Code"), _display_code(op.code)),
+                (self.tr("Quantity"), str(op.quantity)),
+            ),
+            detail=self._progress(op),
+            footnote=ui_text.arg(self.tr("Error code: %1"), code) + f"  ·  {op.request_id}",
+        )
+
+    def _progress(self, op: Operation) -> str:
+        tried = self.tr("Tried %n time(s).", "", op.attempts)
+        if op.next_retry_at is None:
+            return tried
+        left = int((op.next_retry_at - self._now()).total_seconds() + 0.999)
+        if left <= 0:
+            return tried + " " + self.tr("Trying again now…")
+        return (
+            tried
+            + " "
+            + ui_text.arg(self.tr("Next try in %1 s; the card updates by itself."), left)
+        )
+
+    def _already_view(self, previous: Operation) -> CardView:
+        rows = [(self.tr("Redeemed at"), ui_text.local_time(previous.created_at))]
+        rows.append((self.tr("By"), previous.operator or previous.terminal or "—"))
+        rows.append((self.tr("Quantity"), str(previous.quantity)))
+        if previous.item_name:
+            rows.append((self.tr("Item"), previous.item_name))
+        return CardView(
+            CardState.ALREADY,
+            self.tr("Already redeemed here"),
+            headline=ui_text.pick(message_for("ALREADY_REDEEMED_HERE")),
+            rows=tuple(rows),
+            detail=self.tr("A multi-use card can be redeemed again."),
+            footnote=previous.request_id,
+            action=self.tr("Redeem again (multi-use card)"),
+        )
+
+    # ----------------------------------------------------------------- helpers
+    @staticmethod
+    def _key_of(raw_code: str, code_type: CodeType | None) -> str:
+        try:
+            return codes.normalize_code(raw_code, code_type).value
+        except InputInvalid:
+            return raw_code.strip()
+
+    def _set_in_flight(self, request: _Request | None) -> None:
+        was_busy = self.busy
+        self._in_flight = request
+        if was_busy != self.busy:
+            self.busy_changed.emit(self.busy)
+
+    def _show_input_error(self, text: str) -> None:
+        self.input_error.setText(text)
+        self.input_error.show()
+
+    def _clear_input_error(self) -> None:
+        self.input_error.clear()
+        self.input_error.hide()
