@@ -159,7 +159,7 @@ class Simulator:
         self.base_url = f"http://{self.host}:{self.port}"
         self.alipay_url = self.base_url + "/gateway.do"
         self.top_url = self.base_url + "/router/rest"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
                                         name=f"sandbox-{self.port}", daemon=True)
 
     @classmethod
