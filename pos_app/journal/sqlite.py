@@ -69,6 +69,8 @@ def _translate(exc: sqlite3.Error, what: str) -> PosError:
             return AlreadyInFlight(detail="another redemption of this code is open")
         if text.endswith("operations.parent_id"):
             return NotReversible(detail="the redemption already has a reversal")
+        if text.endswith("operations.request_id"):
+            return JournalError(detail="request id already used")
     return JournalError(detail=f"{what}: {type(exc).__name__}: {text}")
 
 
@@ -203,19 +205,12 @@ class SqliteJournal:
 
     @staticmethod
     def _check_request_id(conn: sqlite3.Connection, op: NewOperation) -> None:
-        # A reversal re-sends its redemption's request id (design.md rule 3), so a FAILED reversal
-        # must not block a new attempt with the same id; every other duplicate is refused.
-        states = [
-            row[0]
-            for row in conn.execute(
-                "SELECT state FROM operations WHERE request_id = ? AND kind = ?",
-                (op.request_id, op.kind.value),
-            )
-        ]
-        if op.kind is OpKind.REVERSE:
-            states = [s for s in states if s != OpState.FAILED.value]
-        if states:
-            raise JournalError(detail=f"duplicate request id for {op.kind.value}")
+        row = conn.execute(
+            "SELECT id FROM operations WHERE request_id = ? AND kind = ?",
+            (op.request_id, op.kind.value),
+        ).fetchone()
+        if row is not None:
+            raise JournalError(detail=f"{op.kind.value} request id already used by {row[0]}")
 
     @staticmethod
     def _check_not_in_flight(conn: sqlite3.Connection, code: str) -> None:
@@ -382,6 +377,11 @@ class SqliteJournal:
         return [
             StateChange(op_id, OpState(s), from_us(at), code, note) for s, at, code, note in rows
         ]
+
+    def durability(self) -> dict[str, str | int]:
+        """The connection's safety settings as SQLite reports them (for tests and ``doctor``)."""
+        names = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "user_version")
+        return {name: self._query(f"PRAGMA {name}")[0][0] for name in names}
 
     # --- lifetime --------------------------------------------------------------------------------
 
