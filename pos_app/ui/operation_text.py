@@ -1,0 +1,94 @@
+"""How a journal row reads and looks on the manager's screens: kind, state, colour, summary."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from pos_app.core.codes import mask_code
+from pos_app.journal.model import Operation, OpKind, OpState
+from pos_app.ui.messages import local_time, money
+
+# Foreground colours on white; chosen to stay readable for red/green colour blindness too
+# (the state is always spelled out as well).
+STATE_COLOURS: dict[OpState, str] = {
+    OpState.SUCCEEDED: "#1b7f3b",
+    OpState.FAILED: "#b00020",
+    OpState.UNKNOWN: "#a15c00",
+    OpState.PENDING: "#a15c00",
+}
+REVERSED_COLOUR = "#6b6b6b"
+
+
+def kind_text(kind: OpKind) -> str:
+    if kind is OpKind.REDEEM:
+        return QCoreApplication.translate("OperationText", "Redeem")
+    if kind is OpKind.REVERSE:
+        return QCoreApplication.translate("OperationText", "Reversal")
+    return QCoreApplication.translate("OperationText", "Sync")
+
+
+def state_text(state: OpState) -> str:
+    if state is OpState.SUCCEEDED:
+        return QCoreApplication.translate("OperationText", "Succeeded")
+    if state is OpState.FAILED:
+        return QCoreApplication.translate("OperationText", "Failed")
+    if state is OpState.UNKNOWN:
+        return QCoreApplication.translate("OperationText", "Confirming")
+    return QCoreApplication.translate("OperationText", "Sending")
+
+
+def row_state_text(op: Operation) -> str:
+    """The state, plus "reversed" for a succeeded redemption that was reversed."""
+    if op.kind is OpKind.REDEEM and op.reversed_by is not None:
+        return QCoreApplication.translate("OperationText", "Reversed")
+    return state_text(op.state)
+
+
+def row_colour(op: Operation) -> QColor:
+    if op.kind is OpKind.REDEEM and op.reversed_by is not None:
+        return QColor(REVERSED_COLOUR)
+    return QColor(STATE_COLOURS[op.state])
+
+
+def link_text(op: Operation) -> str:
+    """How a row points at its partner: a reversal at its redemption and back."""
+    if op.parent_id is not None:
+        text = QCoreApplication.translate("OperationText", "reverses #%1")
+        return text.replace("%1", str(op.parent_id))
+    if op.reversed_by is not None:
+        text = QCoreApplication.translate("OperationText", "reversed by #%1")
+        return text.replace("%1", str(op.reversed_by))
+    return ""
+
+
+def reversal_summary(op: Operation, reason: str) -> str:
+    """The confirmation text: what exactly will be reversed (code masked)."""
+    lines = [
+        QCoreApplication.translate("OperationText", "Reverse this redemption?"),
+        "",
+        QCoreApplication.translate("OperationText", "Code: %1").replace("%1", mask_code(op.code)),
+        QCoreApplication.translate("OperationText", "Quantity: %1").replace("%1", str(op.quantity)),
+        QCoreApplication.translate("OperationText", "Amount paid: %1").replace(
+            "%1", money(op.amount) or QCoreApplication.translate("OperationText", "unknown")
+        ),
+        QCoreApplication.translate("OperationText", "Redeemed at: %1").replace(
+            "%1", local_time(op.created_at)
+        ),
+        QCoreApplication.translate("OperationText", "Order no: %1").replace(
+            "%1", op.order_no or QCoreApplication.translate("OperationText", "none")
+        ),
+    ]
+    if op.item_name:
+        lines.append(
+            QCoreApplication.translate("OperationText", "Item: %1").replace("%1", op.item_name)
+        )
+    lines += [
+        QCoreApplication.translate("OperationText", "Reason: %1").replace("%1", reason),
+        "",
+        QCoreApplication.translate(
+            "OperationText",
+            "The voucher becomes usable again for the customer. This cannot be undone here.",
+        ),
+    ]
+    return "\n".join(lines)

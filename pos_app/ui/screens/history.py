@@ -1,0 +1,331 @@
+"""The day's redemptions (any day): search, states in colour, reversals linked, totals, CSV.
+
+Everything comes from the service's read side on the serial worker; the table is a lazy model
+(``history_model.OperationsModel``) so a large journal scrolls smoothly. Codes are masked on screen
+and in the export.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.export import iter_pages, write_csv
+from pos_app.core.service import OpOutcome, RedemptionService
+from pos_app.journal.model import DayTotals, Operation, OpKind, OpState
+from pos_app.ui.messages import error_text, money
+from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
+from pos_app.ui.tasks import TaskManager
+from pos_app.ui.worker_calls import in_background
+
+logger = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 300
+EXPORT_PAGE = 500
+_STATE_FILTERS: tuple[frozenset[OpState] | None, ...] = (
+    None,
+    frozenset({OpState.SUCCEEDED}),
+    frozenset({OpState.FAILED}),
+    frozenset({OpState.PENDING, OpState.UNKNOWN}),
+)
+
+
+class HistoryScreen(QWidget):
+    """Journal rows of a day. ``exported(path, rows)`` after a CSV export."""
+
+    exported = Signal(str, int)
+    totals_shown = Signal(object)  # DayTotals
+
+    def __init__(
+        self,
+        service: RedemptionService,
+        tasks: TaskManager,
+        parent: QWidget | None = None,
+        *,
+        page_size: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._tasks = tasks
+        self._shown_once = False
+        self.model = OperationsModel(service, tasks, parent=self)
+        if page_size is not None:
+            self.model.page_size = page_size
+
+        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setMaximumDate(QDate.currentDate())
+        self.today_button = QPushButton(self.tr("Today"))
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Code tail, order no or request id"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMaxLength(64)
+        self.state_combo = QComboBox()
+        for text in (
+            self.tr("All states"),
+            self.tr("Succeeded"),
+            self.tr("Failed"),
+            self.tr("Being confirmed"),
+        ):
+            self.state_combo.addItem(text)
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.export_button = QPushButton(self.tr("Export CSV…"))
+
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("historyTotals")
+        self.totals_label.setWordWrap(True)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("historyStatus")
+
+        self.table = self._build_table()
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self._lay_out()
+        self._connect()
+        self.refresh()
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.verticalHeader().setVisible(False)
+        # Fixed row heights and no per-row size hints keep scrolling a long day cheap.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((Column.TIME, 80), (Column.CODE, 130), (Column.REQUEST_ID, 250)):
+            table.setColumnWidth(column, width)
+        table.doubleClicked.connect(self._jump_to_partner)
+        return table
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        for widget in (self.date_edit, self.today_button, self.search_edit, self.state_combo):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.totals_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+
+    def _connect(self) -> None:
+        self.date_edit.dateChanged.connect(self.refresh)
+        self.today_button.clicked.connect(self.show_today)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self.refresh)
+        self.state_combo.currentIndexChanged.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self.export_csv)
+        self.model.loaded.connect(self._show_loaded)
+        self.model.failed.connect(self._show_error)
+
+    # ------------------------------------------------------------------ queries
+    def current_query(self) -> HistoryQuery:
+        return HistoryQuery(
+            day=self.date_edit.date().toPython(),  # type: ignore[arg-type]
+            search=self.search_edit.text().strip(),
+            states=_STATE_FILTERS[max(0, self.state_combo.currentIndex())],
+        )
+
+    def set_day(self, day: date) -> None:
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+
+    def show_today(self) -> None:
+        today = QDate.currentDate()
+        self.date_edit.setMaximumDate(today)
+        if self.date_edit.date() == today:
+            self.refresh()
+        else:
+            self.date_edit.setDate(today)
+
+    def refresh(self) -> None:
+        """Load the first page and the day's totals again."""
+        self._search_timer.stop()
+        query = self.current_query()
+        self.status_label.setText(self.tr("Loading…"))
+        self.model.set_query(query)
+        self._load_totals(query.day)
+
+    def _load_totals(self, day: date) -> None:
+        service = self._service
+        in_background(
+            self._tasks,
+            self,
+            lambda: service.totals(day),
+            self._show_totals,
+            self._show_error,
+            label="history-totals",
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._shown_once:
+            self.refresh()
+        self._shown_once = True
+
+    # ------------------------------------------------------------------ live updates
+    def on_outcome(self, outcome: OpOutcome) -> None:
+        """An operation settled somewhere in the app: show it without losing the scroll."""
+        op = outcome.operation
+        if not self.model.update_operation(op):
+            self.model.add_new(op)
+        if op.kind is OpKind.REVERSE and op.parent_id is not None:
+            self._refresh_row(op.parent_id)
+        query = self.model.query
+        if query is not None and op.created_at.astimezone().date() == query.day:
+            self._load_totals(query.day)
+
+    def _refresh_row(self, op_id: int) -> None:
+        if self.model.row_of(op_id) is None:
+            return
+        service = self._service
+
+        def updated(op: Operation | None) -> None:
+            if op is not None:
+                self.model.update_operation(op)
+
+        in_background(
+            self._tasks, self, lambda: service.get(op_id), updated, self._show_error, label="get"
+        )
+
+    # ------------------------------------------------------------------ display
+    def _show_loaded(self, loaded: int, total: int) -> None:
+        if total == 0:
+            self.status_label.setText(self.tr("No records for this day."))
+            return
+        text = self.tr("Showing %1 of %2 records.")
+        self.status_label.setText(text.replace("%1", str(loaded)).replace("%2", str(total)))
+
+    def _show_totals(self, totals: DayTotals) -> None:
+        text = self.tr(
+            "Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6"
+        )
+        for placeholder, value in (
+            ("%1", str(totals.redeemed_count)),
+            ("%2", str(totals.redeemed_quantity)),
+            ("%3", money(totals.redeemed_amount) or "¥0.00"),
+            ("%4", str(totals.reversed_count)),
+            ("%5", str(totals.failed_count)),
+            ("%6", str(totals.open_count)),
+        ):
+            text = text.replace(placeholder, value)
+        self.totals_label.setText(text)
+        self.totals_shown.emit(totals)
+
+    def _show_error(self, error: Exception | str) -> None:
+        text = error if isinstance(error, str) else error_text(error)
+        if not isinstance(error, str):
+            logger.error("history: a background call failed", exc_info=error)
+        self.status_label.setText(text)
+
+    def _jump_to_partner(self, index: QModelIndex) -> None:
+        op = self.model.operation(index.row())
+        if op is None:
+            return
+        partner = op.parent_id if op.parent_id is not None else op.reversed_by
+        if partner is None:
+            return
+        row = self.model.row_of(partner)
+        if row is None:
+            self.status_label.setText(
+                self.tr("Record #%1 is not in this list.").replace("%1", str(partner))
+            )
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    # ------------------------------------------------------------------ export
+    @classmethod
+    def ask_export_path(cls, parent: QWidget, suggested: str) -> str:
+        """Where to save the CSV ("" when cancelled); tests replace this."""
+        path, _ = QFileDialog.getSaveFileName(
+            parent, parent.tr("Export CSV"), suggested, parent.tr("CSV files (*.csv)")
+        )
+        return path
+
+    def export_csv(self) -> None:
+        query = self.current_query()
+        suggested = str(Path.home() / f"redemptions-{query.day.isoformat()}.csv")
+        path = type(self).ask_export_path(self, suggested)
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".csv")
+        headers = self._csv_headers()
+        service = self._service
+
+        def page(offset: int, limit: int) -> list[Operation]:
+            return service.day_page(
+                query.day, offset=offset, limit=limit, search=query.search, states=query.states
+            )
+
+        def write() -> int:
+            return write_csv(target, iter_pages(page, EXPORT_PAGE), headers)
+
+        def done(count: int) -> None:
+            self.export_button.setEnabled(True)
+            text = self.tr("Exported %1 records to %2.")
+            self.status_label.setText(text.replace("%1", str(count)).replace("%2", str(target)))
+            self.exported.emit(str(target), count)
+
+        def failed(error: Exception) -> None:
+            self.export_button.setEnabled(True)
+            if isinstance(error, OSError):
+                text = self.tr("Could not write the file: %1").replace("%1", str(error.strerror))
+                self.status_label.setText(text)
+            else:
+                self._show_error(error)
+
+        self.export_button.setEnabled(False)
+        self.status_label.setText(self.tr("Exporting…"))
+        in_background(self._tasks, self, write, done, failed, label="history-export")
+
+    def _csv_headers(self) -> list[str]:
+        return [
+            self.tr("Id"),
+            self.tr("Time"),
+            self.tr("Type"),
+            self.tr("State"),
+            self.tr("Code (masked)"),
+            self.tr("Code type"),
+            self.tr("Quantity"),
+            self.tr("Paid (yuan)"),
+            self.tr("Item"),
+            self.tr("Order no"),
+            self.tr("Request id"),
+            self.tr("Linked record"),
+            self.tr("Operator"),
+            self.tr("Manager"),
+            self.tr("Reason"),
+            self.tr("Error code"),
+        ]
