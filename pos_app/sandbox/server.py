@@ -75,8 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         try:
             if url.path == "/gateway.do":
+                self.server.ctx.state.note_request("alipay")
                 reply = alipay_api.handle(self.server.ctx, self._params(url.query, body))
             elif url.path == "/router/rest":
+                self.server.ctx.state.note_request("top")
                 reply = top_api.handle(self.server.ctx, self._params(url.query, body))
             elif url.path.startswith("/__sim/"):
                 reply = _control(self.server.ctx, self.command, url.path, url.query, body)

@@ -139,6 +139,7 @@ class VoucherState:
         self._path = path
         self._clock = clock
         self._initial = copy.deepcopy(initial if initial is not None else data)
+        self._requests: dict[str, int] = {}  # gateway -> requests received (not persisted)
         self._load(data)
 
     # ---------------------------------------------------------------- persistence
@@ -197,6 +198,19 @@ class VoucherState:
         os.replace(tmp, self._path)
 
     # ---------------------------------------------------------------- queries (tests, /__sim/state)
+    def note_request(self, gateway: str) -> None:
+        """The server counts every request that reaches a gateway route, whatever its outcome."""
+        with self._lock:
+            self._requests[gateway] = self._requests.get(gateway, 0) + 1
+
+    def total_requests(self, gateway: str | None = None) -> int:
+        """Gateway requests received since start (``"alipay"``, ``"top"`` or both): lets a test
+        prove that nothing was sent."""
+        with self._lock:
+            if gateway is None:
+                return sum(self._requests.values())
+            return self._requests.get(gateway, 0)
+
     def redemptions_for(self, code: str) -> list[Redemption]:
         """Redemptions of ``code`` that took effect (succeeded, possibly reversed since)."""
         with self._lock:

@@ -237,6 +237,16 @@ def test_raw_top_unknown_outcome_errors(wire: SimWire, kind: str, sub_code: str)
     assert err["sub_msg"] in ("系统繁忙", "券已经在处理中")
 
 
+def test_requests_are_counted_per_gateway(wire: SimWire) -> None:
+    assert wire.sim.state.total_requests() == 0
+    wire.redeem()
+    wire.top(wire.top_params(wire.use_request(), secret="wrong"))
+    assert wire.sim.state.total_requests("top") == 2
+    assert wire.sim.state.total_requests("alipay") == 0
+    wire.sim_state(wire.demo.codes["single"])  # the control API is not a gateway request
+    assert wire.sim.state.total_requests() == 2
+
+
 def test_state_endpoint_and_reset(wire: SimWire) -> None:
     code = wire.demo.codes["multi"]
     wire.redeem("multi", "R1", quantity="4")
