@@ -21,6 +21,7 @@ from typing import Any
 
 from pos_app.core.codes import mask_code
 from pos_app.gateways.signing import alipay_sign_content, rsa_sign, rsa_verify
+from pos_app.sandbox import notify
 from pos_app.sandbox.state import Answer, BizError, CancelParams, SyncParams
 from pos_app.sandbox.wire import (
     Reply,
@@ -120,6 +121,9 @@ def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
             if api == "sync" and exc.code in _SYNC_MSGS and exc.sub_msg == _default(exc.code):
                 exc = BizError(exc.code, _SYNC_MSGS[exc.code])
             return r.business_error(exc, corrupt=corrupt)
+        if api == "cancel" and not answer.repeat and params.get("notify_url"):
+            notify.send_later(params["notify_url"], notify.notification(
+                parsed.request_id, ctx.keys.alipay_private, r.sign_type), ctx.stopping)
         return r.success(answer, corrupt=corrupt)
 
     logger.info("sandbox alipay %s %s", api, mask_code(parsed.code))

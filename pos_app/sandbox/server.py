@@ -43,7 +43,6 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     ctx: SimContext
-    stopping: threading.Event
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -100,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
         return params
 
     def _send(self, reply: Reply) -> None:
-        stopping = self.server.stopping
+        stopping = self.server.ctx.stopping
         if reply.delay_s and stopping.wait(reply.delay_s):
             reply = Reply(0, b"", drop=True)  # shutting down: stop waiting, hang up
         if reply.drop:
@@ -183,7 +182,6 @@ class Simulator:
                          merchant_pid=OUR_PID)
         server = _Server((host, port), _Handler)
         server.ctx = ctx
-        server.stopping = threading.Event()
         sim = cls(server, ctx, data_dir)
         sim._thread.start()
         logger.info("sandbox serving on %s", sim.base_url)
@@ -211,7 +209,7 @@ class Simulator:
         self._ctx.faults.clear()
 
     def stop(self) -> None:
-        self._server.stopping.set()
+        self._ctx.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

@@ -68,6 +68,7 @@ class SimContext:
     merchant_pid: str  # the merchant the demo app id and TOP session act for
     options: SimOptions = field(default_factory=SimOptions)
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    stopping: threading.Event = field(default_factory=threading.Event)  # set by Simulator.stop
 
 
 def timestamp_ok(text: str, now: datetime, tolerance_s: float, *, epoch_ms: bool) -> bool:
