@@ -381,3 +381,31 @@ def test_top_client_simplify_and_every_sign_method(simulator: Simulator) -> None
         finally:
             client.close()
     assert simulator.state.remaining(demo.codes["multi"]) == 7
+
+
+def test_parallel_redemptions_of_one_code_succeed_exactly_once(simulator: Simulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    demo = simulator.demo
+    code = demo.codes["single"]
+
+    def attempt(rid: str) -> str:
+        client = TopClient(gateway_url=simulator.top_url, app_key=demo.top_app_key,
+                           app_secret=demo.top_app_secret, session_key=demo.top_session,
+                           timeout_s=5)
+        try:
+            result = client.redeem(RedeemRequest(rid, code, 1, demo.shop_id))
+            return "repeat" if result.repeat else "ok"
+        except GatewayRejected as exc:
+            return exc.code
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        distinct = list(pool.map(attempt, [f"P{i}" for i in range(8)]))
+    assert sorted(distinct) == ["TICKET_STATUS_ILLEGAL"] * 7 + ["ok"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        winner = simulator.state.redemptions_for(code)[0].request_id
+        same = list(pool.map(attempt, [winner] * 8))
+    assert same == ["repeat"] * 8
+    assert len(simulator.state.redemptions_for(code)) == 1
