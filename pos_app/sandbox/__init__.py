@@ -9,9 +9,18 @@
 """
 
 from pos_app.sandbox.demo import DEMO_CODES, DemoCredentials, DemoKeys
+from pos_app.sandbox.dirlock import SandboxBusy
 from pos_app.sandbox.faults import Fault, FaultSet
 from pos_app.sandbox.server import Simulator
 from pos_app.sandbox.wire import SimOptions
 
-__all__ = ["DEMO_CODES", "DemoCredentials", "DemoKeys", "Fault", "FaultSet", "SimOptions",
-           "Simulator"]
+__all__ = [
+    "DEMO_CODES",
+    "DemoCredentials",
+    "DemoKeys",
+    "Fault",
+    "FaultSet",
+    "SandboxBusy",
+    "SimOptions",
+    "Simulator",
+]

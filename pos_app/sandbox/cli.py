@@ -12,6 +12,7 @@ from types import FrameType
 
 from pos_app.gateways.keys import fingerprint
 from pos_app.sandbox.demo import DEMO_REQUEST_IDS
+from pos_app.sandbox.dirlock import SandboxBusy
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import Simulator
 
@@ -78,6 +79,9 @@ def run_sandbox(host: str, port: int, data_dir: Path | None, faults: list[str]) 
                        host)
     try:
         sim = Simulator.start(host=host, port=port, data_dir=data_dir)
+    except SandboxBusy as exc:
+        print(f"error: {exc}")
+        return 1
     except OSError as exc:
         print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
         return 1

@@ -29,6 +29,7 @@ from pos_app.sandbox.demo import (
     demo_dataset,
     load_or_create_keys,
 )
+from pos_app.sandbox.dirlock import DirLock
 from pos_app.sandbox.faults import Fault, FaultSet
 from pos_app.sandbox.state import VoucherState
 from pos_app.sandbox.wire import Reply, SimContext, SimOptions
@@ -149,8 +150,10 @@ def _control(ctx: SimContext, verb: str, path: str, query: str, body: bytes) -> 
 class Simulator:
     """Both gateways on loopback, serving in a background thread. Use ``Simulator.start``."""
 
-    def __init__(self, server: _Server, ctx: SimContext, data_dir: Path | None) -> None:
+    def __init__(self, server: _Server, ctx: SimContext, data_dir: Path | None,
+                 lock: DirLock | None = None) -> None:
         self._server = server
+        self._lock = lock
         self._ctx = ctx
         self.data_dir = data_dir
         self.demo = DemoCredentials.from_keys(ctx.keys)
@@ -169,20 +172,28 @@ class Simulator:
               clock: Callable[[], datetime] | None = None) -> Simulator:
         """Serve in a thread. ``keys`` reuses demo keys (tests: generating RSA keys is slow);
         with ``data_dir`` the keys and the voucher state are kept there across restarts."""
+        lock = None
         if data_dir is not None:
             data_dir = Path(data_dir)
-            keys = keys or load_or_create_keys(data_dir)
-            state_path: Path | None = data_dir / STATE_FILE
-        else:
-            keys = keys or DemoKeys.generate()
-            state_path = None
-        the_clock = clock or now_china
-        state = VoucherState.open(state_path, demo_dataset(), the_clock)
-        ctx = SimContext(keys=keys, state=state, faults=FaultSet(), clock=the_clock,
-                         merchant_pid=OUR_PID)
-        server = _Server((host, port), _Handler)
+            lock = DirLock.acquire(data_dir)  # SandboxBusy if another simulator uses it
+        try:
+            if data_dir is not None:
+                keys = keys or load_or_create_keys(data_dir)
+                state_path: Path | None = data_dir / STATE_FILE
+            else:
+                keys = keys or DemoKeys.generate()
+                state_path = None
+            the_clock = clock or now_china
+            state = VoucherState.open(state_path, demo_dataset(), the_clock)
+            ctx = SimContext(keys=keys, state=state, faults=FaultSet(), clock=the_clock,
+                             merchant_pid=OUR_PID)
+            server = _Server((host, port), _Handler)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         server.ctx = ctx
-        sim = cls(server, ctx, data_dir)
+        sim = cls(server, ctx, data_dir, lock)
         sim._thread.start()
         logger.info("sandbox serving on %s", sim.base_url)
         return sim
@@ -213,6 +224,8 @@ class Simulator:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+        if self._lock is not None:
+            self._lock.release()
         logger.info("sandbox stopped")
 
     def __enter__(self) -> Simulator:

@@ -16,7 +16,7 @@ import pytest
 import requests
 from sim_wire import TOP_NODE, SimWire
 
-from pos_app.sandbox import DEMO_CODES, DemoKeys, Simulator
+from pos_app.sandbox import DEMO_CODES, DemoKeys, SandboxBusy, Simulator
 from pos_app.sandbox.cli import run_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +53,15 @@ def test_keys_and_state_survive_a_restart(tmp_path: Path) -> None:
         sim.stop()
     saved = json.loads((data / "state.json").read_text(encoding="utf-8"))
     assert not any(r["request_id"] == "R1" for r in saved["redemptions"])
+
+
+def test_one_simulator_per_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Simulator.start(data_dir=tmp_path):
+        with pytest.raises(SandboxBusy):
+            Simulator.start(data_dir=tmp_path)
+        assert run_sandbox("127.0.0.1", 0, tmp_path, []) == 1
+        assert "already using" in capsys.readouterr().out
+    Simulator.start(data_dir=tmp_path).stop()  # free again after stop
 
 
 def test_loose_keys_file_is_tightened(tmp_path: Path) -> None:
