@@ -1,11 +1,11 @@
 """The local gateway simulator: both gateways on loopback, for training mode, the demo and tests.
 
-    from pos_app.sandbox import Simulator, Fault
-    sim = Simulator.start(host="127.0.0.1", port=0, data_dir=None)
-    sim.alipay_url, sim.top_url, sim.demo.codes["single"]
-    sim.faults.add(Fault("timeout", api="redeem", delay_s=2))
-    sim.state.redemptions_for(code); sim.state.remaining(code)
-    sim.stop()
+from pos_app.sandbox import Simulator, Fault
+sim = Simulator.start(host="127.0.0.1", port=0, data_dir=None)
+sim.alipay_url, sim.top_url, sim.demo.codes["single"]
+sim.faults.add(Fault("timeout", api="redeem", delay_s=2))
+sim.state.redemptions_for(code); sim.state.remaining(code)
+sim.stop()
 """
 
 from pos_app.sandbox.demo import DEMO_CODES, DemoCredentials, DemoKeys

@@ -59,30 +59,49 @@ class _Responder:
         out = '{"' + self.node_name + '":' + text
         if signed:
             content = text + (" " if corrupt else "")  # a well-formed signature of other text
-            out += ',"sign":"' + rsa_sign(content, self.ctx.keys.alipay_private,
-                                           self.sign_type) + '"'
+            out += (
+                ',"sign":"' + rsa_sign(content, self.ctx.keys.alipay_private, self.sign_type) + '"'
+            )
         return Reply(200, (out + "}").encode("utf-8"))
 
-    def gateway_error(self, code: str, sub_code: str, sub_msg: str, *,
-                      signed: bool = True) -> Reply:
-        msg = {"40001": "Missing Required Arguments", "40002": "Invalid Arguments",
-               "40006": "Insufficient Permissions"}[code]
+    def gateway_error(
+        self, code: str, sub_code: str, sub_msg: str, *, signed: bool = True
+    ) -> Reply:
+        msg = {
+            "40001": "Missing Required Arguments",
+            "40002": "Invalid Arguments",
+            "40006": "Insufficient Permissions",
+        }[code]
         logger.info("sandbox alipay gateway error %s %s", code, sub_code)
-        return self.body({"code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg},
-                         signed=signed)
+        return self.body(
+            {"code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg}, signed=signed
+        )
 
     def business_error(self, exc: BizError, *, corrupt: bool = False) -> Reply:
         logger.info("sandbox alipay business error %s", exc.code)
-        return self.body({"code": "40004", "msg": "Business Failed", "sub_code": exc.code,
-                          "sub_msg": exc.sub_msg}, corrupt=corrupt)
+        return self.body(
+            {
+                "code": "40004",
+                "msg": "Business Failed",
+                "sub_code": exc.code,
+                "sub_msg": exc.sub_msg,
+            },
+            corrupt=corrupt,
+        )
 
     def success(self, answer: Answer, *, corrupt: bool = False) -> Reply:
         return self.body({"code": "10000", "msg": "Success", **answer.fields}, corrupt=corrupt)
 
     def fault_answer(self, kind: str) -> Reply:
         if kind == "service_unavailable":
-            return self.body({"code": "20000", "msg": "Service Currently Unavailable",
-                              "sub_code": "isp.unknow-error", "sub_msg": "系统繁忙"})
+            return self.body(
+                {
+                    "code": "20000",
+                    "msg": "Service Currently Unavailable",
+                    "sub_code": "isp.unknow-error",
+                    "sub_msg": "系统繁忙",
+                }
+            )
         code = "SYSTEM_ERROR" if kind == "system_error" else "TICKET_PROCESSING"
         return self.business_error(BizError(code))
 
@@ -104,10 +123,12 @@ def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
             raise ValueError
     except ValueError:
         return r.business_error(
-            BizError("INVALID_PARAMETER", "参数有误：biz_content 缺失或不是 JSON 对象"))
+            BizError("INVALID_PARAMETER", "参数有误：biz_content 缺失或不是 JSON 对象")
+        )
     try:
         parsed: CancelParams | SyncParams = (
-            _cancel_params(biz) if api == "cancel" else _sync_params(biz))
+            _cancel_params(biz) if api == "cancel" else _sync_params(biz)
+        )
     except BizError as exc:
         return r.business_error(exc)
 
@@ -122,8 +143,11 @@ def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
                 exc = BizError(exc.code, _SYNC_MSGS[exc.code])
             return r.business_error(exc, corrupt=corrupt)
         if api == "cancel" and not answer.repeat and params.get("notify_url"):
-            notify.send_later(params["notify_url"], notify.notification(
-                parsed.request_id, ctx.keys.alipay_private, r.sign_type), ctx.stopping)
+            notify.send_later(
+                params["notify_url"],
+                notify.notification(parsed.request_id, ctx.keys.alipay_private, r.sign_type),
+                ctx.stopping,
+            )
         return r.success(answer, corrupt=corrupt)
 
     logger.info("sandbox alipay %s %s", api, mask_code(parsed.code))
@@ -135,11 +159,18 @@ def _default(code: str) -> str:
 
 
 def _check_system(ctx: SimContext, p: dict[str, str], r: _Responder) -> Reply | None:
-    missing = [(name, sub) for name, sub in (
-        ("method", "isv.missing-method"), ("app_id", "isv.missing-app-id"),
-        ("sign", "isv.missing-signature"), ("sign_type", "isv.missing-signature-type"),
-        ("timestamp", "isv.missing-timestamp"), ("version", "isv.missing-version"),
-    ) if not p.get(name)]
+    missing = [
+        (name, sub)
+        for name, sub in (
+            ("method", "isv.missing-method"),
+            ("app_id", "isv.missing-app-id"),
+            ("sign", "isv.missing-signature"),
+            ("sign_type", "isv.missing-signature-type"),
+            ("timestamp", "isv.missing-timestamp"),
+            ("version", "isv.missing-version"),
+        )
+        if not p.get(name)
+    ]
     if missing:
         name, sub = missing[0]
         return r.gateway_error("40001", sub, f"缺少{name}参数")
@@ -148,8 +179,9 @@ def _check_system(ctx: SimContext, p: dict[str, str], r: _Responder) -> Reply | 
     if p["app_id"] != ctx.keys.app_id:
         return r.gateway_error("40002", "isv.invalid-app-id", "无效的AppID参数", signed=False)
     if p["sign_type"] not in ("RSA2", "RSA"):
-        return r.gateway_error("40002", "isv.invalid-signature-type", "无效的签名类型参数",
-                               signed=False)
+        return r.gateway_error(
+            "40002", "isv.invalid-signature-type", "无效的签名类型参数", signed=False
+        )
     if p["version"] != "1.0":
         return r.gateway_error("40002", "isv.invalid-parameter", "version 参数无效，固定为 1.0")
     if p.get("format", "json").lower() != "json":
@@ -160,14 +192,19 @@ def _check_system(ctx: SimContext, p: dict[str, str], r: _Responder) -> Reply | 
     if not rsa_verify(content, p["sign"], ctx.keys.app_private.public_key(), p["sign_type"]):
         logger.info("sandbox alipay: request signature does not verify")
         return r.gateway_error(
-            "40002", "isv.invalid-signature",
+            "40002",
+            "isv.invalid-signature",
             "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为："
-            + content)
-    if not timestamp_ok(p["timestamp"], ctx.clock(), ctx.options.timestamp_tolerance_s,
-                        epoch_ms=False):
+            + content,
+        )
+    if not timestamp_ok(
+        p["timestamp"], ctx.clock(), ctx.options.timestamp_tolerance_s, epoch_ms=False
+    ):
         return r.gateway_error(
-            "40002", "isv.invalid-timestamp",
-            "非法的时间戳参数（格式 yyyy-MM-dd HH:mm:ss，北京时间，误差不超过10分钟）")
+            "40002",
+            "isv.invalid-timestamp",
+            "非法的时间戳参数（格式 yyyy-MM-dd HH:mm:ss，北京时间，误差不超过10分钟）",
+        )
     return None
 
 

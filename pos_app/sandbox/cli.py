@@ -75,8 +75,9 @@ def run_sandbox(host: str, port: int, data_dir: Path | None, faults: list[str]) 
         print(f"error: {exc}")
         return 2
     if not _is_loopback(host):
-        logger.warning("sandbox listening on non-loopback %s: anyone on the network can use it",
-                       host)
+        logger.warning(
+            "sandbox listening on non-loopback %s: anyone on the network can use it", host
+        )
     try:
         sim = Simulator.start(host=host, port=port, data_dir=data_dir)
     except SandboxBusy as exc:
@@ -111,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--fault", action="append", default=[],
-                        metavar="KIND[:API[:TIMES[:DELAY]]]")
+    parser.add_argument(
+        "--fault", action="append", default=[], metavar="KIND[:API[:TIMES[:DELAY]]]"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     return run_sandbox(args.host, args.port, args.data_dir, args.fault)

@@ -123,9 +123,16 @@ _ITEMS: dict[str, dict[str, str]] = {
 }
 
 
-def _voucher(label: str, item: str, *, merchant: str = OUR_PID, total: int = 1,
-             remaining: int | None = None, status: str = "AVAILABLE",
-             **extra: Any) -> dict[str, Any]:
+def _voucher(
+    label: str,
+    item: str,
+    *,
+    merchant: str = OUR_PID,
+    total: int = 1,
+    remaining: int | None = None,
+    status: str = "AVAILABLE",
+    **extra: Any,
+) -> dict[str, Any]:
     code = DEMO_CODES[label]
     return {
         "code": code,
@@ -142,8 +149,9 @@ def _voucher(label: str, item: str, *, merchant: str = OUR_PID, total: int = 1,
     }
 
 
-def _prior(label: str, *, status: str = "SUCCEEDED", channel: str = "OPEN_PLATFORM",
-           fail_code: str = "") -> dict[str, Any]:
+def _prior(
+    label: str, *, status: str = "SUCCEEDED", channel: str = "OPEN_PLATFORM", fail_code: str = ""
+) -> dict[str, Any]:
     return {
         "request_id": DEMO_REQUEST_IDS[label],
         "code": DEMO_CODES[label],
@@ -188,12 +196,24 @@ def demo_dataset() -> dict[str, Any]:
         "version": 1,
         "merchants": {OUR_PID: "烘焙世家（演示商户）", OTHER_PID: "隔壁奶茶店（另一商户）"},
         "shops": [
-            {"shop_id": OUR_SHOP_ID, "external_id": OUR_SHOP_EXTERNAL_ID,
-             "merchant_pid": OUR_PID, "name": "烘培世家（演示一店）"},
-            {"shop_id": OUR_SHOP_2_ID, "external_id": "store-002",
-             "merchant_pid": OUR_PID, "name": "烘培世家（演示二店）"},
-            {"shop_id": OTHER_SHOP_ID, "external_id": "tea-001",
-             "merchant_pid": OTHER_PID, "name": "隔壁奶茶店"},
+            {
+                "shop_id": OUR_SHOP_ID,
+                "external_id": OUR_SHOP_EXTERNAL_ID,
+                "merchant_pid": OUR_PID,
+                "name": "烘培世家（演示一店）",
+            },
+            {
+                "shop_id": OUR_SHOP_2_ID,
+                "external_id": "store-002",
+                "merchant_pid": OUR_PID,
+                "name": "烘培世家（演示二店）",
+            },
+            {
+                "shop_id": OTHER_SHOP_ID,
+                "external_id": "tea-001",
+                "merchant_pid": OTHER_PID,
+                "name": "隔壁奶茶店",
+            },
         ],
         "items": _ITEMS,
         "vouchers": vouchers,

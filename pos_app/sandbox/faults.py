@@ -33,8 +33,16 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("delay", "timeout", "drop_response", "http_500", "system_error", "ticket_processing",
-         "service_unavailable", "bad_signature")
+KINDS = (
+    "delay",
+    "timeout",
+    "drop_response",
+    "http_500",
+    "system_error",
+    "ticket_processing",
+    "service_unavailable",
+    "bad_signature",
+)
 APIS = ("redeem", "cancel", "sync")
 # Kinds that answer instead of processing (unless commit=True).
 ANSWER_INSTEAD = ("http_500", "system_error", "ticket_processing", "service_unavailable")
@@ -98,7 +106,8 @@ class Fault:
             delay = float(parts[3]) if len(parts) > 3 and parts[3] else 0.0
         except ValueError:
             raise ValueError(
-                f"bad fault {spec!r}: TIMES is a whole number, DELAY seconds") from None
+                f"bad fault {spec!r}: TIMES is a whole number, DELAY seconds"
+            ) from None
         return cls(parts[0], api, times, delay)
 
 

@@ -150,8 +150,9 @@ def _control(ctx: SimContext, verb: str, path: str, query: str, body: bytes) -> 
 class Simulator:
     """Both gateways on loopback, serving in a background thread. Use ``Simulator.start``."""
 
-    def __init__(self, server: _Server, ctx: SimContext, data_dir: Path | None,
-                 lock: DirLock | None = None) -> None:
+    def __init__(
+        self, server: _Server, ctx: SimContext, data_dir: Path | None, lock: DirLock | None = None
+    ) -> None:
         self._server = server
         self._lock = lock
         self._ctx = ctx
@@ -163,13 +164,23 @@ class Simulator:
         self.base_url = f"http://{self.host}:{self.port}"
         self.alipay_url = self.base_url + "/gateway.do"
         self.top_url = self.base_url + "/router/rest"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name=f"sandbox-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"sandbox-{self.port}",
+            daemon=True,
+        )
 
     @classmethod
-    def start(cls, host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None, *,
-              keys: DemoKeys | None = None,
-              clock: Callable[[], datetime] | None = None) -> Simulator:
+    def start(
+        cls,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        data_dir: Path | None = None,
+        *,
+        keys: DemoKeys | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> Simulator:
         """Serve in a thread. ``keys`` reuses demo keys (tests: generating RSA keys is slow);
         with ``data_dir`` the keys and the voucher state are kept there across restarts."""
         lock = None
@@ -185,8 +196,9 @@ class Simulator:
                 state_path = None
             the_clock = clock or now_china
             state = VoucherState.open(state_path, demo_dataset(), the_clock)
-            ctx = SimContext(keys=keys, state=state, faults=FaultSet(), clock=the_clock,
-                             merchant_pid=OUR_PID)
+            ctx = SimContext(
+                keys=keys, state=state, faults=FaultSet(), clock=the_clock, merchant_pid=OUR_PID
+            )
             server = _Server((host, port), _Handler)
         except BaseException:
             if lock is not None:

@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,108 +23,46 @@ from typing import Any
 
 from pos_app.core.clock import FORMAT, now_china
 from pos_app.core.codes import mask_code
+from pos_app.sandbox.records import (
+    AVAILABLE,
+    CLOSED,
+    EXPIRED,
+    OPEN_PLATFORM,
+    REFUNDED,
+    REVERSED,
+    SUB_MSGS,
+    SUCCEEDED,
+    USED,
+    Answer,
+    BizError,
+    CancelParams,
+    RedeemParams,
+    Redemption,
+    SyncParams,
+    Voucher,
+)
 
 logger = logging.getLogger(__name__)
 
-AVAILABLE, USED, REFUNDED, EXPIRED = "AVAILABLE", "USED", "REFUNDED", "EXPIRED"
-SUCCEEDED, CLOSED, REVERSED = "SUCCEEDED", "CLOSED", "REVERSED"
-OPEN_PLATFORM = "OPEN_PLATFORM"
+__all__ = [
+    "SUB_MSGS",
+    "Answer",
+    "BizError",
+    "CancelParams",
+    "RedeemParams",
+    "Redemption",
+    "SyncParams",
+    "Voucher",
+    "VoucherState",
+]
 
-# Chinese texts from the seeds' error tables (per API where they differ).
-SUB_MSGS: dict[str, str] = {
-    "SYSTEM_ERROR": "系统繁忙",
-    "INVALID_PARAMETER": "参数有误",
-    "TICKET_CODE_NOT_EXIST": "凭证码不存在",
-    "NOT_SAME_MERCHANT_PID": "非当前商家的凭证码，无法操作",
-    "TICKET_STATUS_ILLEGAL": "凭证状态不可用（已使用/已退款/已过期）",
-    "TICKET_PROCESSING": "券已经在处理中",
-    "USE_BIZ_ORDER_CLOSE": "正向核销流水已关闭",
-    "USE_CHANNEL_NOT_EQUAL": "撤销的凭证不是通过开放平台核销",
-    "USE_BIZ_ORDER_NOT_EXIST": "券正向核销操作单不存在",
-    "REQUEST_ID_REPEAT": "流水号重复，但参数不一致",
-    "REPEAT_CANCEL": "对同一正向流水重复冲正(请求ID不同)",
-}
-_MONEY_FIELDS = ("buyer_pay_amount", "receipt_amount", "discount_amount",
-                 "merchant_subsidy_amount", "invoice_amount")
-
-
-class BizError(Exception):
-    """A business answer that is not success: ``code`` is the bare seed code."""
-
-    def __init__(self, code: str, sub_msg: str = "") -> None:
-        self.code = code
-        self.sub_msg = sub_msg or SUB_MSGS.get(code, code)
-        super().__init__(f"{code}: {self.sub_msg}")
-
-
-@dataclass
-class Voucher:
-    code: str
-    merchant_pid: str
-    code_type: str
-    order_no: str
-    item: str
-    total: int
-    remaining: int
-    status: str
-    multi: bool = False
-    voucher_id: str = ""
-    flaky: bool = False  # first attempt of every request id fails with SYSTEM_ERROR
-    processing_left: int = 0  # this many calls answer TICKET_PROCESSING ...
-    after_processing: str = ""  # ... then the status becomes this
-
-
-@dataclass
-class Redemption:
-    request_id: str
-    code: str
-    quantity: int
-    shop_id: str
-    shop_type: str
-    merchant_pid: str
-    channel: str = OPEN_PLATFORM
-    status: str = SUCCEEDED  # SUCCEEDED | CLOSED (attempt failed) | REVERSED
-    fail_code: str = ""
-    use_date: str = ""
-    ticket_trans_id: str = ""
-    reversed_by: str = ""  # request_biz_no of the reversal
-    response: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RedeemParams:
-    request_id: str
-    code: str
-    quantity: int | None
-    shop_id: str
-    shop_type: str = "INTERNAL_SHOP"
-
-
-@dataclass(frozen=True)
-class CancelParams:
-    request_id: str
-    request_biz_no: str
-    code: str
-    quantity: int | None = None
-    order_no: str = ""
-    code_type: str = "INTERNAL_CODE"
-
-
-@dataclass(frozen=True)
-class SyncParams:
-    request_id: str
-    code: str
-    quantity: int
-    order_no: str
-    code_type: str = "INTERNAL_CODE"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A successful business answer: the response fields and whether it is an idempotent repeat."""
-
-    fields: dict[str, Any]
-    repeat: bool = False
+_MONEY_FIELDS = (
+    "buyer_pay_amount",
+    "receipt_amount",
+    "discount_amount",
+    "merchant_subsidy_amount",
+    "invoice_amount",
+)
 
 
 def _money(value: str, quantity: int) -> str:
@@ -132,9 +70,13 @@ def _money(value: str, quantity: int) -> str:
 
 
 class VoucherState:
-    def __init__(self, data: dict[str, Any], path: Path | None = None,
-                 clock: Callable[[], datetime] = now_china,
-                 initial: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        path: Path | None = None,
+        clock: Callable[[], datetime] = now_china,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
         self._lock = threading.RLock()
         self._path = path
         self._clock = clock
@@ -171,8 +113,9 @@ class VoucherState:
             }
 
     @classmethod
-    def open(cls, path: Path | None, initial: dict[str, Any],
-             clock: Callable[[], datetime] = now_china) -> VoucherState:
+    def open(
+        cls, path: Path | None, initial: dict[str, Any], clock: Callable[[], datetime] = now_china
+    ) -> VoucherState:
         """State from ``path`` if it exists, else ``initial`` (saved to ``path`` when given)."""
         if path is not None and path.exists():
             return cls(json.loads(path.read_text(encoding="utf-8")), path, clock, initial)
@@ -214,8 +157,11 @@ class VoucherState:
     def redemptions_for(self, code: str) -> list[Redemption]:
         """Redemptions of ``code`` that took effect (succeeded, possibly reversed since)."""
         with self._lock:
-            return [copy.deepcopy(r) for r in self._redemptions.values()
-                    if r.code == code and r.status in (SUCCEEDED, REVERSED)]
+            return [
+                copy.deepcopy(r)
+                for r in self._redemptions.values()
+                if r.code == code and r.status in (SUCCEEDED, REVERSED)
+            ]
 
     def attempts_for(self, code: str) -> list[Redemption]:
         """Every redemption record of ``code``, failed (CLOSED) attempts included."""
@@ -312,25 +258,39 @@ class VoucherState:
             v.remaining -= quantity
             if v.remaining == 0:
                 v.status = USED
-            r = Redemption(p.request_id, p.code, quantity, p.shop_id, p.shop_type, merchant_pid,
-                           use_date=self._now(), ticket_trans_id=self._next_trans_id())
+            r = Redemption(
+                p.request_id,
+                p.code,
+                quantity,
+                p.shop_id,
+                p.shop_type,
+                merchant_pid,
+                use_date=self._now(),
+                ticket_trans_id=self._next_trans_id(),
+            )
             r.response = self._redeem_fields(v, r, shop)
             self._redemptions[r.request_id] = r
             self._save()
-            logger.info("sandbox redeemed %s x%d (request %s)", mask_code(p.code), quantity,
-                        p.request_id)
+            logger.info(
+                "sandbox redeemed %s x%d (request %s)", mask_code(p.code), quantity, p.request_id
+            )
             return Answer(dict(r.response))
 
     def _redeem_repeat(self, prior: Redemption, merchant_pid: str, p: RedeemParams) -> Answer:
-        same = (prior.merchant_pid == merchant_pid and prior.channel == OPEN_PLATFORM
-                and prior.code == p.code and prior.shop_id == p.shop_id
-                and prior.shop_type == p.shop_type
-                and prior.quantity == (p.quantity if p.quantity is not None else 1))
+        same = (
+            prior.merchant_pid == merchant_pid
+            and prior.channel == OPEN_PLATFORM
+            and prior.code == p.code
+            and prior.shop_id == p.shop_id
+            and prior.shop_type == p.shop_type
+            and prior.quantity == (p.quantity if p.quantity is not None else 1)
+        )
         if not same:
             raise BizError("REQUEST_ID_REPEAT")
         if prior.status == REVERSED:
-            raise BizError("TICKET_STATUS_ILLEGAL",
-                           "凭证状态不可用：该核销已撤销，请用新的请求号重新核销")
+            raise BizError(
+                "TICKET_STATUS_ILLEGAL", "凭证状态不可用：该核销已撤销，请用新的请求号重新核销"
+            )
         fields = dict(prior.response)
         fields["biz_code"] = "TICKET_ALREADY_USED"
         return Answer(fields, repeat=True)
@@ -343,8 +303,10 @@ class VoucherState:
             if quantity is None:
                 raise BizError("INVALID_PARAMETER", "参数有误：次卡核销必须填写 quantity")
             if quantity > v.remaining:
-                raise BizError("INVALID_PARAMETER",
-                               f"参数有误：核销份数 {quantity} 超过剩余可核销份数 {v.remaining}")
+                raise BizError(
+                    "INVALID_PARAMETER",
+                    f"参数有误：核销份数 {quantity} 超过剩余可核销份数 {v.remaining}",
+                )
             return quantity
         if quantity not in (None, 1):
             raise BizError("INVALID_PARAMETER", "参数有误：该凭证只能核销 1 份")
@@ -352,8 +314,16 @@ class VoucherState:
 
     def _close_attempt(self, merchant_pid: str, p: RedeemParams, code: str) -> None:
         self._redemptions[p.request_id] = Redemption(
-            p.request_id, p.code, p.quantity or 1, p.shop_id, p.shop_type, merchant_pid,
-            status=CLOSED, fail_code=code, use_date=self._now())
+            p.request_id,
+            p.code,
+            p.quantity or 1,
+            p.shop_id,
+            p.shop_type,
+            merchant_pid,
+            status=CLOSED,
+            fail_code=code,
+            use_date=self._now(),
+        )
         self._save()
 
     def _redeem_fields(self, v: Voucher, r: Redemption, shop: dict[str, str]) -> dict[str, Any]:
@@ -415,13 +385,16 @@ class VoucherState:
             r.reversed_by = p.request_biz_no
             self._cancels[p.request_biz_no] = {**asdict(p), "merchant_pid": merchant_pid}
             self._save()
-            logger.info("sandbox reversed %s x%d (request %s)", mask_code(p.code), r.quantity,
-                        p.request_id)
+            logger.info(
+                "sandbox reversed %s x%d (request %s)", mask_code(p.code), r.quantity, p.request_id
+            )
             return Answer({"request_id": p.request_id})
 
     def _used_elsewhere(self, v: Voucher) -> bool:
-        return any(r.code == v.code and r.channel != OPEN_PLATFORM and r.status == SUCCEEDED
-                   for r in self._redemptions.values())
+        return any(
+            r.code == v.code and r.channel != OPEN_PLATFORM and r.status == SUCCEEDED
+            for r in self._redemptions.values()
+        )
 
     @staticmethod
     def _check_cancel(v: Voucher, r: Redemption, p: CancelParams) -> None:
@@ -436,8 +409,10 @@ class VoucherState:
         if v.multi and p.quantity is None:
             raise BizError("INVALID_PARAMETER", "参数有误：次卡撤销必须填写 quantity")
         if p.quantity is not None and p.quantity != r.quantity:
-            raise BizError("INVALID_PARAMETER",
-                           f"参数有误：冲正份数 {p.quantity} 与核销份数 {r.quantity} 不一致")
+            raise BizError(
+                "INVALID_PARAMETER",
+                f"参数有误：冲正份数 {p.quantity} 与核销份数 {r.quantity} 不一致",
+            )
 
     # ---------------------------------------------------------------- sync
     def sync(self, merchant_pid: str, p: SyncParams) -> Answer:
@@ -446,20 +421,29 @@ class VoucherState:
             if done is not None:
                 if done != {**asdict(p), "merchant_pid": merchant_pid}:
                     raise BizError("INVALID_PARAMETER", "参数有误：请求号重复，但参数不一致")
-                return Answer({"request_id": p.request_id, "order_no": p.order_no,
-                               "biz_code": "BIZ_ALREADY_SUCCESS"}, True)
+                return Answer(
+                    {
+                        "request_id": p.request_id,
+                        "order_no": p.order_no,
+                        "biz_code": "BIZ_ALREADY_SUCCESS",
+                    },
+                    True,
+                )
             v = self._own_voucher(p.code, merchant_pid)
             self._transient(v, "sync:" + p.request_id)
             if v.status in (REFUNDED, EXPIRED):
-                raise BizError("TICKET_STATUS_ILLEGAL", "券已退款，无法同步"
-                               if v.status == REFUNDED else "券已过期，无法同步")
+                raise BizError(
+                    "TICKET_STATUS_ILLEGAL",
+                    "券已退款，无法同步" if v.status == REFUNDED else "券已过期，无法同步",
+                )
             if p.order_no != v.order_no:
                 raise BizError("INVALID_PARAMETER", "参数有误：order_no 与凭证所属订单不一致")
             if p.code_type != v.code_type:
                 raise BizError("INVALID_PARAMETER", "参数有误：code_type 与凭证类型不一致")
             if p.quantity > v.total:
-                raise BizError("INVALID_PARAMETER",
-                               f"参数有误：剩余份数 {p.quantity} 超过凭证总份数 {v.total}")
+                raise BizError(
+                    "INVALID_PARAMETER", f"参数有误：剩余份数 {p.quantity} 超过凭证总份数 {v.total}"
+                )
             v.remaining = p.quantity
             v.status = AVAILABLE if p.quantity > 0 else USED
             self._syncs[p.request_id] = {**asdict(p), "merchant_pid": merchant_pid}

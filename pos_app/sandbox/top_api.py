@@ -70,8 +70,9 @@ def business_error(exc: BizError) -> Reply:
 def _fault_answer(kind: str) -> Reply:
     if kind == "service_unavailable":
         return error_response(50, "Remote service error", "isp.unknown-error", "服务暂不可用")
-    return business_error(BizError("SYSTEM_ERROR" if kind == "system_error"
-                                   else "TICKET_PROCESSING"))
+    return business_error(
+        BizError("SYSTEM_ERROR" if kind == "system_error" else "TICKET_PROCESSING")
+    )
 
 
 def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
@@ -86,8 +87,12 @@ def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
         if not isinstance(use_request, dict):
             raise ValueError
     except ValueError:
-        return error_response(41, "Invalid arguments:use_request", "isv.invalid-parameter",
-                              "use_request 不是合法的 JSON 对象")
+        return error_response(
+            41,
+            "Invalid arguments:use_request",
+            "isv.invalid-parameter",
+            "use_request 不是合法的 JSON 对象",
+        )
     try:
         parsed = _redeem_params(use_request)
     except BizError as exc:
@@ -120,16 +125,25 @@ def _check_caller(ctx: SimContext, p: dict[str, str]) -> Reply | None:
     if p["app_key"] != ctx.keys.top_app_key:
         return error_response(29, "Invalid app key")
     if not ctx.limiter.allow(p["app_key"], ctx.options.top_calls_per_s):
-        return error_response(7, "App Call Limited", "accesscontrol.limited-by-app-access-count",
-                              "This ban will last for 1 more seconds")
+        return error_response(
+            7,
+            "App Call Limited",
+            "accesscontrol.limited-by-app-access-count",
+            "This ban will last for 1 more seconds",
+        )
     if not p.get("sign"):
         return error_response(25, "Invalid signature", sub_msg="缺少签名参数 sign")
     if p.get("sign_method", "md5") not in TOP_SIGN_METHODS:
-        return error_response(41, "Invalid arguments:sign_method", "isv.invalid-parameter",
-                              "sign_method 仅支持 md5、hmac、hmac-sha256")
+        return error_response(
+            41,
+            "Invalid arguments:sign_method",
+            "isv.invalid-parameter",
+            "sign_method 仅支持 md5、hmac、hmac-sha256",
+        )
     if p.get("format", "json").lower() != "json":
-        return error_response(41, "Invalid arguments:format", "isv.invalid-parameter",
-                              "模拟网关仅支持 format=json")
+        return error_response(
+            41, "Invalid arguments:format", "isv.invalid-parameter", "模拟网关仅支持 format=json"
+        )
     if not top_verify(p, ctx.keys.top_app_secret):
         logger.info("sandbox top: request signature does not verify")
         return error_response(25, "Invalid signature")
@@ -140,11 +154,14 @@ def _check_call(ctx: SimContext, p: dict[str, str]) -> Reply | None:
     """Is the signed call itself acceptable: time, version, session?"""
     if not p.get("timestamp"):
         return error_response(30, "Missing timestamp")
-    if not timestamp_ok(p["timestamp"], ctx.clock(), ctx.options.timestamp_tolerance_s,
-                        epoch_ms=True):
+    if not timestamp_ok(
+        p["timestamp"], ctx.clock(), ctx.options.timestamp_tolerance_s, epoch_ms=True
+    ):
         return error_response(
-            31, "Invalid timestamp",
-            sub_msg="时间戳格式应为 yyyy-MM-dd HH:mm:ss（北京时间）或毫秒数，误差不超过10分钟")
+            31,
+            "Invalid timestamp",
+            sub_msg="时间戳格式应为 yyyy-MM-dd HH:mm:ss（北京时间）或毫秒数，误差不超过10分钟",
+        )
     if not p.get("v"):
         return error_response(32, "Missing version")
     if p["v"] != "2.0":
@@ -178,6 +195,9 @@ def _success(answer: Answer, *, simplify: bool, legacy: bool) -> Reply:
         details = [{k: v for k, v in d.items() if k in _MODERN_DETAIL_FIELDS} for d in details]
     if simplify:
         return _json({**fields, "ticket_use_details": details, "request_id": _request_id()})
-    node = {**fields, "ticket_use_details": {"merchant_ticket_use_detail": details},
-            "request_id": _request_id()}
+    node = {
+        **fields,
+        "ticket_use_details": {"merchant_ticket_use_detail": details},
+        "request_id": _request_id(),
+    }
     return _json({NODE: node})

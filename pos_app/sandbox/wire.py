@@ -29,8 +29,9 @@ class Reply:
     drop: bool = False  # close the connection without answering
 
 
-HTTP_500 = Reply(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>",
-                 "text/html;charset=utf-8")
+HTTP_500 = Reply(
+    500, b"<html><body><h1>500 Internal Server Error</h1></body></html>", "text/html;charset=utf-8"
+)
 
 
 @dataclass
@@ -89,8 +90,15 @@ def _bad(name: str, why: str) -> BizError:
     return BizError("INVALID_PARAMETER", f"参数有误：{name} {why}")
 
 
-def text_field(data: dict[str, Any], name: str, max_len: int, *, required: bool = False,
-               alnum: bool = False, choices: tuple[str, ...] = ()) -> str:
+def text_field(
+    data: dict[str, Any],
+    name: str,
+    max_len: int,
+    *,
+    required: bool = False,
+    alnum: bool = False,
+    choices: tuple[str, ...] = (),
+) -> str:
     value = data.get(name)
     if value is None or value == "":
         if required:
@@ -108,8 +116,9 @@ def text_field(data: dict[str, Any], name: str, max_len: int, *, required: bool 
     return text
 
 
-def quantity_field(data: dict[str, Any], name: str = "quantity", *, required: bool = False,
-                   minimum: int = 1) -> int | None:
+def quantity_field(
+    data: dict[str, Any], name: str = "quantity", *, required: bool = False, minimum: int = 1
+) -> int | None:
     text = text_field(data, name, 4, required=required)
     if not text:
         return None
@@ -129,8 +138,9 @@ def date_field(data: dict[str, Any], name: str) -> str:
 
 
 # ------------------------------------------------------------------ faults around a business call
-def run_with_fault(fault: Fault | None, op: Callable[[bool], Reply],
-                   answer: Callable[[str], Reply]) -> Reply:
+def run_with_fault(
+    fault: Fault | None, op: Callable[[bool], Reply], answer: Callable[[str], Reply]
+) -> Reply:
     """Run ``op`` (its argument: corrupt the signature) under ``fault``.
 
     ``answer(kind)`` builds the reply of an answering fault (``system_error``,

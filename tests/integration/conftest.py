@@ -47,9 +47,13 @@ def wire(simulator: Simulator) -> Iterator[SimWire]:
 @pytest.fixture
 def top_client(simulator: Simulator) -> Iterator[TopClient]:
     demo = simulator.demo
-    client = TopClient(gateway_url=simulator.top_url, app_key=demo.top_app_key,
-                       app_secret=demo.top_app_secret, session_key=demo.top_session,
-                       timeout_s=CLIENT_TIMEOUT_S)
+    client = TopClient(
+        gateway_url=simulator.top_url,
+        app_key=demo.top_app_key,
+        app_secret=demo.top_app_secret,
+        session_key=demo.top_session,
+        timeout_s=CLIENT_TIMEOUT_S,
+    )
     try:
         yield client
     finally:
@@ -59,10 +63,13 @@ def top_client(simulator: Simulator) -> Iterator[TopClient]:
 @pytest.fixture
 def alipay_client(simulator: Simulator) -> Iterator[AlipayClient]:
     demo = simulator.demo
-    client = AlipayClient(gateway_url=simulator.alipay_url, app_id=demo.app_id,
-                          private_key=load_private_key(demo.app_private_key_b64),
-                          alipay_public_key=load_public_key(demo.alipay_public_key_b64),
-                          timeout_s=CLIENT_TIMEOUT_S)
+    client = AlipayClient(
+        gateway_url=simulator.alipay_url,
+        app_id=demo.app_id,
+        private_key=load_private_key(demo.app_private_key_b64),
+        alipay_public_key=load_public_key(demo.alipay_public_key_b64),
+        timeout_s=CLIENT_TIMEOUT_S,
+    )
     try:
         yield client
     finally:

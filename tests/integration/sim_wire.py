@@ -23,7 +23,6 @@ CANCEL = "koubei.trade.ticket.ticketcode.cancel"
 SYNC = "koubei.trade.ticket.ticketcode.sync"
 
 
-
 def _compact(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
@@ -39,18 +38,28 @@ class SimWire:
         self.alipay_public = load_public_key(sim.demo.alipay_public_key_b64)
 
     # --- TOP ---------------------------------------------------------------------------------
-    def top_params(self, use_request: Mapping[str, Any] | str | None, *,
-                   sign_method: str = "hmac-sha256", secret: str | None = None,
-                   **overrides: str | None) -> dict[str, str]:
+    def top_params(
+        self,
+        use_request: Mapping[str, Any] | str | None,
+        *,
+        sign_method: str = "hmac-sha256",
+        secret: str | None = None,
+        **overrides: str | None,
+    ) -> dict[str, str]:
         """Signed TOP parameters; an override of None drops that parameter before signing."""
         params: dict[str, str] = {
-            "method": TOP_METHOD, "app_key": self.demo.top_app_key,
-            "session": self.demo.top_session, "timestamp": gateway_timestamp(), "v": "2.0",
-            "sign_method": sign_method, "format": "json",
+            "method": TOP_METHOD,
+            "app_key": self.demo.top_app_key,
+            "session": self.demo.top_session,
+            "timestamp": gateway_timestamp(),
+            "v": "2.0",
+            "sign_method": sign_method,
+            "format": "json",
         }
         if use_request is not None:
-            params["use_request"] = (use_request if isinstance(use_request, str)
-                                     else _compact(dict(use_request)))
+            params["use_request"] = (
+                use_request if isinstance(use_request, str) else _compact(dict(use_request))
+            )
         for key, value in overrides.items():
             if value is None:
                 params.pop(key, None)
@@ -62,15 +71,22 @@ class SimWire:
     def top(self, params: Mapping[str, str], transport: str = "split") -> requests.Response:
         return self._send(self.sim.top_url, params, "use_request", transport)
 
-    def use_request(self, code_label: str = "single", request_id: str = "REQ1",
-                    **fields: str) -> dict[str, str]:
-        use = {"ticket_request_id": request_id, "ticket_code": self.demo.codes[code_label],
-               "quantity": "1", "shop_id": self.demo.shop_id, "shop_type": "INTERNAL_SHOP"}
+    def use_request(
+        self, code_label: str = "single", request_id: str = "REQ1", **fields: str
+    ) -> dict[str, str]:
+        use = {
+            "ticket_request_id": request_id,
+            "ticket_code": self.demo.codes[code_label],
+            "quantity": "1",
+            "shop_id": self.demo.shop_id,
+            "shop_type": "INTERNAL_SHOP",
+        }
         use.update(fields)
         return use
 
-    def redeem(self, code_label: str = "single", request_id: str = "REQ1",
-               **fields: str) -> dict[str, Any]:
+    def redeem(
+        self, code_label: str = "single", request_id: str = "REQ1", **fields: str
+    ) -> dict[str, Any]:
         """Redeem over raw HTTP; the parsed JSON answer."""
         reply = self.top(self.top_params(self.use_request(code_label, request_id, **fields)))
         assert reply.status_code == 200, reply.text
@@ -78,12 +94,23 @@ class SimWire:
         return data
 
     # --- Alipay ------------------------------------------------------------------------------
-    def alipay_params(self, method: str, biz: Mapping[str, Any] | str | None, *,
-                      sign_type: str = "RSA2", key: Any = None,
-                      **overrides: str | None) -> dict[str, str]:
+    def alipay_params(
+        self,
+        method: str,
+        biz: Mapping[str, Any] | str | None,
+        *,
+        sign_type: str = "RSA2",
+        key: Any = None,
+        **overrides: str | None,
+    ) -> dict[str, str]:
         params: dict[str, str] = {
-            "app_id": self.demo.app_id, "method": method, "format": "json", "charset": "utf-8",
-            "sign_type": sign_type, "timestamp": gateway_timestamp(), "version": "1.0",
+            "app_id": self.demo.app_id,
+            "method": method,
+            "format": "json",
+            "charset": "utf-8",
+            "sign_type": sign_type,
+            "timestamp": gateway_timestamp(),
+            "version": "1.0",
         }
         if biz is not None:
             params["biz_content"] = biz if isinstance(biz, str) else _compact(dict(biz))
@@ -106,8 +133,14 @@ class SimWire:
         sign_raw = member_raw(reply.text, "sign")
         return raw, (json.loads(sign_raw) if sign_raw is not None else None)
 
-    def call_alipay(self, method: str, biz: Mapping[str, Any], *, sign_type: str = "RSA2",
-                    **overrides: str | None) -> dict[str, Any]:
+    def call_alipay(
+        self,
+        method: str,
+        biz: Mapping[str, Any],
+        *,
+        sign_type: str = "RSA2",
+        **overrides: str | None,
+    ) -> dict[str, Any]:
         """Call, check the answer's signature over its raw text, return the parsed node."""
         reply = self.alipay(self.alipay_params(method, biz, sign_type=sign_type, **overrides))
         assert reply.status_code == 200, reply.text
@@ -118,8 +151,9 @@ class SimWire:
         return node
 
     # --- transport ---------------------------------------------------------------------------
-    def _send(self, url: str, params: Mapping[str, str], body_key: str,
-              transport: str) -> requests.Response:
+    def _send(
+        self, url: str, params: Mapping[str, str], body_key: str, transport: str
+    ) -> requests.Response:
         if transport == "get":  # another SDK: everything in the query
             return self.http.get(url, params=dict(params), timeout=10)
         if transport == "body":  # everything in the form body
@@ -129,8 +163,7 @@ class SimWire:
         return self.http.post(url, params=query, data=body, timeout=10)
 
     def sim_state(self, code: str) -> dict[str, Any]:
-        reply = self.http.get(self.sim.base_url + "/__sim/state", params={"code": code},
-                              timeout=10)
+        reply = self.http.get(self.sim.base_url + "/__sim/state", params={"code": code}, timeout=10)
         assert reply.status_code == 200
         data: dict[str, Any] = reply.json()
         return data

@@ -28,14 +28,34 @@ from pos_app.sandbox import Simulator
 # The error tables of the seed pages (000 sync, 001 cancel; 003 redeem has none of its own, the
 # simulator answers it with the same business codes).
 SEED_CODES = {
-    "sync": {"SYSTEM_ERROR", "INVALID_PARAMETER", "TICKET_CODE_NOT_EXIST",
-             "NOT_SAME_MERCHANT_PID", "TICKET_STATUS_ILLEGAL", "TICKET_PROCESSING"},
-    "cancel": {"SYSTEM_ERROR", "INVALID_PARAMETER", "USE_BIZ_ORDER_CLOSE",
-               "USE_CHANNEL_NOT_EQUAL", "TICKET_STATUS_ILLEGAL", "USE_BIZ_ORDER_NOT_EXIST",
-               "NOT_SAME_MERCHANT_PID", "REQUEST_ID_REPEAT", "REPEAT_CANCEL"},
-    "redeem": {"SYSTEM_ERROR", "INVALID_PARAMETER", "TICKET_CODE_NOT_EXIST",
-               "NOT_SAME_MERCHANT_PID", "TICKET_STATUS_ILLEGAL", "TICKET_PROCESSING",
-               "REQUEST_ID_REPEAT"},
+    "sync": {
+        "SYSTEM_ERROR",
+        "INVALID_PARAMETER",
+        "TICKET_CODE_NOT_EXIST",
+        "NOT_SAME_MERCHANT_PID",
+        "TICKET_STATUS_ILLEGAL",
+        "TICKET_PROCESSING",
+    },
+    "cancel": {
+        "SYSTEM_ERROR",
+        "INVALID_PARAMETER",
+        "USE_BIZ_ORDER_CLOSE",
+        "USE_CHANNEL_NOT_EQUAL",
+        "TICKET_STATUS_ILLEGAL",
+        "USE_BIZ_ORDER_NOT_EXIST",
+        "NOT_SAME_MERCHANT_PID",
+        "REQUEST_ID_REPEAT",
+        "REPEAT_CANCEL",
+    },
+    "redeem": {
+        "SYSTEM_ERROR",
+        "INVALID_PARAMETER",
+        "TICKET_CODE_NOT_EXIST",
+        "NOT_SAME_MERCHANT_PID",
+        "TICKET_STATUS_ILLEGAL",
+        "TICKET_PROCESSING",
+        "REQUEST_ID_REPEAT",
+    },
 }
 UNKNOWN_OUTCOME = {"SYSTEM_ERROR", "TICKET_PROCESSING"}
 
@@ -46,29 +66,72 @@ class Env:
         self.codes = sim.demo.codes
         self.orders = sim.demo.order_nos
 
-    def redeem(self, label: str, rid: str, quantity: int = 1, *, shop_id: str = "",
-               shop_type: ShopType = ShopType.INTERNAL, code: str = "") -> RedeemResult:
-        return self.top.redeem(RedeemRequest(
-            ticket_request_id=rid, ticket_code=code or self.codes[label], quantity=quantity,
-            shop_id=shop_id or self.sim.demo.shop_id, shop_type=shop_type))
+    def redeem(
+        self,
+        label: str,
+        rid: str,
+        quantity: int = 1,
+        *,
+        shop_id: str = "",
+        shop_type: ShopType = ShopType.INTERNAL,
+        code: str = "",
+    ) -> RedeemResult:
+        return self.top.redeem(
+            RedeemRequest(
+                ticket_request_id=rid,
+                ticket_code=code or self.codes[label],
+                quantity=quantity,
+                shop_id=shop_id or self.sim.demo.shop_id,
+                shop_type=shop_type,
+            )
+        )
 
-    def cancel(self, label: str, rid: str, quantity: int | None = 1, *, biz_no: str = "",
-               order_no: str = "", code_type: CodeType = CodeType.INTERNAL,
-               code: str = "") -> CancelResult:
-        return self.alipay.cancel(CancelRequest(
-            request_id=rid, request_biz_no=biz_no or rid, ticket_code=code or self.codes[label],
-            quantity=quantity, order_no=order_no, code_type=code_type))
+    def cancel(
+        self,
+        label: str,
+        rid: str,
+        quantity: int | None = 1,
+        *,
+        biz_no: str = "",
+        order_no: str = "",
+        code_type: CodeType = CodeType.INTERNAL,
+        code: str = "",
+    ) -> CancelResult:
+        return self.alipay.cancel(
+            CancelRequest(
+                request_id=rid,
+                request_biz_no=biz_no or rid,
+                ticket_code=code or self.codes[label],
+                quantity=quantity,
+                order_no=order_no,
+                code_type=code_type,
+            )
+        )
 
-    def sync(self, label: str, rid: str, remaining: int, *, order_no: str = "",
-             code_type: CodeType = CodeType.INTERNAL, code: str = "") -> SyncResult:
-        return self.alipay.sync(SyncRequest(
-            request_id=rid, ticket_code=code or self.codes[label], quantity=remaining,
-            order_no=order_no or self.orders.get(label, "20240601110400301001305009999999"),
-            code_type=code_type))
+    def sync(
+        self,
+        label: str,
+        rid: str,
+        remaining: int,
+        *,
+        order_no: str = "",
+        code_type: CodeType = CodeType.INTERNAL,
+        code: str = "",
+    ) -> SyncResult:
+        return self.alipay.sync(
+            SyncRequest(
+                request_id=rid,
+                ticket_code=code or self.codes[label],
+                quantity=remaining,
+                order_no=order_no or self.orders.get(label, "20240601110400301001305009999999"),
+                code_type=code_type,
+            )
+        )
 
     def sync_ext(self, label: str, rid: str, remaining: int) -> SyncResult:
-        return self.sync(label, rid, remaining, order_no=self.orders[label],
-                         code_type=CodeType.EXTERNAL)
+        return self.sync(
+            label, rid, remaining, order_no=self.orders[label], code_type=CodeType.EXTERNAL
+        )
 
 
 @pytest.fixture
@@ -95,30 +158,40 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("redeem", "TICKET_PROCESSING"): lambda e: e.redeem("refunding", "R1"),
     ("redeem", "SYSTEM_ERROR"): lambda e: e.redeem("flaky", "R1"),
     ("redeem", "REQUEST_ID_REPEAT"): lambda e: _redeem_then(
-        e, lambda e2: e2.redeem("single_2", "R1")),
+        e, lambda e2: e2.redeem("single_2", "R1")
+    ),
     # cancel
     ("cancel", "USE_BIZ_ORDER_NOT_EXIST"): lambda e: e.cancel("single", "NEVERSENT1"),
     ("cancel", "USE_BIZ_ORDER_CLOSE"): lambda e: e.cancel(
-        "expired", e.sim.demo.request_ids["expired"]),
+        "expired", e.sim.demo.request_ids["expired"]
+    ),
     ("cancel", "USE_CHANNEL_NOT_EQUAL"): lambda e: e.cancel(
-        "other_channel", e.sim.demo.request_ids["other_channel"]),
+        "other_channel", e.sim.demo.request_ids["other_channel"]
+    ),
     ("cancel", "NOT_SAME_MERCHANT_PID"): lambda e: e.cancel("other_merchant", "R1"),
     ("cancel", "TICKET_STATUS_ILLEGAL"): lambda e: e.cancel(
-        "refunded", e.sim.demo.request_ids["refunded"]),
+        "refunded", e.sim.demo.request_ids["refunded"]
+    ),
     ("cancel", "INVALID_PARAMETER"): lambda e: _redeem_then(
-        e, lambda e2: e2.cancel("single_2", "R1")),
-    ("cancel", "REPEAT_CANCEL"): lambda e: _redeem_then(e, lambda e2: (
-        e2.cancel("single", "R1"), e2.cancel("single", "R1", biz_no="OTHERBIZNO1"))),
-    ("cancel", "REQUEST_ID_REPEAT"): lambda e: _redeem_then(e, lambda e2: (
-        e2.cancel("single", "R1"), e2.cancel("single", "R1", quantity=None))),
+        e, lambda e2: e2.cancel("single_2", "R1")
+    ),
+    ("cancel", "REPEAT_CANCEL"): lambda e: _redeem_then(
+        e, lambda e2: (e2.cancel("single", "R1"), e2.cancel("single", "R1", biz_no="OTHERBIZNO1"))
+    ),
+    ("cancel", "REQUEST_ID_REPEAT"): lambda e: _redeem_then(
+        e, lambda e2: (e2.cancel("single", "R1"), e2.cancel("single", "R1", quantity=None))
+    ),
     ("cancel", "SYSTEM_ERROR"): lambda e: (
-        _retry_once(lambda: e.redeem("flaky", "R1")), e.cancel("flaky", "R1")),
+        _retry_once(lambda: e.redeem("flaky", "R1")),
+        e.cancel("flaky", "R1"),
+    ),
     # sync
     ("sync", "TICKET_CODE_NOT_EXIST"): lambda e: e.sync("", "S1", 0, code="123456789012"),
     ("sync", "NOT_SAME_MERCHANT_PID"): lambda e: e.sync("other_merchant", "S1", 0),
     ("sync", "TICKET_STATUS_ILLEGAL"): lambda e: e.sync("refunded", "S1", 0),
     ("sync", "INVALID_PARAMETER"): lambda e: e.sync(
-        "external", "S1", 0, order_no=e.orders["single"], code_type=CodeType.EXTERNAL),
+        "external", "S1", 0, order_no=e.orders["single"], code_type=CodeType.EXTERNAL
+    ),
     ("sync", "TICKET_PROCESSING"): lambda e: e.sync("refunding", "S1", 0),
     ("sync", "SYSTEM_ERROR"): lambda e: e.sync("flaky", "S1", 0),
 }
@@ -355,14 +428,21 @@ def test_rsa_sha1_client_works_end_to_end(simulator: Simulator) -> None:
     from pos_app.gateways.keys import load_private_key, load_public_key
 
     demo = simulator.demo
-    client = AlipayClient(gateway_url=simulator.alipay_url, app_id=demo.app_id,
-                          private_key=load_private_key(demo.app_private_key_b64),
-                          alipay_public_key=load_public_key(demo.alipay_public_key_b64),
-                          sign_type="RSA", timeout_s=2)
+    client = AlipayClient(
+        gateway_url=simulator.alipay_url,
+        app_id=demo.app_id,
+        private_key=load_private_key(demo.app_private_key_b64),
+        alipay_public_key=load_public_key(demo.alipay_public_key_b64),
+        sign_type="RSA",
+        timeout_s=2,
+    )
     try:
         rid = demo.request_ids["used"]
-        result = client.cancel(CancelRequest(request_id=rid, request_biz_no=rid,
-                                             ticket_code=demo.codes["used"], quantity=1))
+        result = client.cancel(
+            CancelRequest(
+                request_id=rid, request_biz_no=rid, ticket_code=demo.codes["used"], quantity=1
+            )
+        )
         assert not result.repeat
     finally:
         client.close()
@@ -370,11 +450,16 @@ def test_rsa_sha1_client_works_end_to_end(simulator: Simulator) -> None:
 
 def test_top_client_simplify_and_every_sign_method(simulator: Simulator) -> None:
     demo = simulator.demo
-    for i, (method, simplify) in enumerate(
-            [("md5", False), ("hmac", True), ("hmac-sha256", True)]):
-        client = TopClient(gateway_url=simulator.top_url, app_key=demo.top_app_key,
-                           app_secret=demo.top_app_secret, session_key=demo.top_session,
-                           sign_method=method, simplify=simplify, timeout_s=2)
+    for i, (method, simplify) in enumerate([("md5", False), ("hmac", True), ("hmac-sha256", True)]):
+        client = TopClient(
+            gateway_url=simulator.top_url,
+            app_key=demo.top_app_key,
+            app_secret=demo.top_app_secret,
+            session_key=demo.top_session,
+            sign_method=method,
+            simplify=simplify,
+            timeout_s=2,
+        )
         try:
             result = client.redeem(RedeemRequest(f"M{i}", demo.codes["multi"], 1, demo.shop_id))
             assert result.item_name == "蛋糕10次卡" and result.details
@@ -390,9 +475,13 @@ def test_parallel_redemptions_of_one_code_succeed_exactly_once(simulator: Simula
     code = demo.codes["single"]
 
     def attempt(rid: str) -> str:
-        client = TopClient(gateway_url=simulator.top_url, app_key=demo.top_app_key,
-                           app_secret=demo.top_app_secret, session_key=demo.top_session,
-                           timeout_s=5)
+        client = TopClient(
+            gateway_url=simulator.top_url,
+            app_key=demo.top_app_key,
+            app_secret=demo.top_app_secret,
+            session_key=demo.top_session,
+            timeout_s=5,
+        )
         try:
             result = client.redeem(RedeemRequest(rid, code, 1, demo.shop_id))
             return "repeat" if result.repeat else "ok"

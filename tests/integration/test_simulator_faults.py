@@ -45,20 +45,28 @@ class Clients:
 
     def sync(self, rid: str = "S1", remaining: int = 0) -> SyncResult:
         d = self.sim.demo
-        return self.alipay.sync(SyncRequest(rid, d.codes["single"], remaining,
-                                            d.order_nos["single"]))
+        return self.alipay.sync(
+            SyncRequest(rid, d.codes["single"], remaining, d.order_nos["single"])
+        )
 
 
 @pytest.fixture
 def clients(simulator: Simulator) -> Iterator[Clients]:
     d = simulator.demo
-    top = TopClient(gateway_url=simulator.top_url, app_key=d.top_app_key,
-                    app_secret=d.top_app_secret, session_key=d.top_session,
-                    timeout_s=FAST_TIMEOUT_S)
-    alipay = AlipayClient(gateway_url=simulator.alipay_url, app_id=d.app_id,
-                          private_key=load_private_key(d.app_private_key_b64),
-                          alipay_public_key=load_public_key(d.alipay_public_key_b64),
-                          timeout_s=FAST_TIMEOUT_S)
+    top = TopClient(
+        gateway_url=simulator.top_url,
+        app_key=d.top_app_key,
+        app_secret=d.top_app_secret,
+        session_key=d.top_session,
+        timeout_s=FAST_TIMEOUT_S,
+    )
+    alipay = AlipayClient(
+        gateway_url=simulator.alipay_url,
+        app_id=d.app_id,
+        private_key=load_private_key(d.app_private_key_b64),
+        alipay_public_key=load_public_key(d.alipay_public_key_b64),
+        timeout_s=FAST_TIMEOUT_S,
+    )
     try:
         yield Clients(simulator, top, alipay)
     finally:
@@ -186,8 +194,9 @@ def test_control_api_adds_lists_and_clears_faults(wire: SimWire) -> None:
     assert cleared.json() == {"faults": []}
 
 
-@pytest.mark.parametrize("bad", [{"kind": "meteor"}, {"kind": "delay", "api": "pay"},
-                                 {"kind": "delay", "colour": "red"}])
+@pytest.mark.parametrize(
+    "bad", [{"kind": "meteor"}, {"kind": "delay", "api": "pay"}, {"kind": "delay", "colour": "red"}]
+)
 def test_control_api_refuses_bad_faults(wire: SimWire, bad: dict[str, str]) -> None:
     reply = wire.http.post(wire.sim.base_url + "/__sim/faults", json=bad, timeout=5)
     assert reply.status_code == 400 and reply.json()["error"]
@@ -220,16 +229,22 @@ def test_raw_timeout_commits_before_sleeping(wire: SimWire) -> None:
 def test_raw_bad_signature_is_well_formed_but_wrong(wire: SimWire) -> None:
     _post_fault(wire, kind="bad_signature", api="cancel")
     rid = wire.demo.request_ids["used"]
-    reply = wire.alipay(wire.alipay_params(CANCEL, {
-        "request_id": rid, "request_biz_no": rid, "ticket_code": wire.demo.codes["used"]}))
+    reply = wire.alipay(
+        wire.alipay_params(
+            CANCEL,
+            {"request_id": rid, "request_biz_no": rid, "ticket_code": wire.demo.codes["used"]},
+        )
+    )
     raw, sign = wire.alipay_node(reply, CANCEL)
     assert sign is not None and len(sign) == 344
     assert not rsa_verify(raw, sign, wire.alipay_public, "RSA2")
     assert '"code":"10000"' in raw
 
 
-@pytest.mark.parametrize(("kind", "sub_code"), [("system_error", "isp.SYSTEM_ERROR"),
-                                                ("ticket_processing", "isp.TICKET_PROCESSING")])
+@pytest.mark.parametrize(
+    ("kind", "sub_code"),
+    [("system_error", "isp.SYSTEM_ERROR"), ("ticket_processing", "isp.TICKET_PROCESSING")],
+)
 def test_raw_top_unknown_outcome_errors(wire: SimWire, kind: str, sub_code: str) -> None:
     wire.sim.faults.add(Fault(kind, api="redeem"))
     err = wire.redeem()["error_response"]
@@ -263,17 +278,20 @@ def test_state_endpoint_and_reset(wire: SimWire) -> None:
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [("http_500", Fault("http_500")),
-     ("timeout:redeem:2:3.5", Fault("timeout", "redeem", 2, 3.5)),
-     ("system_error::0", Fault("system_error", None, 0)),
-     ("bad_signature:*:3", Fault("bad_signature", None, 3))],
+    [
+        ("http_500", Fault("http_500")),
+        ("timeout:redeem:2:3.5", Fault("timeout", "redeem", 2, 3.5)),
+        ("system_error::0", Fault("system_error", None, 0)),
+        ("bad_signature:*:3", Fault("bad_signature", None, 3)),
+    ],
 )
 def test_fault_specs_parse(spec: str, expected: Fault) -> None:
     assert Fault.parse(spec) == expected
 
 
-@pytest.mark.parametrize("spec", ["", "meteor", "delay:pay", "delay:redeem:x", "a:b:c:d:e",
-                                  "delay:redeem:1:-1"])
+@pytest.mark.parametrize(
+    "spec", ["", "meteor", "delay:pay", "delay:redeem:x", "a:b:c:d:e", "delay:redeem:1:-1"]
+)
 def test_bad_fault_specs_are_refused(spec: str) -> None:
     with pytest.raises(ValueError):
         Fault.parse(spec)

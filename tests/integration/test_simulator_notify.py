@@ -46,7 +46,9 @@ def receiver() -> Iterator[tuple[str, queue.Queue[dict[str, str]]]]:
 
 
 def test_cancel_notifies_the_notify_url_signed(
-    simulator: Simulator, top_client: TopClient, alipay_client: AlipayClient,
+    simulator: Simulator,
+    top_client: TopClient,
+    alipay_client: AlipayClient,
     receiver: tuple[str, queue.Queue[dict[str, str]]],
 ) -> None:
     url, received = receiver
@@ -59,8 +61,9 @@ def test_cancel_notifies_the_notify_url_signed(
     assert params["request_id"] == "N1" and params["biz_type"] == "TICKET_CANCEL"
     content = alipay_sign_content(params, exclude_sign_type=True)
     assert "sign_type" not in content
-    assert rsa_verify(content, params["sign"], load_public_key(demo.alipay_public_key_b64),
-                      params["sign_type"])
+    assert rsa_verify(
+        content, params["sign"], load_public_key(demo.alipay_public_key_b64), params["sign_type"]
+    )
     alipay_client.cancel(CancelRequest("N1", "N1", code, 1), notify_url=url)  # a repeat
     with pytest.raises(queue.Empty):
         received.get(timeout=0.5)
@@ -68,9 +71,15 @@ def test_cancel_notifies_the_notify_url_signed(
 
 @pytest.mark.parametrize(
     ("url", "loopback"),
-    [("http://127.0.0.1:9/x", True), ("http://localhost/x", True), ("http://[::1]:8/", True),
-     ("https://www.merchant.com/receive_notify.htm", False), ("http://10.0.0.1/", False),
-     ("ftp://127.0.0.1/", False), ("not a url", False)],
+    [
+        ("http://127.0.0.1:9/x", True),
+        ("http://localhost/x", True),
+        ("http://[::1]:8/", True),
+        ("https://www.merchant.com/receive_notify.htm", False),
+        ("http://10.0.0.1/", False),
+        ("ftp://127.0.0.1/", False),
+        ("not a url", False),
+    ],
 )
 def test_only_loopback_urls_are_called(url: str, loopback: bool) -> None:
     assert is_loopback_url(url) is loopback

@@ -71,8 +71,9 @@ def test_loose_keys_file_is_tightened(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "keys.json").stat().st_mode) == 0o600
 
 
-def test_in_memory_simulator_writes_nothing(tmp_path: Path, sim_keys: DemoKeys,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_in_memory_simulator_writes_nothing(
+    tmp_path: Path, sim_keys: DemoKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with Simulator.start(keys=sim_keys) as sim:
         SimWire(sim).redeem()
@@ -82,8 +83,9 @@ def test_in_memory_simulator_writes_nothing(tmp_path: Path, sim_keys: DemoKeys,
 def test_demo_codes_are_stable_and_credentials_hide_secrets(simulator: Simulator) -> None:
     assert simulator.demo.codes == DEMO_CODES
     assert simulator.demo.codes["single"] == "286501034417"
-    assert all(len(c) == 12 and c.isdigit() for k, c in DEMO_CODES.items()
-               if not k.startswith("external"))
+    assert all(
+        len(c) == 12 and c.isdigit() for k, c in DEMO_CODES.items() if not k.startswith("external")
+    )
     text = repr(simulator.demo)
     assert simulator.demo.top_app_secret not in text
     assert simulator.demo.app_private_key_b64[:40] not in text
@@ -112,9 +114,23 @@ def _read_until(proc: subprocess.Popen[str], marker: str, timeout_s: float = 20)
 def test_run_sandbox_in_the_foreground_until_ctrl_c(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pos_app.sandbox.cli", "--port", "0", "--data-dir",
-         str(tmp_path / "sb"), "--fault", "http_500:redeem:1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pos_app.sandbox.cli",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp_path / "sb"),
+            "--fault",
+            "http_500:redeem:1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out = _read_until(proc, "Ctrl-C")
         alipay = re.search(r"Alipay gateway : (\S+)", out)

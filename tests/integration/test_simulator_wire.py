@@ -96,8 +96,9 @@ def test_top_unknown_sign_method_is_refused(wire: SimWire) -> None:
 
 def test_top_timestamp_window_is_ten_minutes_gmt8(wire: SimWire) -> None:
     stale = gateway_timestamp(now_china() - timedelta(minutes=11))
-    assert _error(wire.top(wire.top_params(wire.use_request(), timestamp=stale)).json())[
-        "code"] == 31
+    assert (
+        _error(wire.top(wire.top_params(wire.use_request(), timestamp=stale)).json())["code"] == 31
+    )
     near = gateway_timestamp(now_china() - timedelta(minutes=9))
     assert TOP_NODE in wire.top(wire.top_params(wire.use_request(), timestamp=near)).json()
 
@@ -132,8 +133,16 @@ def test_top_default_shape_wraps_lists(wire: SimWire) -> None:
     assert node["item_name"] == "双人下午茶套餐"
     assert node["order_no"] == wire.demo.order_nos["single"]
     assert node["use_shop_id"] == wire.demo.shop_id
-    for field in ("original_price", "current_price", "buyer_pay_amount", "receipt_amount",
-                  "invoice_amount", "use_date", "ticket_trans_id", "voucher_id"):
+    for field in (
+        "original_price",
+        "current_price",
+        "buyer_pay_amount",
+        "receipt_amount",
+        "invoice_amount",
+        "use_date",
+        "ticket_trans_id",
+        "voucher_id",
+    ):
         assert node[field], field
 
 
@@ -149,8 +158,13 @@ def test_top_modern_integrations_get_fewer_fields(wire: SimWire) -> None:
 
 def _cancel_biz(wire: SimWire) -> dict[str, str]:
     rid = wire.demo.request_ids["used"]
-    return {"request_id": rid, "request_biz_no": rid, "ticket_code": wire.demo.codes["used"],
-            "quantity": "1", "code_type": "INTERNAL_CODE"}
+    return {
+        "request_id": rid,
+        "request_biz_no": rid,
+        "ticket_code": wire.demo.codes["used"],
+        "quantity": "1",
+        "code_type": "INTERNAL_CODE",
+    }
 
 
 @pytest.mark.parametrize("sign_type", ["RSA2", "RSA"])
@@ -205,8 +219,12 @@ def test_alipay_unknown_app_id_is_unsigned_40002(wire: SimWire) -> None:
 
 @pytest.mark.parametrize(
     ("drop", "sub_code"),
-    [("app_id", "isv.missing-app-id"), ("timestamp", "isv.missing-timestamp"),
-     ("version", "isv.missing-version"), ("sign_type", "isv.missing-signature-type")],
+    [
+        ("app_id", "isv.missing-app-id"),
+        ("timestamp", "isv.missing-timestamp"),
+        ("version", "isv.missing-version"),
+        ("sign_type", "isv.missing-signature-type"),
+    ],
 )
 def test_alipay_missing_system_parameter_is_40001(wire: SimWire, drop: str, sub_code: str) -> None:
     params = wire.alipay_params(CANCEL, _cancel_biz(wire))
@@ -225,23 +243,33 @@ def test_alipay_missing_sign_is_40001(wire: SimWire) -> None:
 def test_alipay_unknown_method_answers_error_response(wire: SimWire) -> None:
     reply = wire.alipay(wire.alipay_params("alipay.trade.pay", {"x": "1"}))
     assert reply.text.startswith('{"error_response":')
-    assert json.loads(wire.alipay_node(reply, "alipay.trade.pay")[0])["sub_code"] == \
-        "isv.invalid-method"
+    assert (
+        json.loads(wire.alipay_node(reply, "alipay.trade.pay")[0])["sub_code"]
+        == "isv.invalid-method"
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "sub_code"),
-    [({"charset": "GBK"}, "isv.invalid-charset"), ({"format": "xml"}, "isv.invalid-format"),
-     ({"version": "2.0"}, "isv.invalid-parameter"),
-     ({"timestamp": gateway_timestamp(now_china() - timedelta(minutes=11))},
-      "isv.invalid-timestamp"),
-     ({"timestamp": "2024/06/01 12:00:00"}, "isv.invalid-timestamp")],
+    [
+        ({"charset": "GBK"}, "isv.invalid-charset"),
+        ({"format": "xml"}, "isv.invalid-format"),
+        ({"version": "2.0"}, "isv.invalid-parameter"),
+        (
+            {"timestamp": gateway_timestamp(now_china() - timedelta(minutes=11))},
+            "isv.invalid-timestamp",
+        ),
+        ({"timestamp": "2024/06/01 12:00:00"}, "isv.invalid-timestamp"),
+    ],
 )
 def test_alipay_bad_system_parameter_is_40002(
     wire: SimWire, change: dict[str, str], sub_code: str
 ) -> None:
-    node = json.loads(wire.alipay_node(
-        wire.alipay(wire.alipay_params(CANCEL, _cancel_biz(wire), **change)), CANCEL)[0])
+    node = json.loads(
+        wire.alipay_node(
+            wire.alipay(wire.alipay_params(CANCEL, _cancel_biz(wire), **change)), CANCEL
+        )[0]
+    )
     assert (node["code"], node["sub_code"]) == ("40002", sub_code)
 
 
@@ -253,15 +281,31 @@ def test_alipay_bad_biz_content_is_invalid_parameter(wire: SimWire) -> None:
 
 
 def test_alipay_answer_escapes_slashes_and_keeps_chinese(wire: SimWire) -> None:
-    reply = wire.alipay(wire.alipay_params(SYNC, {
-        "request_id": "S1", "ticket_code": wire.demo.codes["refunded"], "quantity": "0",
-        "order_no": wire.demo.order_nos["refunded"]}))
+    reply = wire.alipay(
+        wire.alipay_params(
+            SYNC,
+            {
+                "request_id": "S1",
+                "ticket_code": wire.demo.codes["refunded"],
+                "quantity": "0",
+                "order_no": wire.demo.order_nos["refunded"],
+            },
+        )
+    )
     raw, _ = wire.alipay_node(reply, SYNC)
     assert "券已退款" in raw  # UTF-8 Chinese, not \\u escapes
     # a sub_msg with "/" is written with "\/" on the wire and the signature covers that text
-    reply = wire.alipay(wire.alipay_params(CANCEL, {
-        "request_id": "NOPE1", "request_biz_no": "NOPE1", "ticket_code": "123",
-        "code_type": "OTHER"}))
+    reply = wire.alipay(
+        wire.alipay_params(
+            CANCEL,
+            {
+                "request_id": "NOPE1",
+                "request_biz_no": "NOPE1",
+                "ticket_code": "123",
+                "code_type": "OTHER",
+            },
+        )
+    )
     raw, sign = wire.alipay_node(reply, CANCEL)
     assert "INTERNAL_CODE\\/EXTERNAL_CODE" in raw
     assert "/" not in raw.replace("\\/", "")
@@ -271,14 +315,26 @@ def test_alipay_answer_escapes_slashes_and_keeps_chinese(wire: SimWire) -> None:
 
 def _openssl_verify(tmp_path: Path, wire: SimWire, raw: str, sign: str, digest: str) -> bool:
     public = wire.alipay_public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     (tmp_path / "pub.pem").write_bytes(public)
     (tmp_path / "node.txt").write_bytes(raw.encode("utf-8"))
     (tmp_path / "sig.bin").write_bytes(base64.b64decode(sign))
     run = subprocess.run(
-        ["openssl", "dgst", f"-{digest}", "-verify", str(tmp_path / "pub.pem"),
-         "-signature", str(tmp_path / "sig.bin"), str(tmp_path / "node.txt")],
-        capture_output=True, text=True, check=False)
+        [
+            "openssl",
+            "dgst",
+            f"-{digest}",
+            "-verify",
+            str(tmp_path / "pub.pem"),
+            "-signature",
+            str(tmp_path / "sig.bin"),
+            str(tmp_path / "node.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return run.returncode == 0 and "Verified OK" in run.stdout
 
 
