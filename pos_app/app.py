@@ -1,0 +1,177 @@
+"""Start the counter app: QApplication, language, logging, the crash handler, the main window.
+
+Chinese (zh_CN) is the language whatever the OS locale says, unless settings (``ui.language``) or
+``POS_APP_LANG`` choose English. Our own strings come from ``resources/translations/*.qm`` (built
+from the ``.ts`` sources by ``make translations``); Qt's own ``qtbase_zh_CN.qm`` from the PySide6
+wheel makes standard buttons say 取消/确定; ``QLocale.setDefault`` formats dates and numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from pos_app.config.home import AppHome
+from pos_app.core.errors import PosError
+from pos_app.core.messages import message_for
+from pos_app.logsetup import setup_logging
+from pos_app.ui import messages as ui_text
+from pos_app.ui.paths import translations_dir
+
+if TYPE_CHECKING:
+    from pos_app.core.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "pos_app"
+ENV_LANG = "POS_APP_LANG"
+EXIT_STARTUP_FAILED = 2
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists, as under pytest-qt), named for settings/logs."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    font = QFont(app.font())
+    font.setPointSize(max(font.pointSize(), 12))
+    app.setFont(font)
+    return app
+
+
+def choose_language(settings_language: str = "") -> str:
+    """``POS_APP_LANG``, else the settings' choice, else zh_CN — never the OS locale."""
+    wanted = os.environ.get(ENV_LANG) or settings_language or ui_text.DEFAULT_LANGUAGE
+    return wanted if wanted in ui_text.LANGUAGES else ui_text.DEFAULT_LANGUAGE
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Load Qt's and our translations for ``language``; returns what was installed."""
+    chosen = ui_text.set_language(language)
+    chinese = chosen == "zh_CN"
+    locale = (
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+        if chinese
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    )
+    QLocale.setDefault(locale)
+    installed: list[QTranslator] = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    sources = [("qtbase_" + chosen, qt_dir)] if chinese else []
+    sources.append(("pos_app_" + chosen, str(translations_dir())))
+    for name, folder in sources:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+        elif name.startswith("pos_app_") and chinese:
+            logger.warning("no %s.qm in %s: run `make translations`", name, folder)
+    logger.info("language %s (%d translation files)", chosen, len(installed))
+    return installed
+
+
+def install_excepthook(
+    parent: Callable[[], QWidget | None] = lambda: None, *, show: bool = True
+) -> ExceptHook:
+    """Log every unhandled exception with its traceback; tell the cashier generically."""
+    showing = False
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        nonlocal showing
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        logger.critical("unhandled exception", exc_info=(exc_type, exc, tb))
+        if not show or showing or QApplication.instance() is None:
+            return
+        showing = True  # one box at a time, even if the box itself triggers another error
+        try:
+            text = ui_text.pick(
+                exc.message if isinstance(exc, PosError) else message_for("POS_ERROR")
+            )
+            QMessageBox.critical(
+                parent(),
+                QCoreApplication.translate("App", "Unexpected error"),
+                text
+                + "\n\n"
+                + QCoreApplication.translate("App", "Details were written to the log."),
+            )
+        finally:
+            showing = False
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        logger.critical(
+            "unhandled exception in thread %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+        )
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+    return hook
+
+
+def _open_runtime(home: AppHome) -> Runtime:
+    from pos_app.core.runtime import Runtime  # noqa: PLC0415 - imported late: starts the simulator
+
+    return Runtime.open(home)
+
+
+def run_gui(target: Runtime | AppHome) -> int:
+    """Run the counter app until its window closes. ``target``: a ready ``Runtime`` (the caller
+    closes it), or an ``AppHome`` to open one from (closed here)."""
+    app = create_application()
+    if isinstance(target, AppHome):
+        setup_logging(target.log_dir)
+        install_translators(app, choose_language())
+        try:
+            runtime = _open_runtime(target)
+        except PosError as exc:
+            logger.error("cannot start: %s", exc.code)
+            QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot start"), exc.zh)
+            return EXIT_STARTUP_FAILED
+        owned = True
+    else:
+        runtime, owned = target, False
+        setup_logging(runtime.home.log_dir)
+    try:
+        return _run_window(app, runtime)
+    finally:
+        if owned:
+            runtime.close()
+
+
+def _run_window(app: QApplication, runtime: Runtime) -> int:
+    from pos_app.ui.main_window import MainWindow  # noqa: PLC0415 - after translators are in
+    from pos_app.ui.tasks import TaskManager  # noqa: PLC0415
+
+    for translator in app.findChildren(QTranslator):
+        app.removeTranslator(translator)
+    install_translators(app, choose_language(runtime.settings.language))
+    app.setApplicationDisplayName(QCoreApplication.translate("App", "Koubei voucher counter"))
+    tasks = TaskManager("service")
+    window = MainWindow(runtime, tasks)
+    install_excepthook(lambda: window)
+    if runtime.keyring_problem and not runtime.training:
+        window.statusBar().showMessage(runtime.keyring_problem, 60_000)
+    window.show()
+    window.start()
+    logger.info("GUI started (%s mode)", runtime.settings.mode)
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        if not tasks.shutdown(timeout_s=max(30.0, 3 * runtime.settings.timeout_s)):
+            logger.error("exiting with a job still running on the service worker")

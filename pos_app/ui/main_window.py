@@ -1,0 +1,355 @@
+"""The main window: the training banner, the screens, a touch navigation bar and the status bar.
+
+Screens live in a stack: scan (home), manual entry (F2), history (F3), manager (F9); Esc goes
+back/clears. A scanner burst is recognised anywhere in this window (``ScannerFilter``) and
+redeemed on the scan screen, unless the screen on show takes scans itself (``handle_scan``).
+
+Optional hooks a screen may implement (duck-typed, all optional):
+
+* ``handle_scan(code: str) -> bool`` — consume a scan (True) instead of redeeming it;
+* ``handle_escape() -> bool`` — consume Esc (True) instead of going back to the scan screen;
+* ``activated() -> None`` — called every time the screen is shown.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.core.models import CodeType
+from pos_app.core.service import OpOutcome
+from pos_app.ui.scanner import ScannerConfig, ScannerFilter
+from pos_app.ui.screens.manual import ManualScreen
+from pos_app.ui.screens.scan import ScanScreen
+from pos_app.ui.service_bridge import RetryPump, ServiceEvents
+from pos_app.ui.sound import SoundPlayer
+from pos_app.ui.tasks import TaskManager
+from pos_app.ui.widgets.banner import TrainingBanner
+
+if TYPE_CHECKING:
+    from pos_app.config.settings import Settings
+    from pos_app.core.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+HEALTH_INTERVAL_MS = 30_000
+MIN_SIZE = (800, 600)
+DEFAULT_SIZE = (1024, 768)
+
+
+class Screen(enum.StrEnum):
+    SCAN = "scan"
+    MANUAL = "manual"
+    HISTORY = "history"
+    MANAGER = "manager"
+
+
+def scanner_config(settings: Settings) -> ScannerConfig:
+    s = settings.scanner
+    return ScannerConfig.from_values(s.min_chars, s.max_interval_ms, s.terminator_list)
+
+
+def _load_screen_class(module: str, name: str) -> type[QWidget] | None:
+    """The screen class another engineer provides, or None while it does not exist yet."""
+    try:
+        found: Any = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            logger.exception("screen %s.%s failed to import", module, name)
+        return None
+    except Exception:  # a broken screen must not take the cashier's screens down with it
+        logger.exception("screen %s.%s failed to import", module, name)
+        return None
+    return found if isinstance(found, type) and issubclass(found, QWidget) else None
+
+
+class MainWindow(QMainWindow):
+    """Built from a ``Runtime`` and the serial ``TaskManager``; call ``start()`` once shown."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        tasks: TaskManager,
+        *,
+        sounds: SoundPlayer | None = None,
+        scanner: ScannerFilter | None = None,
+        probe: TaskManager | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.runtime = runtime
+        self.tasks = tasks
+        settings = runtime.settings
+        self.sounds = sounds or SoundPlayer(enabled=settings.sound_enabled)
+        self._probe = probe or TaskManager("probe", self)
+        self._own_probe = probe is None
+        self._probing = False
+        self.events = ServiceEvents(runtime.service, self)
+        self.pump = RetryPump(runtime.service, tasks, parent=self)
+
+        self.banner = TrainingBanner(self)
+        self.scan_screen = ScanScreen(
+            runtime.service, tasks, self.events, sounds=self.sounds, parent=self
+        )
+        self.manual_screen = ManualScreen(self)
+        self.stack = QStackedWidget(self)
+        self.screens: dict[Screen, QWidget] = {
+            Screen.SCAN: self.scan_screen,
+            Screen.MANUAL: self.manual_screen,
+            Screen.HISTORY: self._history_screen(),
+            Screen.MANAGER: self._manager_screen(),
+        }
+        for widget in self.screens.values():
+            self.stack.addWidget(widget)
+        self.nav_buttons: dict[Screen, QPushButton] = {}
+        self._build_layout()
+        self._build_status_bar()
+        self._build_shortcuts()
+
+        self.scanner = scanner or ScannerFilter(scanner_config(settings), scope=self, parent=self)
+        self.scanner.scanned.connect(self.on_scanned)
+        if scanner is None:
+            self.scanner.install()
+        self.manual_screen.submitted.connect(self._redeem_typed)
+        self.scan_screen.busy_changed.connect(self._on_busy)
+        self.scan_screen.notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.events.outcome.connect(self._on_outcome)
+        self.pump.open_count_changed.connect(self._show_open_count)
+        self._health_timer = QTimer(self)
+        self._health_timer.setInterval(HEALTH_INTERVAL_MS)
+        self._health_timer.timeout.connect(self.check_health)
+
+        self.setMinimumSize(*MIN_SIZE)
+        self.resize(*DEFAULT_SIZE)
+        self.apply_settings()
+        self.show_screen(Screen.SCAN)
+
+    # ----------------------------------------------------------------- building
+    def _history_screen(self) -> QWidget:
+        cls = _load_screen_class("pos_app.ui.screens.history", "HistoryScreen")
+        if cls is None:
+            return self._placeholder(self.tr("History is not available in this build."))
+        factory: Callable[..., QWidget] = cls
+        return factory(self.runtime.service, self.tasks, self)
+
+    def _manager_screen(self) -> QWidget:
+        cls = _load_screen_class("pos_app.ui.screens.manager", "ManagerScreen")
+        if cls is None:
+            return self._placeholder(self.tr("Manager functions are not available in this build."))
+        factory: Callable[..., QWidget] = cls
+        return factory(self.runtime, self.tasks, self)
+
+    def _placeholder(self, text: str) -> QWidget:
+        label = QLabel(text, self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("font-size: 22px; color: #616161;")
+        return label
+
+    def _build_layout(self) -> None:
+        nav = QHBoxLayout()
+        nav.setContentsMargins(8, 4, 8, 4)
+        group = QButtonGroup(self)
+        labels = {
+            Screen.SCAN: self.tr("Scan (Esc)"),
+            Screen.MANUAL: self.tr("Type code (F2)"),
+            Screen.HISTORY: self.tr("History (F3)"),
+            Screen.MANAGER: self.tr("Manager (F9)"),
+        }
+        for screen, text in labels.items():
+            button = QPushButton(text, self)
+            button.setObjectName(f"nav_{screen.value}")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(56)
+            button.setStyleSheet(
+                "QPushButton { font-size: 18px; } QPushButton:checked { font-weight: bold; }"
+            )
+            button.clicked.connect(lambda _checked=False, s=screen: self.show_screen(s))
+            group.addButton(button)
+            nav.addWidget(button)
+            self.nav_buttons[screen] = button
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        column.addLayout(nav)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.mode_label = QLabel(self)
+        self.health_label = QLabel(self.tr("Platform: checking…"), self)
+        self.open_label = QLabel(self)
+        for label in (self.mode_label, self.health_label, self.open_label):
+            label.setStyleSheet("padding: 0 12px; font-size: 14px;")
+            bar.addPermanentWidget(label)
+        self._show_open_count(0)
+
+    def _build_shortcuts(self) -> None:
+        keys: list[tuple[Qt.Key, Callable[[], None]]] = [
+            (Qt.Key.Key_F2, lambda: self.show_screen(Screen.MANUAL)),
+            (Qt.Key.Key_F3, lambda: self.show_screen(Screen.HISTORY)),
+            (Qt.Key.Key_F9, lambda: self.show_screen(Screen.MANAGER)),
+            (Qt.Key.Key_Escape, self.go_back),
+            (Qt.Key.Key_F11, self.toggle_full_screen),
+        ]
+        self.shortcuts: list[QShortcut] = []
+        for key, slot in keys:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
+
+    # ----------------------------------------------------------------- public
+    def start(self) -> None:
+        """Begin background work: settle what a previous run left open, watch the gateway."""
+        self.pump.start(recover=True)
+        self.check_health()
+        self._health_timer.start()
+
+    def apply_settings(self) -> None:
+        """Re-read ``runtime.settings`` (after the settings screen saved): mode, scanner, sound."""
+        settings = self.runtime.settings
+        training = settings.mode == "training"
+        self.banner.setVisible(training)
+        title = self.tr("Koubei voucher counter")
+        self.setWindowTitle(title + (" — " + self.tr("TRAINING") if training else ""))
+        self.mode_label.setText(
+            self.tr("Mode: training (simulator)") if training else self.tr("Mode: production")
+        )
+        self.mode_label.setStyleSheet(
+            "padding: 0 12px; font-size: 14px;"
+            + ("background: #ffb300; color: #000; font-weight: bold;" if training else "")
+        )
+        self.sounds.enabled = settings.sound_enabled
+        self.scanner.set_config(scanner_config(settings))
+
+    def current_screen(self) -> Screen:
+        widget = self.stack.currentWidget()
+        for screen, candidate in self.screens.items():
+            if candidate is widget:
+                return screen
+        return Screen.SCAN
+
+    def show_screen(self, screen: Screen) -> None:
+        widget = self.screens[screen]
+        self.stack.setCurrentWidget(widget)
+        self.nav_buttons[screen].setChecked(True)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        activated = getattr(widget, "activated", None)
+        if callable(activated):
+            activated()
+
+    def go_back(self) -> None:
+        """Esc: clear what is on the screen, or go back to the scan screen."""
+        screen = self.current_screen()
+        widget = self.screens[screen]
+        if screen is Screen.SCAN:
+            self.scan_screen.reset()
+        elif screen is Screen.MANUAL and self.manual_screen.text:
+            self.manual_screen.clear()
+        else:
+            handle = getattr(widget, "handle_escape", None)
+            if callable(handle) and handle():
+                return
+            self.show_screen(Screen.SCAN)
+
+    def on_scanned(self, code: str) -> None:
+        """A scanner burst anywhere in the window."""
+        widget = self.stack.currentWidget()
+        handle = getattr(widget, "handle_scan", None)
+        if callable(handle) and handle(code):
+            return
+        if self.current_screen() is not Screen.SCAN:
+            self.show_screen(Screen.SCAN)
+        self.scan_screen.submit(code)
+
+    def check_health(self) -> None:
+        if self._probing:
+            return
+        self._probing = True
+        runtime = self.runtime
+        self._probe.op(runtime.gateway_health, label="gateway_health").success(
+            self._show_health
+        ).failure(lambda _error: self._show_health(False)).run_in_background()
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def shutdown(self) -> None:
+        """Stop timers and the probe worker; the caller shuts the serial worker down."""
+        self.pump.stop()
+        self._health_timer.stop()
+        self.scanner.uninstall()
+        if self._own_probe:
+            self._probe.shutdown(timeout_s=5.0)
+
+    # ----------------------------------------------------------------- slots
+    def _redeem_typed(self, code: str, quantity: int, code_type: object) -> None:
+        kind = code_type if isinstance(code_type, CodeType) else None
+        self.show_screen(Screen.SCAN)
+        if self.scan_screen.submit(code, quantity, kind):
+            self.manual_screen.clear()
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self.statusBar().showMessage(self.tr("Redeeming… please wait"))
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_outcome(self, outcome: OpOutcome) -> None:
+        self.pump.note_outcome(outcome)
+        service = self.runtime.service
+        self.tasks.op(service.open_count, label="open_count").success(
+            self._show_open_count
+        ).run_in_background()
+
+    def _show_open_count(self, count: int) -> None:
+        self.open_label.setText(self.tr("Unconfirmed: %n", "", count))
+        self.open_label.setStyleSheet(
+            "padding: 0 12px; font-size: 14px;"
+            + ("background: #ffe082; font-weight: bold;" if count else "")
+        )
+
+    def _show_health(self, healthy: bool) -> None:
+        self._probing = False
+        self.health_label.setText(
+            self.tr("Platform: reachable") if healthy else self.tr("Platform: NOT reachable")
+        )
+        self.health_label.setStyleSheet(
+            "padding: 0 12px; font-size: 14px;"
+            + ("" if healthy else "background: #c62828; color: #fff; font-weight: bold;")
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.scan_screen.busy:
+            # A request that has left cannot be cancelled: wait for its answer first.
+            self.statusBar().showMessage(
+                self.tr("A redemption is in flight. Close again when it has finished."), 10_000
+            )
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()

@@ -1,0 +1,1081 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>App</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details were written to the log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Koubei voucher counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryScreen</name>
+    <message>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code tail, order no or request id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Being confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No records for this day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2 records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record #%1 is not in this list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1 records to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write the file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code (masked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid (yuan)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error code</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Keypad</name>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the last digit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>History is not available in this build.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager functions are not available in this build.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type code (F2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History (F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager (F9)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform: checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Koubei voucher counter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TRAINING</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode: training (simulator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode: production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeeming… please wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Unconfirmed: %n</source>
+        <translation>
+            <numerusform>Unconfirmed: %n</numerusform>
+            <numerusform>Unconfirmed: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Platform: reachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform: NOT reachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A redemption is in flight. Close again when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ManagerScreen</name>
+    <message>
+        <source>Lock and leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversal, code sync, the day&apos;s records and settings need the manager PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter manager PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reverse redemption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today&apos;s records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ManualScreen</name>
+    <message>
+        <source>Type the voucher code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Koubei code (12 digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Own code (external)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeem (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looks right. Press Enter to redeem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the 12 digits under the customer&apos;s QR code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the merchant&apos;s own code: up to 32 letters or digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more digit(s) to go.</source>
+        <translation>
+            <numerusform>%n more digit to go.</numerusform>
+            <numerusform>%n more digits to go.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OperationText</name>
+    <message>
+        <source>Redeem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirming</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reverses #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reversed by #%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reverse this redemption?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount paid: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed at: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The voucher becomes usable again for the customer. This cannot be undone here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OperationsModel</name>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator / manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason / error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <source>Manager PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the manager PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No manager PIN is set yet. Choose a PIN of 4 to 12 digits; it protects reversals, code sync and settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the manager PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PIN must be 4 to 12 digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the manager&apos;s name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two PINs differ. Type the same PIN twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You may try the PIN again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Locked: try again in %1:%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReversalScreen</name>
+    <message>
+        <source>Pick the redemption to reverse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed by mistake</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer asked to cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong quantity redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reverse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to reverse: no succeeded redemptions that are not reversed yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a redemption first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a reason for the reversal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversed: %1 × %2. The voucher can be used again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not reversed (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result is being confirmed; it is retried on its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScanScreen</name>
+    <message>
+        <source>Still redeeming the previous voucher. Scan this one again when it is done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voucher %1 confirmed: redeemed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voucher %1 confirmed: NOT redeemed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error code: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan a voucher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan the code on the customer&apos;s phone with the scanner, or press F2 to type it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeeming…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please wait. Do not scan this voucher again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer paid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(the platform did not name the item)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirming…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Tried %n time(s).</source>
+        <translation>
+            <numerusform>Tried %n time.</numerusform>
+            <numerusform>Tried %n times.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Trying again now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next try in %1 s; the card updates by itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already redeemed here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A multi-use card can be redeemed again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeem again (multi-use card)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScannerTestPage</name>
+    <message>
+        <source>Click here, then scan a code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ms since previous key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (terminator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 characters in %2 ms, longest gap %3 ms, ended by %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recognised as a scan with these settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a scan: fewer than %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a scan: a gap is longer than %1 ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a scan: this terminator is not enabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>General</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platforms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play a sound on success and failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terminal id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network timeout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode and language changes take effect after a restart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Koubei shop (internal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>External shop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alipay gateway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alipay app id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alipay sign type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taobao (TOP) gateway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TOP app key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TOP sign method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shop id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shop type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alipay app private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alipay public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TOP app secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TOP session key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>app_auth_token (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import from file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At least (characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most between keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ends with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefixes/suffixes (comma list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scanner test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restart the app to use the new mode or language.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No OS keyring is available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keyring: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys are kept in the OS keyring: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported %1 into the keyring: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform answers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No answer from the platform. Check the network and the gateway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>Set how many uses of a code remain on the platform (mostly for the shop&apos;s own external codes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan or type the code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>External code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Internal code (12 digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no (empty: taken from the log)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remaining uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>internal code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>external code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the remaining uses of %1 to %2?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced: %1 now has %2 uses left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not synced (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result is being confirmed; it is retried on its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrainingBanner</name>
+    <message>
+        <source>TRAINING MODE — practice only, no voucher is really redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Export CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
