@@ -678,13 +678,19 @@
             <numerusform>Tried %n times.</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Trying again now…</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Tried %n time(s). Trying again now…</source>
+        <translation>
+            <numerusform>Tried %n time. Trying again now…</numerusform>
+            <numerusform>Tried %n times. Trying again now…</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Next try in %1 s; the card updates by itself.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <source>Tried %n time(s). Next try in %1 s; the card updates by itself.</source>
+        <translation>
+            <numerusform>Tried %n time. Next try in %1 s; the card updates by itself.</numerusform>
+            <numerusform>Tried %n times. Next try in %1 s; the card updates by itself.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Redeemed at</source>

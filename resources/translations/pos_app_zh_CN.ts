@@ -675,13 +675,17 @@
             <numerusform>已尝试 %n 次。</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Trying again now…</source>
-        <translation>正在重试…</translation>
+    <message numerus="yes">
+        <source>Tried %n time(s). Trying again now…</source>
+        <translation>
+            <numerusform>已尝试 %n 次，正在重试…</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Next try in %1 s; the card updates by itself.</source>
-        <translation>%1 秒后自动重试，结果出来后这里会自动更新。</translation>
+    <message numerus="yes">
+        <source>Tried %n time(s). Next try in %1 s; the card updates by itself.</source>
+        <translation>
+            <numerusform>已尝试 %n 次，%1 秒后自动重试；结果出来后这里会自动更新。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Redeemed at</source>

@@ -91,7 +91,10 @@ class ManualScreen(QWidget):
         self.redeem_button.setObjectName("redeemButton")
         self.redeem_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.redeem_button.setMinimumHeight(72)
-        self.redeem_button.setStyleSheet("font-size: 24px; font-weight: bold;")
+        self.redeem_button.setStyleSheet(
+            "QPushButton { font-size: 24px; font-weight: bold; }"
+            "QPushButton:enabled { background: #2e7d32; color: #ffffff; }"
+        )
         self.redeem_button.clicked.connect(self.confirm)
 
         self._lay_out(title)
@@ -104,7 +107,8 @@ class ManualScreen(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setMinimumHeight(52)
         button.setStyleSheet(
-            "QPushButton { font-size: 18px; } QPushButton:checked { font-weight: bold; }"
+            "QPushButton { font-size: 18px; }"
+            "QPushButton:checked { background: #1565c0; color: #ffffff; font-weight: bold; }"
         )
         return button
 
@@ -122,7 +126,9 @@ class ManualScreen(QWidget):
         types.addWidget(self.internal_button)
         types.addWidget(self.external_button)
         quantity = QHBoxLayout()
-        quantity.addWidget(QLabel(self.tr("Quantity"), self))
+        quantity_label = QLabel(self.tr("Quantity"), self)
+        quantity_label.setStyleSheet("font-size: 20px;")
+        quantity.addWidget(quantity_label)
         quantity.addStretch(1)
         quantity.addWidget(self.minus_button)
         quantity.addWidget(self.quantity)

@@ -302,17 +302,15 @@ class ScanScreen(QWidget):
         )
 
     def _progress(self, op: Operation) -> str:
-        tried = self.tr("Tried %n time(s).", "", op.attempts)
         if op.next_retry_at is None:
-            return tried
+            return self.tr("Tried %n time(s).", "", op.attempts)
         left = int((op.next_retry_at - self._now()).total_seconds() + 0.999)
         if left <= 0:
-            return tried + " " + self.tr("Trying again now…")
-        return (
-            tried
-            + " "
-            + ui_text.arg(self.tr("Next try in %1 s; the card updates by itself."), left)
+            return self.tr("Tried %n time(s). Trying again now…", "", op.attempts)
+        text = self.tr(
+            "Tried %n time(s). Next try in %1 s; the card updates by itself.", "", op.attempts
         )
+        return ui_text.arg(text, left)
 
     def _already_view(self, previous: Operation) -> CardView:
         rows = [(self.tr("Redeemed at"), ui_text.local_time(previous.created_at))]

@@ -98,8 +98,10 @@ class ResultCard(QFrame):
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(12)
         layout.addStretch(1)
-        for widget in (self.title_label, self.headline_label, self.rows_widget, self.detail_label):
-            layout.addWidget(widget)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.headline_label)
+        layout.addWidget(self.rows_widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.detail_label)
         layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
         layout.addWidget(self.footnote_label)

@@ -1,0 +1,142 @@
+"""End to end: the real main window on a real Runtime in training mode.
+
+The simulator answers over real HTTP on 127.0.0.1, the journal is real SQLite in tmp_path, every
+service call runs on the real serial worker, and the scanner filter sees keys as the platform
+delivers them (through the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from pos_app.core.messages import message_for
+from pos_app.journal.model import OpState
+from pos_app.sandbox import Fault
+from pos_app.ui.main_window import MainWindow, Screen
+from pos_app.ui.tasks import TaskManager
+from pos_app.ui.widgets.result_card import CardState
+
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, zh_ui: None, training_runtime: Any, tasks: TaskManager
+) -> Iterator[MainWindow]:
+    main = MainWindow(training_runtime, tasks)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow, timeout=2000)
+    main.start()
+    yield main
+    main.shutdown()
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=WAIT_MS)
+
+
+def scan(window: MainWindow, code: str) -> None:
+    """A wedge scanner: the code's keys and Enter, back to back, through the window."""
+    handle = window.windowHandle()
+    for ch in code:
+        QTest.keyClick(handle, ch)
+    QTest.keyClick(handle, Qt.Key.Key_Return)
+
+
+def wait_card(qtbot: QtBot, window: MainWindow, state: CardState) -> None:
+    card = window.scan_screen.card
+    qtbot.waitUntil(lambda: card.state is state, timeout=WAIT_MS)
+
+
+def test_scan_burst_redeems_and_shows_the_simulators_item(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    code = training_runtime.simulator.demo.codes["single"]
+    scan(window, code)
+    wait_card(qtbot, window, CardState.SUCCESS)
+    card = window.scan_screen.card
+    assert card.title_label.text() == "核销成功"
+    assert card.headline_label.text() == "双人下午茶套餐"
+    assert dict(card.view.rows)["份数"] == "1"
+    assert len(training_runtime.simulator.state.redemptions_for(code)) == 1
+    assert training_runtime.simulator.state.remaining(code) == 0
+
+
+def test_unknown_code_is_a_red_card_in_chinese(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    scan(window, "999999999999")
+    wait_card(qtbot, window, CardState.FAILURE)
+    card = window.scan_screen.card
+    assert card.title_label.text() == "核销失败"
+    assert card.headline_label.text() == message_for("TICKET_CODE_NOT_EXIST").zh
+    assert "TICKET_CODE_NOT_EXIST" in card.footnote_label.text()
+
+
+def test_used_voucher_says_why(qtbot: QtBot, window: MainWindow, training_runtime: Any) -> None:
+    scan(window, training_runtime.simulator.demo.codes["used"])
+    wait_card(qtbot, window, CardState.FAILURE)
+    assert window.scan_screen.card.headline_label.text() == message_for(
+        "TICKET_STATUS_ILLEGAL"
+    ).zh
+
+
+def test_dropped_response_is_amber_then_green_after_the_retry(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    sim = training_runtime.simulator
+    code = sim.demo.codes["single"]
+    sim.faults.add(Fault("drop_response", api="redeem", times=1))
+    scan(window, code)
+    wait_card(qtbot, window, CardState.UNKNOWN)
+    card = window.scan_screen.card
+    assert card.title_label.text() == "正在确认…"
+    assert "已尝试 1 次" in card.detail_label.text()
+    qtbot.waitUntil(lambda: window.open_label.text() == "待确认：1 笔", timeout=WAIT_MS)
+    # Nobody touches anything: the retry pump re-sends the same request and the card turns green.
+    wait_card(qtbot, window, CardState.SUCCESS)
+    assert card.headline_label.text() == "双人下午茶套餐"
+    assert len(sim.state.redemptions_for(code)) == 1  # exactly once
+    op = training_runtime.service.get(1)  # the only row of this fresh journal
+    assert op.code == code
+    assert op.state is OpState.SUCCEEDED and op.attempts == 2  # the same row, sent twice
+    qtbot.waitUntil(lambda: window.open_label.text() == "待确认：0 笔", timeout=WAIT_MS)
+
+
+def test_second_scan_of_a_redeemed_code_says_already_redeemed_here(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    code = training_runtime.simulator.demo.codes["multi"]
+    scan(window, code)
+    wait_card(qtbot, window, CardState.SUCCESS)
+    scan(window, code)
+    wait_card(qtbot, window, CardState.ALREADY)
+    card = window.scan_screen.card
+    assert card.title_label.text() == "本机已核销过这张券"
+    before = training_runtime.simulator.state.remaining(code)
+    qtbot.mouseClick(card.action_button, Qt.MouseButton.LeftButton)  # a multi-use card
+    wait_card(qtbot, window, CardState.SUCCESS)
+    assert training_runtime.simulator.state.remaining(code) == before - 1
+
+
+def test_manual_entry_redeems_an_external_code(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    code = training_runtime.simulator.demo.codes["external"]
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_F2)
+    assert window.current_screen() is Screen.MANUAL
+    manual = window.manual_screen
+    qtbot.mouseClick(manual.external_button, Qt.MouseButton.LeftButton)
+    for ch in code:  # typed by a person: slow keys
+        QTest.keyClick(window.windowHandle(), ch, Qt.KeyboardModifier.NoModifier, 60)
+    qtbot.waitUntil(lambda: manual.text == code, timeout=WAIT_MS)
+    assert manual.is_valid
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 60)
+    wait_card(qtbot, window, CardState.SUCCESS)
+    assert window.current_screen() is Screen.SCAN
