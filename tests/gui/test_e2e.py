@@ -82,9 +82,7 @@ def test_unknown_code_is_a_red_card_in_chinese(
 def test_used_voucher_says_why(qtbot: QtBot, window: MainWindow, training_runtime: Any) -> None:
     scan(window, training_runtime.simulator.demo.codes["used"])
     wait_card(qtbot, window, CardState.FAILURE)
-    assert window.scan_screen.card.headline_label.text() == message_for(
-        "TICKET_STATUS_ILLEGAL"
-    ).zh
+    assert window.scan_screen.card.headline_label.text() == message_for("TICKET_STATUS_ILLEGAL").zh
 
 
 def test_dropped_response_is_amber_then_green_after_the_retry(

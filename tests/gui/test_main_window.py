@@ -34,9 +34,7 @@ def press(window: MainWindow, key: Qt.Key) -> None:
     QTest.keyClick(window.windowHandle(), key)  # as the platform delivers it
 
 
-def test_function_keys_switch_screens_and_esc_goes_back(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_function_keys_switch_screens_and_esc_goes_back(qtbot: QtBot, window: MainWindow) -> None:
     assert window.current_screen() is Screen.SCAN
     press(window, Qt.Key.Key_F2)
     assert window.current_screen() is Screen.MANUAL
@@ -49,9 +47,7 @@ def test_function_keys_switch_screens_and_esc_goes_back(
     assert window.current_screen() is Screen.SCAN
 
 
-def test_esc_on_manual_entry_clears_first_then_goes_back(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_esc_on_manual_entry_clears_first_then_goes_back(qtbot: QtBot, window: MainWindow) -> None:
     press(window, Qt.Key.Key_F2)
     window.manual_screen.set_text("1234")
     press(window, Qt.Key.Key_Escape)
