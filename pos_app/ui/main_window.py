@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -101,8 +101,10 @@ class MainWindow(QMainWindow):
         self._probe = probe or TaskManager("probe", self)
         self._own_probe = probe is None
         self._probing = False
+        self._followed: list[object] = []  # settings screens whose `saved` we listen to
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
+        self.scanner = scanner or ScannerFilter(scanner_config(settings), scope=self, parent=self)
 
         self.banner = TrainingBanner(self)
         self.scan_screen = ScanScreen(
@@ -118,12 +120,12 @@ class MainWindow(QMainWindow):
         }
         for widget in self.screens.values():
             self.stack.addWidget(widget)
+            self._wire_optional_hooks(widget)
         self.nav_buttons: dict[Screen, QPushButton] = {}
         self._build_layout()
         self._build_status_bar()
         self._build_shortcuts()
 
-        self.scanner = scanner or ScannerFilter(scanner_config(settings), scope=self, parent=self)
         self.scanner.scanned.connect(self.on_scanned)
         if scanner is None:
             self.scanner.install()
@@ -154,7 +156,27 @@ class MainWindow(QMainWindow):
         if cls is None:
             return self._placeholder(self.tr("Manager functions are not available in this build."))
         factory: Callable[..., QWidget] = cls
-        return factory(self.runtime, self.tasks, self)
+        return factory(self.runtime, self.tasks, self, scanner=self.scanner)
+
+    def _wire_optional_hooks(self, widget: QWidget) -> None:
+        """Signals/slots another screen may offer: ``closed`` (go home), ``on_outcome(outcome)``
+        (settle events), ``unlocked`` then ``settings.saved`` (re-apply mode, scanner, sound)."""
+        on_outcome = getattr(widget, "on_outcome", None)
+        if callable(on_outcome):
+            self.events.outcome.connect(on_outcome)
+        closed = getattr(widget, "closed", None)
+        if isinstance(closed, SignalInstance):
+            closed.connect(lambda: self.show_screen(Screen.SCAN))
+        unlocked = getattr(widget, "unlocked", None)
+        if isinstance(unlocked, SignalInstance):
+            unlocked.connect(lambda *_: self._follow_settings(widget))
+
+    def _follow_settings(self, widget: QWidget) -> None:
+        settings_screen = getattr(widget, "settings", None)
+        saved = getattr(settings_screen, "saved", None)
+        if isinstance(saved, SignalInstance) and settings_screen not in self._followed:
+            self._followed.append(settings_screen)
+            saved.connect(lambda *_: self.apply_settings())
 
     def _placeholder(self, text: str) -> QWidget:
         label = QLabel(text, self)

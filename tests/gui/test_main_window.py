@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from gui_fakes import CODE, FakeRuntime, FakeService, success, unknown
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
@@ -144,3 +145,35 @@ def test_fits_1024_by_768(qtbot: QtBot, window: MainWindow) -> None:
         qtbot.wait(10)
         hint = window.centralWidget().minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 768 - 60, (screen, hint)
+
+
+def test_manager_screen_is_plugged_in_and_leaving_goes_home(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from pos_app.ui.screens.manager import ManagerScreen
+
+    manager = window.screens[Screen.MANAGER]
+    assert isinstance(manager, ManagerScreen)
+    press(window, Qt.Key.Key_F9)
+    assert window.current_screen() is Screen.MANAGER
+    manager.leave()  # "Lock and leave"
+    assert window.current_screen() is Screen.SCAN
+
+
+def test_saved_settings_are_applied_to_banner_and_scanner(
+    qtbot: QtBot, window: MainWindow, fake_runtime: FakeRuntime
+) -> None:
+    class FakeSettingsScreen(QObject):
+        saved = Signal(object)
+
+    manager = window.screens[Screen.MANAGER]
+    settings_screen = FakeSettingsScreen()
+    manager.settings = settings_screen  # type: ignore[attr-defined]
+    manager.unlocked.emit("店长")  # type: ignore[attr-defined]
+    scanner = replace(fake_runtime.settings.scanner, min_chars=10, terminators="enter")
+    fake_runtime.settings = replace(fake_runtime.settings, mode="production", scanner=scanner)
+    settings_screen.saved.emit(fake_runtime.settings)
+    assert not window.banner.isVisible()
+    assert window.mode_label.text() == "模式：正式"
+    assert window.scanner.config.min_chars == 10
+    assert window.scanner.config.terminators == ("enter",)
