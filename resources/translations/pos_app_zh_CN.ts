@@ -24,131 +24,131 @@
     <name>HistoryScreen</name>
     <message>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天</translation>
     </message>
     <message>
         <source>Code tail, order no or request id</source>
-        <translation type="unfinished"></translation>
+        <translation>券码尾号、订单号或请求号</translation>
     </message>
     <message>
         <source>All states</source>
-        <translation type="unfinished"></translation>
+        <translation>全部状态</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation type="unfinished"></translation>
+        <translation>成功</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Being confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>待确认</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>加载中…</translation>
     </message>
     <message>
         <source>No records for this day.</source>
-        <translation type="unfinished"></translation>
+        <translation>这一天没有记录。</translation>
     </message>
     <message>
         <source>Showing %1 of %2 records.</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 %1 / %2 条记录。</translation>
     </message>
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6</source>
-        <translation type="unfinished"></translation>
+        <translation>已核销：%1 笔（%2 份，实付 %3）· 已撤销：%4 · 失败：%5 · 待确认：%6</translation>
     </message>
     <message>
         <source>Record #%1 is not in this list.</source>
-        <translation type="unfinished"></translation>
+        <translation>记录 #%1 不在当前列表中。</translation>
     </message>
     <message>
         <source>Exported %1 records to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %1 条记录到 %2。</translation>
     </message>
     <message>
         <source>Could not write the file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入文件：%1</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出…</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Code (masked)</source>
-        <translation type="unfinished"></translation>
+        <translation>券码（已隐藏）</translation>
     </message>
     <message>
         <source>Code type</source>
-        <translation type="unfinished"></translation>
+        <translation>券码类型</translation>
     </message>
     <message>
         <source>Quantity</source>
-        <translation type="unfinished">份数</translation>
+        <translation>份数</translation>
     </message>
     <message>
         <source>Paid (yuan)</source>
-        <translation type="unfinished"></translation>
+        <translation>实付（元）</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Order no</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号</translation>
     </message>
     <message>
         <source>Request id</source>
-        <translation type="unfinished"></translation>
+        <translation>请求号</translation>
     </message>
     <message>
         <source>Linked record</source>
-        <translation type="unfinished"></translation>
+        <translation>关联记录</translation>
     </message>
     <message>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>操作员</translation>
     </message>
     <message>
         <source>Manager</source>
-        <translation type="unfinished"></translation>
+        <translation>店长</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Error code</source>
-        <translation type="unfinished"></translation>
+        <translation>错误代码</translation>
     </message>
 </context>
 <context>
@@ -235,35 +235,35 @@
     <name>ManagerScreen</name>
     <message>
         <source>Lock and leave</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定并退出</translation>
     </message>
     <message>
         <source>Reversal, code sync, the day&apos;s records and settings need the manager PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销核销、凭证码同步、当日记录和设置需要店长密码。</translation>
     </message>
     <message>
         <source>Enter manager PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>输入店长密码</translation>
     </message>
     <message>
         <source>Manager: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>店长：%1</translation>
     </message>
     <message>
         <source>Reverse redemption</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销核销</translation>
     </message>
     <message>
         <source>Code sync</source>
-        <translation type="unfinished"></translation>
+        <translation>凭证码同步</translation>
     </message>
     <message>
         <source>Today&apos;s records</source>
-        <translation type="unfinished"></translation>
+        <translation>当日记录</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
 </context>
 <context>
@@ -311,288 +311,288 @@
     <name>OperationText</name>
     <message>
         <source>Redeem</source>
-        <translation type="unfinished"></translation>
+        <translation>核销</translation>
     </message>
     <message>
         <source>Reversal</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>Sync</source>
-        <translation type="unfinished"></translation>
+        <translation>同步</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation type="unfinished"></translation>
+        <translation>成功</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Confirming</source>
-        <translation type="unfinished"></translation>
+        <translation>确认中</translation>
     </message>
     <message>
         <source>Sending</source>
-        <translation type="unfinished"></translation>
+        <translation>发送中</translation>
     </message>
     <message>
         <source>Reversed</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销</translation>
     </message>
     <message>
         <source>reverses #%1</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销 #%1</translation>
     </message>
     <message>
         <source>reversed by #%1</source>
-        <translation type="unfinished"></translation>
+        <translation>已被 #%1 撤销</translation>
     </message>
     <message>
         <source>Reverse this redemption?</source>
-        <translation type="unfinished"></translation>
+        <translation>确定撤销这笔核销吗？</translation>
     </message>
     <message>
         <source>Code: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>券码：%1</translation>
     </message>
     <message>
         <source>Quantity: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>份数：%1</translation>
     </message>
     <message>
         <source>Amount paid: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>实付金额：%1</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>未知</translation>
     </message>
     <message>
         <source>Redeemed at: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>核销时间：%1</translation>
     </message>
     <message>
         <source>Order no: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号：%1</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>Item: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>商品：%1</translation>
     </message>
     <message>
         <source>Reason: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>原因：%1</translation>
     </message>
     <message>
         <source>The voucher becomes usable again for the customer. This cannot be undone here.</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销后顾客的券可以再次使用。此操作无法在这里恢复。</translation>
     </message>
 </context>
 <context>
     <name>OperationsModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">券码</translation>
+        <translation>券码</translation>
     </message>
     <message>
         <source>Qty</source>
-        <translation type="unfinished"></translation>
+        <translation>份数</translation>
     </message>
     <message>
         <source>Paid</source>
-        <translation type="unfinished"></translation>
+        <translation>实付</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Order no</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号</translation>
     </message>
     <message>
         <source>Linked</source>
-        <translation type="unfinished"></translation>
+        <translation>关联</translation>
     </message>
     <message>
         <source>Request id</source>
-        <translation type="unfinished"></translation>
+        <translation>请求号</translation>
     </message>
     <message>
         <source>Operator / manager</source>
-        <translation type="unfinished"></translation>
+        <translation>操作员 / 店长</translation>
     </message>
     <message>
         <source>Reason / error</source>
-        <translation type="unfinished"></translation>
+        <translation>原因 / 错误</translation>
     </message>
 </context>
 <context>
     <name>PinDialog</name>
     <message>
         <source>Manager PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>店长密码</translation>
     </message>
     <message>
         <source>Manager</source>
-        <translation type="unfinished"></translation>
+        <translation>店长</translation>
     </message>
     <message>
         <source>Manager name</source>
-        <translation type="unfinished"></translation>
+        <translation>店长姓名</translation>
     </message>
     <message>
         <source>PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Repeat PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>再次输入密码</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在核对…</translation>
     </message>
     <message>
         <source>Set the manager PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>设置店长密码</translation>
     </message>
     <message>
         <source>No manager PIN is set yet. Choose a PIN of 4 to 12 digits; it protects reversals, code sync and settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有设置店长密码。请设置一个 4 到 12 位数字的密码，用于保护撤销核销、凭证码同步和设置。</translation>
     </message>
     <message>
         <source>Enter the manager PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入店长密码。</translation>
     </message>
     <message>
         <source>The PIN must be 4 to 12 digits.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码须为 4 到 12 位数字。</translation>
     </message>
     <message>
         <source>Enter the manager&apos;s name.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入店长姓名。</translation>
     </message>
     <message>
         <source>The two PINs differ. Type the same PIN twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>两次输入的密码不一致，请输入相同的密码。</translation>
     </message>
     <message>
         <source>You may try the PIN again.</source>
-        <translation type="unfinished"></translation>
+        <translation>可以再次输入密码。</translation>
     </message>
     <message>
         <source>Too many wrong PINs. Locked: try again in %1:%2.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码错误次数过多，已锁定：请在 %1:%2 后再试。</translation>
     </message>
 </context>
 <context>
     <name>ReversalScreen</name>
     <message>
         <source>Pick the redemption to reverse</source>
-        <translation type="unfinished"></translation>
+        <translation>选择要撤销的核销记录</translation>
     </message>
     <message>
         <source>Redeemed at</source>
-        <translation type="unfinished">核销时间</translation>
+        <translation>核销时间</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">券码</translation>
+        <translation>券码</translation>
     </message>
     <message>
         <source>Qty</source>
-        <translation type="unfinished"></translation>
+        <translation>份数</translation>
     </message>
     <message>
         <source>Paid</source>
-        <translation type="unfinished"></translation>
+        <translation>实付</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished">商品</translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Order no</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号</translation>
     </message>
     <message>
         <source>Redeemed by mistake</source>
-        <translation type="unfinished"></translation>
+        <translation>误核销</translation>
     </message>
     <message>
         <source>Customer asked to cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客要求取消</translation>
     </message>
     <message>
         <source>Wrong quantity redeemed</source>
-        <translation type="unfinished"></translation>
+        <translation>核销份数有误</translation>
     </message>
     <message>
         <source>Reason (required)</source>
-        <translation type="unfinished"></translation>
+        <translation>原因（必填）</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Reverse…</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销…</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>加载中…</translation>
     </message>
     <message>
         <source>Nothing to reverse: no succeeded redemptions that are not reversed yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可撤销的记录：没有尚未撤销的成功核销。</translation>
     </message>
     <message>
         <source>Pick a redemption first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一笔核销记录。</translation>
     </message>
     <message>
         <source>Give a reason for the reversal.</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写撤销原因。</translation>
     </message>
     <message>
         <source>Reversing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在撤销…</translation>
     </message>
     <message>
         <source>Reversed: %1 × %2. The voucher can be used again.</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销：%1 × %2。这张券可以再次使用。</translation>
     </message>
     <message>
         <source>Not reversed (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>未撤销（%1）。</translation>
     </message>
     <message>
         <source>The result is being confirmed; it is retried on its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>结果待确认，系统会自动重试。</translation>
     </message>
 </context>
 <context>
@@ -716,337 +716,337 @@
     <name>ScannerTestPage</name>
     <message>
         <source>Click here, then scan a code</source>
-        <translation type="unfinished"></translation>
+        <translation>点击这里，然后扫一个码</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>按键</translation>
     </message>
     <message>
         <source>Character</source>
-        <translation type="unfinished"></translation>
+        <translation>字符</translation>
     </message>
     <message>
         <source>ms since previous key</source>
-        <translation type="unfinished"></translation>
+        <translation>距上一键（毫秒）</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished">清除</translation>
+        <translation>清除</translation>
     </message>
     <message>
         <source>%1 (terminator)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（结束键）</translation>
     </message>
     <message>
         <source>%1 characters in %2 ms, longest gap %3 ms, ended by %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个字符，用时 %2 毫秒，最长间隔 %3 毫秒，以 %4 结束。</translation>
     </message>
     <message>
         <source>Recognised as a scan with these settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>按当前设置会识别为扫码。</translation>
     </message>
     <message>
         <source>Not a scan: fewer than %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>不是扫码：少于 %1 个字符。</translation>
     </message>
     <message>
         <source>Not a scan: a gap is longer than %1 ms.</source>
-        <translation type="unfinished"></translation>
+        <translation>不是扫码：有按键间隔超过 %1 毫秒。</translation>
     </message>
     <message>
         <source>Not a scan: this terminator is not enabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>不是扫码：这个结束键没有启用。</translation>
     </message>
 </context>
 <context>
     <name>SettingsScreen</name>
     <message>
         <source>General</source>
-        <translation type="unfinished"></translation>
+        <translation>常规</translation>
     </message>
     <message>
         <source>Platforms</source>
-        <translation type="unfinished"></translation>
+        <translation>平台</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥</translation>
     </message>
     <message>
         <source>Scanner</source>
-        <translation type="unfinished"></translation>
+        <translation>扫码枪</translation>
     </message>
     <message>
         <source>Save</source>
-        <translation type="unfinished"></translation>
+        <translation>保存</translation>
     </message>
     <message>
         <source>Undo changes</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销修改</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>培训</translation>
     </message>
     <message>
         <source>Production</source>
-        <translation type="unfinished"></translation>
+        <translation>正式</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> 秒</translation>
     </message>
     <message>
         <source>Play a sound on success and failure</source>
-        <translation type="unfinished"></translation>
+        <translation>成功和失败时播放提示音</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>模式</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言</translation>
     </message>
     <message>
         <source>Terminal id</source>
-        <translation type="unfinished"></translation>
+        <translation>收银台编号</translation>
     </message>
     <message>
         <source>Network timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>网络超时</translation>
     </message>
     <message>
         <source>Mode and language changes take effect after a restart.</source>
-        <translation type="unfinished"></translation>
+        <translation>模式和语言的修改在重启后生效。</translation>
     </message>
     <message>
         <source>Koubei shop (internal)</source>
-        <translation type="unfinished"></translation>
+        <translation>口碑门店（内部）</translation>
     </message>
     <message>
         <source>External shop</source>
-        <translation type="unfinished"></translation>
+        <translation>外部门店</translation>
     </message>
     <message>
         <source>Alipay gateway</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝网关</translation>
     </message>
     <message>
         <source>Alipay app id</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝应用 ID</translation>
     </message>
     <message>
         <source>Alipay sign type</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝签名类型</translation>
     </message>
     <message>
         <source>Taobao (TOP) gateway</source>
-        <translation type="unfinished"></translation>
+        <translation>淘宝开放平台（TOP）网关</translation>
     </message>
     <message>
         <source>TOP app key</source>
-        <translation type="unfinished"></translation>
+        <translation>TOP App Key</translation>
     </message>
     <message>
         <source>TOP sign method</source>
-        <translation type="unfinished"></translation>
+        <translation>TOP 签名方法</translation>
     </message>
     <message>
         <source>Shop id</source>
-        <translation type="unfinished"></translation>
+        <translation>门店 ID</translation>
     </message>
     <message>
         <source>Shop type</source>
-        <translation type="unfinished"></translation>
+        <translation>门店类型</translation>
     </message>
     <message>
         <source>Test connection</source>
-        <translation type="unfinished"></translation>
+        <translation>测试连接</translation>
     </message>
     <message>
         <source>Alipay app private key</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝应用私钥</translation>
     </message>
     <message>
         <source>Alipay public key</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝公钥</translation>
     </message>
     <message>
         <source>TOP app secret</source>
-        <translation type="unfinished"></translation>
+        <translation>TOP App Secret</translation>
     </message>
     <message>
         <source>TOP session key</source>
-        <translation type="unfinished"></translation>
+        <translation>TOP 授权会话（session）</translation>
     </message>
     <message>
         <source>app_auth_token (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>app_auth_token（可选）</translation>
     </message>
     <message>
         <source>Import from file…</source>
-        <translation type="unfinished"></translation>
+        <translation>从文件导入…</translation>
     </message>
     <message>
         <source>Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter 回车</translation>
     </message>
     <message>
         <source>Tab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tab 制表</translation>
     </message>
     <message>
         <source>At least (characters)</source>
-        <translation type="unfinished"></translation>
+        <translation>至少（字符数）</translation>
     </message>
     <message>
         <source>At most between keys</source>
-        <translation type="unfinished"></translation>
+        <translation>按键间隔最多</translation>
     </message>
     <message>
         <source>Ends with</source>
-        <translation type="unfinished"></translation>
+        <translation>结束键</translation>
     </message>
     <message>
         <source>Prefixes/suffixes (comma list)</source>
-        <translation type="unfinished"></translation>
+        <translation>前缀/后缀（逗号分隔）</translation>
     </message>
     <message>
         <source>Scanner test</source>
-        <translation type="unfinished"></translation>
+        <translation>扫码枪测试</translation>
     </message>
     <message>
         <source>Saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在保存…</translation>
     </message>
     <message>
         <source>Saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存。</translation>
     </message>
     <message>
         <source>Restart the app to use the new mode or language.</source>
-        <translation type="unfinished"></translation>
+        <translation>请重启程序以使用新的模式或语言。</translation>
     </message>
     <message>
         <source>No OS keyring is available.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机没有可用的系统密钥库。</translation>
     </message>
     <message>
         <source>No keyring: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>没有密钥库：%1</translation>
     </message>
     <message>
         <source>Keys are kept in the OS keyring: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥保存在系统密钥库中：%1</translation>
     </message>
     <message>
         <source>stored</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存</translation>
     </message>
     <message>
         <source>not set</source>
-        <translation type="unfinished"></translation>
+        <translation>未设置</translation>
     </message>
     <message>
         <source>Import %1</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 %1</translation>
     </message>
     <message>
         <source>Imported %1 into the keyring: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 导入密钥库：%2</translation>
     </message>
     <message>
         <source>Could not read the file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取文件：%1</translation>
     </message>
     <message>
         <source>Testing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在测试…</translation>
     </message>
     <message>
         <source>The platform answers.</source>
-        <translation type="unfinished"></translation>
+        <translation>平台有响应。</translation>
     </message>
     <message>
         <source>No answer from the platform. Check the network and the gateway.</source>
-        <translation type="unfinished"></translation>
+        <translation>平台没有响应。请检查网络和网关地址。</translation>
     </message>
 </context>
 <context>
     <name>SyncScreen</name>
     <message>
         <source>Set how many uses of a code remain on the platform (mostly for the shop&apos;s own external codes).</source>
-        <translation type="unfinished"></translation>
+        <translation>设置平台上这张券的剩余可用次数（主要用于商家自有的外部券码）。</translation>
     </message>
     <message>
         <source>Scan or type the code</source>
-        <translation type="unfinished"></translation>
+        <translation>扫码或输入券码</translation>
     </message>
     <message>
         <source>Detect</source>
-        <translation type="unfinished"></translation>
+        <translation>自动识别</translation>
     </message>
     <message>
         <source>External code</source>
-        <translation type="unfinished"></translation>
+        <translation>外部券码</translation>
     </message>
     <message>
         <source>Internal code (12 digits)</source>
-        <translation type="unfinished"></translation>
+        <translation>内部券码（12位数字）</translation>
     </message>
     <message>
         <source>Order no (empty: taken from the log)</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号（留空：从记录中取）</translation>
     </message>
     <message>
         <source>Sync…</source>
-        <translation type="unfinished"></translation>
+        <translation>同步…</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">券码</translation>
+        <translation>券码</translation>
     </message>
     <message>
         <source>Code type</source>
-        <translation type="unfinished"></translation>
+        <translation>券码类型</translation>
     </message>
     <message>
         <source>Order no</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号</translation>
     </message>
     <message>
         <source>Remaining uses</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余次数</translation>
     </message>
     <message>
         <source>internal code</source>
-        <translation type="unfinished"></translation>
+        <translation>内部券码</translation>
     </message>
     <message>
         <source>external code</source>
-        <translation type="unfinished"></translation>
+        <translation>外部券码</translation>
     </message>
     <message>
         <source>Set the remaining uses of %1 to %2?</source>
-        <translation type="unfinished"></translation>
+        <translation>确定把 %1 的剩余次数设为 %2 吗？</translation>
     </message>
     <message>
         <source>Syncing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在同步…</translation>
     </message>
     <message>
         <source>Synced: %1 now has %2 uses left.</source>
-        <translation type="unfinished"></translation>
+        <translation>已同步：%1 现在剩余 %2 次。</translation>
     </message>
     <message>
         <source>Not synced (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>未同步（%1）。</translation>
     </message>
     <message>
         <source>The result is being confirmed; it is retried on its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>结果待确认，系统会自动重试。</translation>
     </message>
 </context>
 <context>
@@ -1060,23 +1060,23 @@
     <name>parent</name>
     <message>
         <source>Export CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 CSV</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <source>Confirm reversal</source>
-        <translation type="unfinished"></translation>
+        <translation>确认撤销</translation>
     </message>
     <message>
         <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Confirm sync</source>
-        <translation type="unfinished"></translation>
+        <translation>确认同步</translation>
     </message>
 </context>
 </TS>
