@@ -143,7 +143,8 @@ def _report(outcome: OpOutcome, as_json: bool) -> int:
         body["result"] = op.result
         print(json.dumps(body, ensure_ascii=False))
     else:
-        print(f"{op.state.value} {op.kind.value} {mask_code(op.code)} ×{op.quantity} [{op.request_id}]")
+        head = f"{op.state.value} {op.kind.value} {mask_code(op.code)} ×{op.quantity}"
+        print(f"{head} [{op.request_id}]")
         print(text)
         if op.item_name or op.amount is not None:
             print(f"  {op.item_name}  {'' if op.amount is None else f'¥{op.amount}'}")

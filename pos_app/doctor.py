@@ -12,7 +12,7 @@ from pos_app.config.home import AppHome
 from pos_app.config.settings import Settings, load_settings, validate_for_production
 from pos_app.core.errors import PosError
 from pos_app.gateways.keys import load_private_key, load_public_key
-from pos_app.secrets.store import SECRET_NAMES, SecretStore, open_secret_store
+from pos_app.secrets.store import SECRET_NAMES, KeyringSecretStore, SecretStore, open_secret_store
 
 CLOCK_TOLERANCE_S = 300  # TOP tolerates ±10 minutes; warn well before that
 
@@ -56,7 +56,7 @@ def run_doctor(home: AppHome) -> int:
     report.check("keyring", keyring_backend)
     s = holder.get("settings")
     store = holder.get("store")
-    if isinstance(s, Settings) and s.mode == "production" and isinstance(store, SecretStore):
+    if isinstance(s, Settings) and s.mode == "production" and isinstance(store, KeyringSecretStore):
         report.check("keys", lambda: _check_keys(store))
         report.check("alipay gateway", lambda: _reach(s.alipay_gateway))
         report.check("top gateway", lambda: _reach(s.top_gateway))

@@ -27,8 +27,9 @@ _INTERNAL = re.compile(r"\d{12}")
 # Query keys that carry a voucher code in the links seen on vouchers.
 _URL_CODE_KEYS = ("ticket_code", "ticketCode", "code", "c", "qrcode", "voucher", "t")
 _SEPARATORS = str.maketrans("", "", " -_\u00a0\u3000\t")
-# Scanners configured with symbol affixes (``#``, ``*``, ``<>``) leave them at the edges.
-_EDGE_PUNCT = re.compile(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$")
+# Framing some scanners add on their own: an AIM symbology identifier (``]C1``, ``]Q1``) in front,
+# or Code 39's ``*…*`` start/stop characters. Other punctuation is refused, not guessed away.
+_SCANNER_FRAMING = re.compile(r"^(?:\][A-Za-z][0-9])?\*?(?P<body>.*?)\*?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,8 @@ def normalize_code(
             text = text[len(affix) :]
         if affix and text.endswith(affix):
             text = text[: -len(affix)]
-    text = _EDGE_PUNCT.sub("", text.translate(_SEPARATORS))
+    framed = _SCANNER_FRAMING.match(text.translate(_SEPARATORS))
+    text = framed.group("body") if framed else ""
     if not text:
         raise InputInvalid("CODE_EMPTY", "ticket_code")
     is_internal = _INTERNAL.fullmatch(text) is not None

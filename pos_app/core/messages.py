@@ -243,6 +243,10 @@ _CATALOGUE: dict[str, Message] = {
         "店长密码文件无法读取或已损坏。请联系技术支持重新设置店长密码。",
         "The manager PIN file cannot be read or is damaged. Call support to set the PIN again.",
     ),
+    "SANDBOX_BUSY": Message(
+        "训练模式的模拟平台已被另一个收银程序占用（可能已打开一个窗口）。请先关闭它再试。",
+        "The training simulator is in use by another copy of the app (a window may be open). Close it first.",
+    ),
     "POS_ERROR": Message("出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."),
 }
 

@@ -77,8 +77,12 @@ class Runtime:
         simulator = None
         if settings.mode == "training" and start_simulator:
             from pos_app.sandbox import Simulator
+            from pos_app.sandbox.dirlock import SandboxBusy
 
-            simulator = Simulator.start(host="127.0.0.1", port=0, data_dir=home.sandbox_dir)
+            try:
+                simulator = Simulator.start(host="127.0.0.1", port=0, data_dir=home.sandbox_dir)
+            except SandboxBusy as exc:
+                raise ConfigError("SANDBOX_BUSY", str(home.sandbox_dir)) from exc
             logger.info("training mode: simulator at %s", simulator.top_url)
         elif settings.mode == "production":
             validate_for_production(settings)
@@ -153,8 +157,7 @@ class Runtime:
         )
 
     def _secret(self, name: str) -> str:
-        assert self.secrets is not None
-        value = self.secrets.get(name)
+        value = self.secrets.get(name) if self.secrets else None
         if not value:
             raise SecretMissing(detail=name)
         return value

@@ -1,0 +1,287 @@
+"""The redemption service end to end: real simulator over HTTP on loopback, real SQLite journal.
+
+Each test opens the product's own Runtime in training mode in a fresh home folder, so the wiring
+that `make run` uses is what is tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pos_app.config.home import AppHome
+from pos_app.core.errors import AlreadyInFlight, InputInvalid, NotReversible
+from pos_app.core.models import CodeType
+from pos_app.core.runtime import Runtime
+from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
+from pos_app.journal.model import OpKind, OpState
+from pos_app.sandbox import Fault
+
+
+@pytest.fixture
+def runtime(tmp_path) -> Iterator[Runtime]:
+    rt = Runtime.open(AppHome(tmp_path / "home"))
+    try:
+        yield rt
+    finally:
+        rt.close()
+
+
+def demo_code(rt: Runtime, label: str) -> str:
+    assert rt.simulator is not None
+    return rt.simulator.demo.codes[label]
+
+
+def sim_redemptions(rt: Runtime, code: str) -> list[object]:
+    assert rt.simulator is not None
+    return list(rt.simulator.state.redemptions_for(code))
+
+
+def force_due(rt: Runtime) -> list[OpOutcome]:
+    """Retry every open row as if its backoff had passed."""
+    return rt.service.recover()
+
+
+def test_redeem_single_use_code_succeeds_and_is_journaled(runtime: Runtime) -> None:
+    code = demo_code(runtime, "single")
+    outcome = runtime.service.redeem(code, operator="alice")
+    assert outcome.state is OpState.SUCCEEDED
+    assert outcome.redeem is not None and outcome.redeem.item_name
+    row = runtime.service.get(outcome.operation.id)
+    assert row is not None
+    assert row.state is OpState.SUCCEEDED
+    assert row.operator == "alice"
+    assert row.order_no and row.item_name == outcome.redeem.item_name
+    assert row.payload["ticket_code"] == code
+    assert len(sim_redemptions(runtime, code)) == 1
+    # the state history shows PENDING written before the answer
+    states = [c.state for c in runtime.service.history(row.id)]
+    assert states[0] is OpState.PENDING and states[-1] is OpState.SUCCEEDED
+
+
+def test_full_width_scanner_input_is_normalised_before_sending(runtime: Runtime) -> None:
+    code = demo_code(runtime, "single")
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in code)  # what a Chinese IME produces
+    outcome = runtime.service.redeem(f"\x02{wide}\r")
+    assert outcome.state is OpState.SUCCEEDED
+    assert outcome.operation.code == code
+
+
+def test_second_scan_of_a_redeemed_code_says_so_without_calling_the_gateway(
+    runtime: Runtime,
+) -> None:
+    code = demo_code(runtime, "single")
+    first = runtime.service.redeem(code, operator="alice")
+    with pytest.raises(AlreadyRedeemedHere) as info:
+        runtime.service.redeem(code)
+    assert info.value.previous.id == first.operation.id
+    assert info.value.previous.operator == "alice"
+    assert len(sim_redemptions(runtime, code)) == 1
+    # forcing it reaches the gateway, which refuses a used single-use code
+    again = runtime.service.redeem(code, again=True)
+    assert again.state is OpState.FAILED
+    assert again.error_code == "TICKET_STATUS_ILLEGAL"
+    assert again.message is not None and "券" in again.message.zh
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("used", "TICKET_STATUS_ILLEGAL"),
+        ("refunded", "TICKET_STATUS_ILLEGAL"),
+        ("other_merchant", "NOT_SAME_MERCHANT_PID"),
+    ],
+)
+def test_definite_failures_are_failed_with_a_message(
+    runtime: Runtime, label: str, expected: str
+) -> None:
+    outcome = runtime.service.redeem(demo_code(runtime, label))
+    assert outcome.state is OpState.FAILED
+    assert outcome.error_code == expected
+    assert outcome.message is not None and outcome.message.zh
+
+
+def test_unknown_code_fails_as_not_exist(runtime: Runtime) -> None:
+    outcome = runtime.service.redeem("999999999999")
+    assert outcome.state is OpState.FAILED
+    assert outcome.error_code == "TICKET_CODE_NOT_EXIST"
+
+
+def test_quantity_above_remaining_is_refused_by_the_gateway(runtime: Runtime) -> None:
+    code = demo_code(runtime, "multi")
+    assert runtime.simulator is not None
+    remaining = runtime.simulator.state.remaining(code)
+    outcome = runtime.service.redeem(code, remaining + 1)
+    assert outcome.state is OpState.FAILED
+    assert runtime.simulator.state.remaining(code) == remaining
+
+
+@pytest.mark.parametrize(
+    ("raw", "quantity", "code"),
+    [
+        ("12345", 1, None),  # short digits typed as internal
+        ("", 1, None),
+        ("abc$%^", 1, None),
+        ("016569843362", 0, None),
+        ("016569843362", 10000, None),
+        ("016569843362", "two", None),
+    ],
+)
+def test_bad_input_is_refused_before_anything_is_written_or_sent(
+    runtime: Runtime, raw: str, quantity: object, code: None
+) -> None:
+    code_type = CodeType.INTERNAL if raw == "12345" else None
+    with pytest.raises(InputInvalid):
+        runtime.service.redeem(raw, quantity, code_type=code_type)  # type: ignore[arg-type]
+    today = datetime.now().date()
+    assert runtime.service.day_count(today) == 0
+    assert runtime.simulator is not None
+    assert runtime.simulator.state.total_requests() == 0
+
+
+@pytest.mark.parametrize("kind", ["drop_response", "http_500", "system_error", "ticket_processing"])
+def test_unknown_outcome_is_retried_with_the_same_request_id_until_definite(
+    runtime: Runtime, kind: str
+) -> None:
+    assert runtime.simulator is not None
+    code = demo_code(runtime, "single")
+    runtime.simulator.faults.add(Fault(kind, api="redeem", times=1))
+    first = runtime.service.redeem(code)
+    assert first.state is OpState.UNKNOWN
+    assert first.operation.next_retry_at is not None
+    assert first.operation.next_retry_at > datetime.now(UTC)
+    # not due yet: the timer-driven retry leaves it alone
+    assert runtime.service.retry_due() == []
+    settled = force_due(runtime)
+    assert [o.state for o in settled] == [OpState.SUCCEEDED]
+    assert settled[0].operation.id == first.operation.id
+    assert settled[0].operation.request_id == first.operation.request_id
+    assert len(sim_redemptions(runtime, code)) == 1
+    assert runtime.service.open_count() == 0
+
+
+def test_timeout_is_unknown_then_settles_as_an_idempotent_repeat(tmp_path) -> None:
+    home = AppHome(tmp_path / "home")
+    from pos_app.config.settings import load_settings, save_settings, set_setting
+
+    save_settings(home, set_setting(load_settings(home), "network.timeout_s", "1"))
+    rt = Runtime.open(home)
+    try:
+        assert rt.simulator is not None
+        code = demo_code(rt, "single")
+        rt.simulator.faults.add(Fault("timeout", api="redeem", times=1, delay_s=2.5))
+        first = rt.service.redeem(code)
+        assert first.state is OpState.UNKNOWN
+        assert first.error_code == "TIMEOUT"
+        settled = rt.service.recover()
+        assert settled[0].state is OpState.SUCCEEDED
+        # the gateway had committed the first attempt: the retry is its idempotent repeat
+        assert settled[0].redeem is not None and settled[0].redeem.repeat
+        assert len(sim_redemptions(rt, code)) == 1
+    finally:
+        rt.close()
+
+
+def test_same_code_while_open_does_not_start_a_second_redemption(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    code = demo_code(runtime, "single")
+    runtime.simulator.faults.add(Fault("drop_response", api="redeem", times=1))
+    first = runtime.service.redeem(code)
+    assert first.state is OpState.UNKNOWN
+    with pytest.raises(AlreadyInFlight):
+        runtime.service.redeem(code)
+    with pytest.raises(AlreadyInFlight):
+        runtime.service.redeem(code, again=True)
+    assert len(runtime.service.find_request(first.operation.request_id)) == 1
+
+
+def test_reverse_a_redemption_restores_the_voucher(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    code = demo_code(runtime, "multi")
+    before = runtime.simulator.state.remaining(code)
+    redeemed = runtime.service.redeem(code, 2)
+    assert redeemed.state is OpState.SUCCEEDED
+    assert runtime.simulator.state.remaining(code) == before - 2
+    assert [op.id for op in runtime.service.reversible()] == [redeemed.operation.id]
+
+    reversal = runtime.service.reverse(
+        redeemed.operation.id, reason="顾客点错了", manager="店长王", operator="alice"
+    )
+    assert reversal.state is OpState.SUCCEEDED
+    assert reversal.operation.kind is OpKind.REVERSE
+    assert reversal.operation.parent_id == redeemed.operation.id
+    assert reversal.operation.payload["request_id"] == redeemed.operation.request_id
+    assert reversal.operation.payload["request_biz_no"] == redeemed.operation.request_id
+    assert reversal.operation.manager == "店长王" and reversal.operation.reason == "顾客点错了"
+    assert runtime.simulator.state.remaining(code) == before
+    parent = runtime.service.get(redeemed.operation.id)
+    assert parent is not None and parent.reversed_by == reversal.operation.id
+    assert runtime.service.reversible() == []
+    with pytest.raises(NotReversible):
+        runtime.service.reverse(redeemed.operation.id, reason="again", manager="店长王")
+
+
+def test_reverse_needs_a_reason_and_a_succeeded_redemption(runtime: Runtime) -> None:
+    failed = runtime.service.redeem("999999999999")
+    with pytest.raises(NotReversible):
+        runtime.service.reverse(failed.operation.id, reason="x", manager="m")
+    ok = runtime.service.redeem(demo_code(runtime, "single"))
+    with pytest.raises(InputInvalid) as info:
+        runtime.service.reverse(ok.operation.id, reason="   ", manager="m")
+    assert info.value.code == "REASON_REQUIRED"
+
+
+@pytest.mark.parametrize("kind", ["drop_response", "bad_signature", "system_error"])
+def test_reversal_with_unknown_outcome_settles_once(runtime: Runtime, kind: str) -> None:
+    assert runtime.simulator is not None
+    code = demo_code(runtime, "single")
+    redeemed = runtime.service.redeem(code)
+    runtime.simulator.faults.add(Fault(kind, api="cancel", times=1))
+    reversal = runtime.service.reverse(redeemed.operation.id, reason="误操作", manager="m")
+    assert reversal.state is OpState.UNKNOWN
+    if kind == "bad_signature":
+        assert reversal.error_code == "SIGNATURE_INVALID"
+    settled = runtime.service.recover()
+    assert [o.state for o in settled] == [OpState.SUCCEEDED]
+    assert runtime.simulator.state.cancels_for(code) and len(
+        runtime.simulator.state.cancels_for(code)
+    ) == 1
+
+
+def test_sync_sets_the_remaining_count_of_an_external_code(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    code = demo_code(runtime, "external")
+    order_no = runtime.simulator.state.voucher(code).order_no  # type: ignore[union-attr]
+    outcome = runtime.service.sync(code, 0, order_no=order_no, manager="m")
+    assert outcome.state is OpState.SUCCEEDED
+    assert runtime.simulator.state.remaining(code) == 0
+    with pytest.raises(InputInvalid):
+        runtime.service.sync(code, 10000, order_no=order_no)
+    # the order no is remembered from the journal for the next sync of the same code
+    again = runtime.service.sync(code, 1, manager="m")
+    assert again.state is OpState.SUCCEEDED and again.operation.order_no == order_no
+    with pytest.raises(InputInvalid) as info:
+        runtime.service.sync(demo_code(runtime, "multi"), 1)  # no order no known for it here
+    assert info.value.field == "order_no"
+
+
+def test_listener_hears_every_settlement(runtime: Runtime) -> None:
+    heard: list[OpState] = []
+    runtime.service.add_listener(lambda o: heard.append(o.state))
+    runtime.service.redeem(demo_code(runtime, "single"))
+    runtime.service.redeem("999999999999")
+    assert heard == [OpState.SUCCEEDED, OpState.FAILED]
+
+
+def test_seconds_to_next_retry_follows_the_backoff(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    assert runtime.service.seconds_to_next_retry() is None
+    runtime.simulator.faults.add(Fault("system_error", api="redeem", times=1))
+    runtime.service.redeem(demo_code(runtime, "single"))
+    wait = runtime.service.seconds_to_next_retry()
+    assert wait is not None and 0 < wait <= 2.5
+    later = datetime.now(UTC) + timedelta(seconds=3)
+    runtime.service._clock = lambda: later  # the retry timer's view after the backoff
+    assert [o.state for o in runtime.service.retry_due()] == [OpState.SUCCEEDED]
