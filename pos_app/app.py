@@ -124,7 +124,8 @@ def install_excepthook(
 
 
 def _open_runtime(home: AppHome) -> Runtime:
-    from pos_app.core.runtime import Runtime  # noqa: PLC0415 - imported late: starts the simulator
+    # Imported late: the gateways and the simulator load only once Qt is up.
+    from pos_app.core.runtime import Runtime
 
     return Runtime.open(home)
 
@@ -154,8 +155,8 @@ def run_gui(target: Runtime | AppHome) -> int:
 
 
 def _run_window(app: QApplication, runtime: Runtime) -> int:
-    from pos_app.ui.main_window import MainWindow  # noqa: PLC0415 - after translators are in
-    from pos_app.ui.tasks import TaskManager  # noqa: PLC0415
+    from pos_app.ui.main_window import MainWindow  # late: after translators are in
+    from pos_app.ui.tasks import TaskManager
 
     for translator in app.findChildren(QTranslator):
         app.removeTranslator(translator)

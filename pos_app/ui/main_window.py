@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self._probe = probe or TaskManager("probe", self)
         self._own_probe = probe is None
         self._probing = False
+        self._shut_down = False
         self._followed: list[object] = []  # settings screens whose `saved` we listen to
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
@@ -322,6 +323,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop timers and the probe worker; the caller shuts the serial worker down."""
+        self._shut_down = True
         self.pump.stop()
         self._health_timer.stop()
         self.scanner.uninstall()
@@ -342,6 +344,8 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _on_outcome(self, outcome: OpOutcome) -> None:
+        if self._shut_down:
+            return
         self.pump.note_outcome(outcome)
         service = self.runtime.service
         self.tasks.op(service.open_count, label="open_count").success(

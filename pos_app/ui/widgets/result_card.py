@@ -149,6 +149,7 @@ class ResultCard(QFrame):
 
     def _row_label(self, text: str, *, bold: bool) -> QLabel:
         label = self._label(20, bold=bold)
+        label.setWordWrap(False)  # dates and order numbers stay on one line
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         label.setText(text)
         return label
