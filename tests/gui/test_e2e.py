@@ -138,3 +138,14 @@ def test_manual_entry_redeems_an_external_code(
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 60)
     wait_card(qtbot, window, CardState.SUCCESS)
     assert window.current_screen() is Screen.SCAN
+
+
+def test_a_scanned_voucher_link_is_redeemed(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    """Some vouchers are QR links: the scanner types the URL; the service takes the code out."""
+    code = training_runtime.simulator.demo.codes["single"]
+    scan(window, f"https://render.alipay.com/p/v?ticket_code={code}&from=koubei")
+    wait_card(qtbot, window, CardState.SUCCESS)
+    assert dict(window.scan_screen.card.view.rows)["券码"].endswith(code[-4:])
+    assert len(training_runtime.simulator.state.redemptions_for(code)) == 1
