@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     rc = sub.add_parser("recover", help="settle every open operation now")
     rc.add_argument("--json", action="store_true")
     sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
+    sc = sub.add_parser("self-check", help="check this install: keyring, translations, demo")
+    sc.add_argument("--require-keyring", action="store_true", help="fail if no OS keyring")
     return p
 
 
@@ -360,6 +362,12 @@ def _cmd_doctor(args: argparse.Namespace, home: AppHome) -> int:
     return run_doctor(home)
 
 
+def _cmd_self_check(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.selfcheck import run_self_check
+
+    return run_self_check(home, require_keyring=args.require_keyring)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "gui": _cmd_gui,
     "sandbox": _cmd_sandbox,
@@ -372,4 +380,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "journal": _cmd_journal,
     "recover": _cmd_recover,
     "doctor": _cmd_doctor,
+    "self-check": _cmd_self_check,
 }
