@@ -99,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     rc = sub.add_parser("recover", help="settle every open operation now")
     rc.add_argument("--json", action="store_true")
     sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
-    sc = sub.add_parser("self-check", help="check this install: keyring, translations, demo")
-    sc.add_argument("--require-keyring", action="store_true", help="fail if no OS keyring")
+    sub.add_parser("self-check", help="check this install (keyring, zh_CN, demo)").add_argument(
+        "--require-keyring", action="store_true", help="fail if no OS keyring"
+    )
     return p
 
 

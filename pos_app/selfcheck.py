@@ -146,7 +146,8 @@ def check_training_redemption() -> str:
     from pos_app.core.runtime import Runtime
     from pos_app.journal.model import OpState
 
-    with tempfile.TemporaryDirectory(prefix="pos_app_selfcheck_", ignore_cleanup_errors=True) as tmp:
+    tmp_home = tempfile.TemporaryDirectory(prefix="pos_app_selfcheck_", ignore_cleanup_errors=True)
+    with tmp_home as tmp:
         runtime = Runtime.open(AppHome(tmp))
         try:
             if runtime.simulator is None:
