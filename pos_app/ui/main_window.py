@@ -1,8 +1,10 @@
 """The main window: the training banner, the screens, a touch navigation bar and the status bar.
 
 Screens live in a stack: scan (home), manual entry (F2), history (F3), manager (F9); Esc goes
-back/clears. A scanner burst is recognised anywhere in this window (``ScannerFilter``) and
-redeemed on the scan screen, unless the screen on show takes scans itself (``handle_scan``).
+back/clears. A scanner burst is recognised anywhere in the app (``ScannerFilter``, installed
+application-wide) and redeemed on the scan screen, unless the screen on show takes scans itself
+(``handle_scan``). While a dialog is open a burst is swallowed and ignored (the cashier is told):
+its Enter must never press a dialog's default button, its digits never fill a PIN field.
 
 Optional hooks a screen may implement (duck-typed, all optional):
 
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QHBoxLayout,
     QLabel,
@@ -38,7 +41,7 @@ from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.manual import ManualScreen
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.service_bridge import RetryPump, ServiceEvents
-from pos_app.ui.sound import SoundPlayer
+from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.widgets.banner import TrainingBanner
 
@@ -105,7 +108,8 @@ class MainWindow(QMainWindow):
         self._followed: list[object] = []  # settings screens whose `saved` we listen to
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
-        self.scanner = scanner or ScannerFilter(scanner_config(settings), scope=self, parent=self)
+        # Application-wide: a burst never types into a dialog or presses its default button.
+        self.scanner = scanner or ScannerFilter(scanner_config(settings), parent=self)
 
         self.banner = TrainingBanner(self)
         self.scan_screen = ScanScreen(
@@ -297,7 +301,15 @@ class MainWindow(QMainWindow):
             self.show_screen(Screen.SCAN)
 
     def on_scanned(self, code: str) -> None:
-        """A scanner burst anywhere in the window."""
+        """A scanner burst anywhere in the app (its keys never reached any widget)."""
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal is not self:
+            # A dialog (PIN, confirmation) is open: redeeming behind it would go unseen.
+            self.statusBar().showMessage(
+                self.tr("Scan ignored: close the open dialog first, then scan again."), 10_000
+            )
+            self.sounds.play(Cue.ATTENTION)
+            return
         widget = self.stack.currentWidget()
         handle = getattr(widget, "handle_scan", None)
         if callable(handle) and handle(code):

@@ -209,6 +209,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Scan ignored: close the open dialog first, then scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Redeeming… please wait</source>
         <translation type="unfinished"></translation>
     </message>

@@ -209,6 +209,10 @@
         <translation>模式：正式</translation>
     </message>
     <message>
+        <source>Scan ignored: close the open dialog first, then scan again.</source>
+        <translation>扫码已忽略：请先关闭打开的对话框，再重新扫码。</translation>
+    </message>
+    <message>
         <source>Redeeming… please wait</source>
         <translation>正在核销…请稍候</translation>
     </message>

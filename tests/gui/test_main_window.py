@@ -9,7 +9,7 @@ import pytest
 from gui_fakes import CODE, FakeRuntime, FakeService, success, unknown
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from pos_app.ui.main_window import MainWindow, Screen
@@ -177,3 +177,25 @@ def test_saved_settings_are_applied_to_banner_and_scanner(
     assert window.mode_label.text() == "模式：正式"
     assert window.scanner.config.min_chars == 10
     assert window.scanner.config.terminators == ("enter",)
+
+
+def test_scan_while_a_dialog_is_open_is_swallowed_and_ignored(
+    qtbot: QtBot, window: MainWindow, fake_service: FakeService
+) -> None:
+    pressed: list[bool] = []
+    dialog = QDialog(window)
+    pin = QLineEdit(dialog)
+    ok = QPushButton("OK", dialog)
+    ok.setDefault(True)
+    ok.clicked.connect(lambda: pressed.append(True))
+    dialog.open()  # modal, e.g. the manager PIN dialog or a confirmation
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog, timeout=2000)
+    pin.setFocus()
+    QTest.keyClicks(pin, CODE)
+    QTest.keyClick(pin, Qt.Key.Key_Return)
+    qtbot.wait(150)
+    assert pin.text() == ""  # the digits did not fill the field
+    assert pressed == []  # the scanner's Enter did not press the default button
+    assert fake_service.calls == []  # nothing redeemed behind the dialog
+    assert "扫码已忽略" in window.statusBar().currentMessage()
+    dialog.reject()
