@@ -104,7 +104,9 @@ def _manager_screens(shooter: _Shooter) -> None:
             QTimer.singleShot(50, answer_pin)  # the dialog first reads the PIN state
             return
         shooter.shot("manager-pin", dialog)
+        QTimer.singleShot(20_000, dialog.reject)  # never hang on a dialog that stays open
         QTest.keyClicks(dialog.pin_edit, MANAGER_PIN)
+        _wait(lambda: len(dialog.pin_edit.text()) == len(MANAGER_PIN))  # typed keys are replayed
         ok = dialog.ok_button() if hasattr(dialog, "ok_button") else None
         if ok is not None:
             QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
@@ -123,7 +125,7 @@ def _manager_screens(shooter: _Shooter) -> None:
 def take_screenshots(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     app = create_application()
-    install_translators(app, "zh_CN")
+    translators = install_translators(app, "zh_CN")
     with tempfile.TemporaryDirectory(prefix="pos_app_shots_") as tmp:
         runtime = Runtime.open(AppHome(tmp))
         runtime.pins.set_pin(MANAGER_PIN, manager="店长")
@@ -142,6 +144,8 @@ def take_screenshots(folder: Path) -> list[Path]:
             window.close()
             tasks.shutdown()
             runtime.close()
+            for translator in translators:
+                app.removeTranslator(translator)
     return shooter.written
 
 

@@ -1,0 +1,39 @@
+"""`make screenshots` keeps working: every screen state is reached and saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from pos_app.ui import messages as ui_text
+from pos_app.ui.screenshots import SIZE, take_screenshots
+
+
+@pytest.mark.slow
+def test_every_screen_is_photographed(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POS_APP_KEYRING_SERVICE", "pos_app_gui_tests")
+    previous = ui_text.language()
+    try:
+        written = take_screenshots(tmp_path / "shots")
+    finally:
+        ui_text.set_language(previous)
+    names = [p.stem.split("-", 1)[1] for p in written]
+    assert names[:9] == [
+        "scan-idle",
+        "scan-success",
+        "scan-failure",
+        "scan-confirming",
+        "scan-confirmed",
+        "scan-already-redeemed",
+        "manual-entry",
+        "manual-entry-valid",
+        "history",
+    ]
+    assert "manager-locked" in names
+    image = QImage(str(written[0]))
+    assert (image.width(), image.height()) == SIZE
