@@ -57,5 +57,12 @@ screenshots: $(BIN)/pos-app translations
 bench: $(BIN)/pos-app
 	$(BIN)/python bench/run_all.py docs/performance.md
 
+# One-folder PyInstaller bundle in dist/pos_app (pyinstaller goes into the venv, build only), then
+# the smoke test: the built binary's self-check and GUI start-up, offscreen, with a real keyring.
+package: $(BIN)/pos-app translations
+	PY=$(BIN)/python bash packaging/build.sh
+	dbus-run-session -- bash tests/with_keyring.sh \
+		env PERF_OUT=docs/performance-packaging.md bash packaging/smoke_test.sh dist/pos_app
+
 clean:
 	rm -rf $(VENV) .stamp-apt build dist resources/translations/*.qm

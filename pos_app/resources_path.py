@@ -42,3 +42,12 @@ def resource_path(*parts: str) -> Path:
 def is_frozen() -> bool:
     """True when running from a PyInstaller bundle."""
     return bool(getattr(sys, "frozen", False))
+
+
+def icon_files() -> list[Path]:
+    """The app icon's PNGs, smallest first (for ``QIcon.addFile``; no QtSvg plugin needed)."""
+    folder = resource_path("icons")
+    found = sorted(folder.glob("pos_app_*.png"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    if not found:
+        logger.warning("no icons in %s", folder)
+    return found
