@@ -17,13 +17,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pos_app.config.home import AppHome
 from pos_app.core.errors import PosError
 from pos_app.core.messages import message_for
 from pos_app.logsetup import setup_logging
+from pos_app.resources_path import icon_files
 from pos_app.ui import messages as ui_text
 from pos_app.ui.paths import translations_dir
 
@@ -48,6 +49,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 12))
     app.setFont(font)
+    icon = QIcon()
+    for path in icon_files():
+        icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     return app
 
 
