@@ -94,6 +94,7 @@ class Reply:
     delay_s: float = 0.0
     drop: bool = False  # read the request, then close the connection without answering
     content_type: str = "application/json;charset=utf-8"
+    raw: bytes | None = None  # exact bytes to send instead of ``body`` encoded as UTF-8
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class GatewayServer:
                 if reply.drop:
                     self.close_connection = True
                     return
-                data = reply.body.encode("utf-8")
+                data = reply.raw if reply.raw is not None else reply.body.encode("utf-8")
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", reply.content_type)
