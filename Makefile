@@ -11,7 +11,7 @@ APT_PACKAGES := xvfb xauth fonts-noto-cjk gnome-keyring dbus dbus-x11 openssl \
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test lint typecheck unit sandbox screenshots bench package clean translations
+.PHONY: run test lint sandbox screenshots bench package clean translations ts
 
 .stamp-apt:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -33,6 +33,11 @@ resources/translations/%.qm: resources/translations/%.ts $(BIN)/pos-app
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
 translations: $(QM)
+
+# After changing UI strings: refresh the .ts sources, then fill in the Chinese (pyside6-linguist).
+ts: $(BIN)/pos-app
+	$(BIN)/pyside6-lupdate -extensions py -locations none -no-obsolete pos_app/ui pos_app/app.py \
+		-ts resources/translations/pos_app_zh_CN.ts resources/translations/pos_app_en.ts
 
 run: $(BIN)/pos-app translations
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
