@@ -23,7 +23,7 @@ MAX_REQUEST_ID_LEN = 32
 MAX_QUANTITY = 9999
 
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
-_INTERNAL = re.compile(r"\d{12}")
+_INTERNAL = re.compile(r"[0-9]{12}")
 # Query keys that carry a voucher code in the links seen on vouchers.
 _URL_CODE_KEYS = ("ticket_code", "ticketCode", "code", "c", "qrcode", "voucher", "t")
 _SEPARATORS = str.maketrans("", "", " -_\u00a0\u3000\t")
@@ -109,7 +109,7 @@ def validate_quantity(value: int | str, *, field: str = "quantity", minimum: int
         raise InputInvalid(code, field)
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
-        if not text.isdecimal():
+        if not (text.isascii() and text.isdigit()):
             raise InputInvalid(code, field, "not a whole number")
         value = int(text)
     if not isinstance(value, int) or not minimum <= value <= MAX_QUANTITY:

@@ -268,3 +268,37 @@ def test_two_processes_scanning_the_same_code_redeem_it_once(terminal: Terminal)
     codes = sorted(p.returncode for p in procs)
     assert codes == [0, 2], results  # one redeems, the other is told it is in flight / done
     assert len(terminal.sim.state.redemptions_for(code)) == 1
+
+
+def test_short_pin_is_refused_and_the_old_pin_still_works(terminal: Terminal) -> None:
+    done = terminal.run("manager", "set-pin", stdin="12\n")
+    assert done.returncode == 2
+    assert "PIN_FORMAT" in done.stderr
+    code = terminal.sim.demo.codes["single"]
+    status, body = terminal.json("redeem", code)
+    assert status == 0
+    request_id = str(body["request_id"])
+    status, body = terminal.json("reverse", request_id, "--reason", "x", stdin="2468\n")
+    assert status == 0 and body["state"] == "SUCCEEDED"
+
+
+def test_settings_show_and_doctor_on_a_production_terminal(terminal: Terminal) -> None:
+    shown = terminal.run("settings", "show")
+    assert shown.returncode == 0
+    assert "mode = production" in shown.stdout
+    assert f"top.gateway = {terminal.sim.top_url}" in shown.stdout
+    doctor = terminal.run("doctor")
+    assert doctor.returncode == 0, doctor.stdout
+    assert "keys" in doctor.stdout and "present: alipay-private-key" in doctor.stdout
+    assert "top gateway" in doctor.stdout and "HTTP" in doctor.stdout
+    terminal.sim.stop()  # the gateway goes away: doctor says so and fails
+    down = terminal.run("doctor")
+    assert down.returncode == 2
+    assert "FAIL" in down.stdout and "gateway" in down.stdout
+
+
+def test_redeem_with_the_gateway_down_is_unknown_not_failed(terminal: Terminal) -> None:
+    terminal.sim.stop()
+    status, body = terminal.json("redeem", terminal.sim.demo.codes["single"])
+    assert status == 3
+    assert body["state"] == "UNKNOWN" and body["error_code"] == "CONNECTION_ERROR"

@@ -145,10 +145,6 @@ def test_declared_external_keeps_a_12_digit_code_external() -> None:
     assert normalize_code("16569843362").code_type is CodeType.EXTERNAL  # seed's sync example
 
 
-@pytest.mark.xfail(
-    reason="core/codes.py uses \\d, which matches non-ASCII digits NFKC leaves alone (reported)",
-    strict=True,
-)
 def test_non_ascii_decimal_digits_are_refused() -> None:
     # Arabic-Indic / Devanagari digits are not full-width forms: NFKC keeps them
     with pytest.raises(InputInvalid):
