@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -62,7 +63,8 @@ class PinDialog(QDialog):
         self._pins = pins
         self._tasks = tasks
         self._setting_up = False
-        self._lock_deadline_ms = 0
+        self._lock_deadline = 0.0
+        self._locked = False
         self.manager: str | None = None
         self.setWindowTitle(self.tr("Manager PIN"))
         self.setModal(True)
@@ -89,6 +91,11 @@ class PinDialog(QDialog):
         )
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                # Enter means "check the PIN", never "Cancel" (which would become the default
+                # button when it takes the focus while the PIN field is disabled).
+                button.setAutoDefault(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -99,7 +106,6 @@ class PinDialog(QDialog):
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
-        self._elapsed_ms = 0
 
         self._set_busy(True)
         self.status.setText(self.tr("Checking…"))
@@ -126,10 +132,17 @@ class PinDialog(QDialog):
 
     @property
     def locked(self) -> bool:
-        return self._countdown.isActive()
+        """Whether the dialog shows a lock-out (input disabled until it ends)."""
+        return self._locked
 
     def ok_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # the fields submit on returnPressed; no default-button click
+            return
+        super().keyPressEvent(event)
 
     # ------------------------------------------------------------------ set-up
     def _pin_field(self) -> QLineEdit:
@@ -228,27 +241,38 @@ class PinDialog(QDialog):
 
     # ------------------------------------------------------------------ lock-out
     def _start_lockout(self, seconds: float) -> None:
-        self._lock_deadline_ms = math.ceil(seconds) * 1000
-        self._elapsed_ms = 0
+        self._lock_deadline = self.now() + seconds
+        self._locked = True
         self.pin_edit.setEnabled(False)
         self.ok_button().setEnabled(False)
         self._countdown.start()
         self._show_lockout()
 
     def _tick(self) -> None:
-        self._elapsed_ms += self._countdown.interval()
-        if self._elapsed_ms >= self._lock_deadline_ms:
-            self._countdown.stop()
-            self.pin_edit.setEnabled(True)
-            self.ok_button().setEnabled(True)
-            self.status.setStyleSheet(_INFO_STYLE)
-            self.status.setText(self.tr("You may try the PIN again."))
-            self.pin_edit.setFocus()
+        if self.seconds_left() > 0:
+            self._show_lockout()
             return
-        self._show_lockout()
+        # The screen's countdown ran out: ask the PIN store, which keeps the real lock.
+        self._countdown.stop()
+        self._run(self._pins.seconds_locked, self._lock_checked, self._show_failure)
+
+    def _lock_checked(self, seconds: float) -> None:
+        if seconds > 0:
+            self._start_lockout(seconds)
+            return
+        self._locked = False
+        self.pin_edit.setEnabled(True)
+        self.ok_button().setEnabled(True)
+        self.status.setStyleSheet(_INFO_STYLE)
+        self.status.setText(self.tr("You may try the PIN again."))
+        self.pin_edit.setFocus()
+
+    def now(self) -> float:
+        """Monotonic seconds (tests replace this together with the PIN store's clock)."""
+        return time.monotonic()
 
     def seconds_left(self) -> int:
-        return max(0, (self._lock_deadline_ms - self._elapsed_ms + 999) // 1000)
+        return max(0, math.ceil(self._lock_deadline - self.now()))
 
     def _show_lockout(self) -> None:
         left = self.seconds_left()

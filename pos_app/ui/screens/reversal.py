@@ -218,7 +218,11 @@ class ReversalScreen(QWidget):
     def _show_outcome(self, outcome: OpOutcome) -> None:
         self._busy = False
         op = outcome.operation
-        if outcome.state is OpState.SUCCEEDED:
+        if outcome.state is OpState.SUCCEEDED and outcome.error_code:
+            # e.g. REPEAT_CANCEL: reversed before by another request; nothing more to do.
+            text = self.tr("Already reversed (%1).").replace("%1", outcome.error_code)
+            text += "\n" + pick(outcome.message)
+        elif outcome.state is OpState.SUCCEEDED:
             text = self.tr("Reversed: %1 × %2. The voucher can be used again.")
             text = text.replace("%1", mask_code(op.code)).replace("%2", str(op.quantity))
             if outcome.message is not None:

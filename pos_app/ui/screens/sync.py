@@ -69,7 +69,9 @@ class SyncScreen(QWidget):
         )
         self.order_edit = QLineEdit()
         self.order_edit.setMaxLength(32)
-        self.order_edit.setPlaceholderText(self.tr("Order no (empty: taken from the log)"))
+        self.order_edit.setPlaceholderText(
+            self.tr("Order no (may stay empty if this terminal redeemed the code)")
+        )
         self.remaining_spin = QSpinBox()
         self.remaining_spin.setRange(0, MAX_QUANTITY)
         self.code_hint = QLabel()
@@ -177,6 +179,10 @@ class SyncScreen(QWidget):
         self._busy = False
         if not isinstance(error, PosError):
             logger.error("sync failed unexpectedly", exc_info=error)
+        text = error_text(error)
+        if isinstance(error, InputInvalid) and error.field == "order_no":
+            text = self.tr("Enter the order no of this code (the log does not know it).")
+            self.order_edit.setFocus()
         self.result_label.setStyleSheet(result_style(OpState.FAILED))
-        self.result_label.setText(error_text(error))
+        self.result_label.setText(text)
         self._validate()
