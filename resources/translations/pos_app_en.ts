@@ -589,6 +589,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Already reversed (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reversed: %1 × %2. The voucher can be used again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1006,7 +1010,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Order no (empty: taken from the log)</source>
+        <source>Order no (may stay empty if this terminal redeemed the code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1055,6 +1059,10 @@
     </message>
     <message>
         <source>The result is being confirmed; it is retried on its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the order no of this code (the log does not know it).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -587,6 +587,10 @@
         <translation>正在撤销…</translation>
     </message>
     <message>
+        <source>Already reversed (%1).</source>
+        <translation>已撤销过（%1）。</translation>
+    </message>
+    <message>
         <source>Reversed: %1 × %2. The voucher can be used again.</source>
         <translation>已撤销：%1 × %2。这张券可以再次使用。</translation>
     </message>
@@ -787,7 +791,7 @@
     </message>
     <message>
         <source>Undo changes</source>
-        <translation>撤销修改</translation>
+        <translation>放弃修改</translation>
     </message>
     <message>
         <source>Training</source>
@@ -1001,8 +1005,8 @@
         <translation>内部券码（12位数字）</translation>
     </message>
     <message>
-        <source>Order no (empty: taken from the log)</source>
-        <translation>订单号（留空：从记录中取）</translation>
+        <source>Order no (may stay empty if this terminal redeemed the code)</source>
+        <translation>订单号（本机核销过这张券时可不填）</translation>
     </message>
     <message>
         <source>Sync…</source>
@@ -1051,6 +1055,10 @@
     <message>
         <source>The result is being confirmed; it is retried on its own.</source>
         <translation>结果待确认，系统会自动重试。</translation>
+    </message>
+    <message>
+        <source>Enter the order no of this code (the log does not know it).</source>
+        <translation>请填写这张券的订单号（本机记录里没有）。</translation>
     </message>
 </context>
 <context>
