@@ -273,3 +273,29 @@ def test_leaving_locks_again(qtbot: QtBot, screen: ManagerScreen, tasks: TaskMan
     _unlock(qtbot, screen, tasks)
     screen.hide()
     assert not screen.is_unlocked, "hiding the screen (going back to scanning) locks it"
+
+
+def test_manager_screens_speak_chinese(
+    qtbot: QtBot, zh_ui: None, training_runtime: Runtime, tasks: TaskManager
+) -> None:
+    training_runtime.pins.set_pin(PIN, manager=MANAGER)
+    add_row(training_runtime, DEMO_CODES["single"], order_no="ORDERZH1")
+    screen = ManagerScreen(training_runtime, tasks)
+    qtbot.addWidget(screen)
+    assert screen.unlock_button.text() == "输入店长密码"
+    _unlock(qtbot, screen, tasks)
+    assert screen.who_label.text() == f"店长：{MANAGER}"
+    assert [screen.tabs.tabText(i) for i in range(4)] == [
+        "撤销核销",
+        "凭证码同步",
+        "当日记录",
+        "设置",
+    ]
+    history = screen.history
+    assert history is not None
+    wait_idle(qtbot, tasks)
+    model = history.model
+    assert model.headerData(Column.STATE, Qt.Orientation.Horizontal) == "状态"
+    assert model.index(0, Column.KIND).data() == "核销"
+    assert model.index(0, Column.STATE).data() == "成功"
+    assert history.totals_label.text().startswith("已核销：1 笔")
