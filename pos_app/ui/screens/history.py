@@ -79,6 +79,7 @@ class HistoryScreen(QWidget):
         self.search_edit.setPlaceholderText(self.tr("Code tail, order no or request id"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMaxLength(64)
+        self.search_edit.setMinimumWidth(280)
         self.state_combo = QComboBox()
         for text in (
             self.tr("All states"),
@@ -119,7 +120,19 @@ class HistoryScreen(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((Column.TIME, 80), (Column.CODE, 130), (Column.REQUEST_ID, 250)):
+        widths = (
+            (Column.TIME, 80),
+            (Column.KIND, 60),
+            (Column.STATE, 70),
+            (Column.CODE, 130),
+            (Column.QUANTITY, 50),
+            (Column.AMOUNT, 80),
+            (Column.ITEM, 140),
+            (Column.ORDER_NO, 230),
+            (Column.LINK, 110),
+            (Column.REQUEST_ID, 260),
+        )
+        for column, width in widths:
             table.setColumnWidth(column, width)
         table.doubleClicked.connect(self._jump_to_partner)
         return table

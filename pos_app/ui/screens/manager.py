@@ -118,8 +118,10 @@ class ManagerScreen(QWidget):
         self._build_tabs()
         self.who_label.setText(self.tr("Manager: %1").replace("%1", name))
         self.stack.setCurrentIndex(1)
-        self.tabs.setCurrentIndex(self.TAB_REVERSAL)
-        self._tab_shown(self.TAB_REVERSAL)
+        if self.tabs.currentIndex() == self.TAB_REVERSAL:
+            self._tab_shown(self.TAB_REVERSAL)
+        else:
+            self.tabs.setCurrentIndex(self.TAB_REVERSAL)
         logger.info("manager screen unlocked by %s", name)
         self.unlocked.emit(name)
         return True
@@ -159,10 +161,12 @@ class ManagerScreen(QWidget):
         self.sync = SyncScreen(service, self._tasks, self._current_manager)
         self.history = HistoryScreen(service, self._tasks)
         self.settings = SettingsScreen(self._runtime, self._tasks, scanner=self._scanner)
+        blocked = self.tabs.blockSignals(True)  # unlock() shows the first tab itself
         self.tabs.addTab(self.reversal, self.tr("Reverse redemption"))
         self.tabs.addTab(self.sync, self.tr("Code sync"))
         self.tabs.addTab(self.history, self.tr("Today's records"))
         self.tabs.addTab(self.settings, self.tr("Settings"))
+        self.tabs.blockSignals(blocked)
         self.reversal.reversed.connect(self.on_outcome)
 
     def _tab_shown(self, index: int) -> None:
