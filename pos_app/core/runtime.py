@@ -76,14 +76,7 @@ class Runtime:
         settings = load_settings(home)
         simulator = None
         if settings.mode == "training" and start_simulator:
-            from pos_app.sandbox import Simulator
-            from pos_app.sandbox.dirlock import SandboxBusy
-
-            try:
-                simulator = Simulator.start(host="127.0.0.1", port=0, data_dir=home.sandbox_dir)
-            except SandboxBusy as exc:
-                raise ConfigError("SANDBOX_BUSY", str(home.sandbox_dir)) from exc
-            logger.info("training mode: simulator at %s", simulator.top_url)
+            simulator = _start_simulator(home)
         elif settings.mode == "production":
             validate_for_production(settings)
         return cls(home, settings, simulator=simulator)
@@ -105,6 +98,13 @@ class Runtime:
         with self._lock:
             self.settings = settings
             self._drop_clients()
+            # A mode switch changes where requests go: training needs its simulator running,
+            # production must not keep one serving the demo keys.
+            if settings.mode == "training" and self.simulator is None:
+                self.simulator = _start_simulator(self.home)
+            elif settings.mode == "production" and self.simulator is not None:
+                self.simulator.stop()
+                self.simulator = None
         self.service.set_shop(self._shop_config())
 
     def forget_clients(self) -> None:
@@ -216,3 +216,15 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def _start_simulator(home: AppHome) -> Simulator:
+    from pos_app.sandbox import Simulator
+    from pos_app.sandbox.dirlock import SandboxBusy
+
+    try:
+        simulator = Simulator.start(host="127.0.0.1", port=0, data_dir=home.sandbox_dir)
+    except SandboxBusy as exc:
+        raise ConfigError("SANDBOX_BUSY", str(home.sandbox_dir)) from exc
+    logger.info("training mode: simulator at %s", simulator.top_url)
+    return simulator

@@ -285,3 +285,27 @@ def test_seconds_to_next_retry_follows_the_backoff(runtime: Runtime) -> None:
     later = datetime.now(UTC) + timedelta(seconds=3)
     runtime.service._clock = lambda: later  # the retry timer's view after the backoff
     assert [o.state for o in runtime.service.retry_due()] == [OpState.SUCCEEDED]
+
+
+def test_switching_mode_at_run_time_moves_where_requests_go(runtime: Runtime) -> None:
+    from pos_app.config.settings import set_setting
+
+    sim = runtime.simulator
+    assert sim is not None
+    production = runtime.settings
+    for key, value in [
+        ("alipay.gateway", sim.alipay_url),
+        ("top.gateway", sim.top_url),
+        ("top.app_key", sim.demo.top_app_key),
+        ("alipay.app_id", sim.demo.app_id),
+        ("shop.id", sim.demo.shop_id),
+        ("mode", "production"),
+    ]:
+        production = set_setting(production, key, value)
+    runtime.apply_settings(production)
+    assert runtime.simulator is None  # production keeps no demo simulator running
+    assert not runtime.training
+    runtime.apply_settings(set_setting(production, "mode", "training"))
+    assert runtime.simulator is not None
+    outcome = runtime.service.redeem(demo_code(runtime, "single_2"))
+    assert outcome.state is OpState.SUCCEEDED
