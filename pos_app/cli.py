@@ -181,6 +181,14 @@ def _fail(exc: PosError, as_json: bool = False) -> int:
     return status
 
 
+def _audit(home: AppHome, action: str, detail: str) -> None:
+    """Manager actions outside an operation go to the journal's audit trail."""
+    from pos_app.journal.sqlite import SqliteJournal
+
+    with SqliteJournal(home.journal_file) as journal:
+        journal.audit(f"cli:{getpass.getuser()}", action, detail)
+
+
 def _read_pin(prompt: str = "店长密码 / manager PIN: ") -> str:
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
@@ -212,17 +220,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _with_runtime(fn: Callable[[argparse.Namespace, Any], int]) -> Callable[..., int]:
-    def run(args: argparse.Namespace, home: AppHome) -> int:
-        from pos_app.core.runtime import Runtime
+Command = Callable[[argparse.Namespace, Any], int]
 
-        runtime = Runtime.open(home)
-        try:
-            return fn(args, runtime)
-        finally:
-            runtime.close()
 
-    return run
+def _with_runtime(*, gateways: bool = True) -> Callable[[Command], Callable[..., int]]:
+    """Run a command with a Runtime. ``gateways=False``: it only reads the journal, so no
+    training simulator is started (the open GUI may be holding it)."""
+
+    def wrap(fn: Command) -> Callable[..., int]:
+        def run(args: argparse.Namespace, home: AppHome) -> int:
+            from pos_app.core.runtime import Runtime
+
+            runtime = Runtime.open(home, start_simulator=gateways)
+            try:
+                return fn(args, runtime)
+            finally:
+                runtime.close()
+
+        return run
+
+    return wrap
 
 
 def _cmd_gui(args: argparse.Namespace, home: AppHome) -> int:
@@ -245,8 +262,12 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
     settings = load_settings(home)
     if args.action == "set":
-        settings = set_setting(settings, args.key, args.value)
-        save_settings(home, settings)
+        from pos_app.core.runtime import settings_changes
+
+        updated = set_setting(settings, args.key, args.value)
+        save_settings(home, updated)
+        _audit(home, "settings", settings_changes(settings, updated))
+        settings = updated
     for key, value in settings_as_dict(settings).items():
         print(f"{key} = {value}")
     return EXIT_OK
@@ -272,8 +293,9 @@ def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
                 text = fh.read()
         except OSError as exc:
             raise ConfigError(detail=f"cannot read {args.file}: {exc.strerror}") from None
-    import_secret(store, args.name, text.strip())
-    print(f"{args.name}: stored in {store.backend_name}")
+    summary = import_secret(store, args.name, text.strip())
+    _audit(home, "key-import", f"{args.name}: {summary}")
+    print(f"{args.name}: stored in {store.backend_name} ({summary})")
     return EXIT_OK
 
 
@@ -286,11 +308,12 @@ def _cmd_manager(args: argparse.Namespace, home: AppHome) -> int:
         print("两次输入不一致 / the PINs differ", file=sys.stderr)
         return EXIT_INPUT
     pins.set_pin(pin)
+    _audit(home, "pin-set", "manager PIN set from the command line")
     print("店长密码已设置 / manager PIN set")
     return EXIT_OK
 
 
-@_with_runtime
+@_with_runtime()
 def _cmd_redeem(args: argparse.Namespace, runtime: Any) -> int:
     outcome = runtime.service.redeem(
         args.code, args.quantity, code_type=args.code_type, operator=args.operator, again=args.again
@@ -298,7 +321,7 @@ def _cmd_redeem(args: argparse.Namespace, runtime: Any) -> int:
     return _report(outcome, args.json)
 
 
-@_with_runtime
+@_with_runtime()
 def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     rows = [op for op in runtime.service.find_request(args.request_id) if op.kind.value == "REDEEM"]
     if not rows:
@@ -308,7 +331,7 @@ def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     return _report(outcome, args.json)
 
 
-@_with_runtime
+@_with_runtime()
 def _cmd_sync(args: argparse.Namespace, runtime: Any) -> int:
     manager = runtime.pins.verify(_read_pin())
     outcome = runtime.service.sync(
@@ -321,7 +344,7 @@ def _cmd_sync(args: argparse.Namespace, runtime: Any) -> int:
     return _report(outcome, args.json)
 
 
-@_with_runtime
+@_with_runtime(gateways=False)
 def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
     day = args.date or date.today()
     states = frozenset({OpState(args.state)}) if args.state else None
@@ -335,6 +358,9 @@ def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
             f"{when} {op.kind.value:7} {op.state.value:9} {mask_code(op.code)} ×{op.quantity} "
             f"{op.item_name} {'' if op.amount is None else op.amount} [{op.request_id}]"
         )
+    for entry in runtime.journal.audit_entries(day):
+        when = entry.at.astimezone().strftime("%H:%M:%S")
+        print(f"{when} AUDIT   {entry.actor}: {entry.action} — {entry.detail}")
     totals = runtime.service.totals(day)
     print(
         f"合计 {day}: 核销 {totals.redeemed_count} 笔 {totals.redeemed_quantity} 份 "
@@ -344,7 +370,7 @@ def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
     return EXIT_OK
 
 
-@_with_runtime
+@_with_runtime()
 def _cmd_recover(args: argparse.Namespace, runtime: Any) -> int:
     outcomes = runtime.service.recover()
     if args.json:

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 import requests
 
 from pos_app.config.home import AppHome
-from pos_app.config.settings import Settings, load_settings, save_settings, validate_for_production
+from pos_app.config.settings import (
+    Settings,
+    load_settings,
+    save_settings,
+    settings_as_dict,
+    validate_for_production,
+)
 from pos_app.core.errors import ConfigError, NoKeyringBackend, SecretMissing
 from pos_app.core.models import ShopType
 from pos_app.core.pin import ManagerPins
@@ -25,7 +31,7 @@ from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.gateways.top import TopClient
 from pos_app.journal.sqlite import SqliteJournal
-from pos_app.secrets.store import SecretStore, open_secret_store
+from pos_app.secrets.store import SecretStore, import_secret, open_secret_store
 
 if TYPE_CHECKING:
     from pos_app.sandbox import Simulator
@@ -90,11 +96,14 @@ class Runtime:
     def keyring_backend(self) -> str:
         return self.secrets.backend_name if self.secrets else ""
 
-    def apply_settings(self, settings: Settings) -> None:
-        """Save new settings and use them from the next operation on."""
+    def apply_settings(self, settings: Settings, *, by: str = "") -> None:
+        """Save new settings and use them from the next operation on; journal who changed what."""
         if settings.mode == "production":
             validate_for_production(settings)
+        changed = settings_changes(self.settings, settings)
         save_settings(self.home, settings)
+        if changed:
+            self.journal.audit(by or "?", "settings", changed, settings.terminal_id)
         with self._lock:
             self.settings = settings
             self._drop_clients()
@@ -106,6 +115,15 @@ class Runtime:
                 self.simulator.stop()
                 self.simulator = None
         self.service.set_shop(self._shop_config())
+
+    def import_key(self, name: str, text: str, *, by: str = "") -> str:
+        """Validate and store a secret in the keyring; returns a summary without the value."""
+        if self.secrets is None:
+            raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
+        summary = import_secret(self.secrets, name, text)
+        self.forget_clients()
+        self.journal.audit(by or "?", "key-import", f"{name}: {summary}", self.settings.terminal_id)
+        return summary
 
     def forget_clients(self) -> None:
         """After keys were imported: build the clients again from the keyring."""
@@ -216,6 +234,16 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def settings_changes(before: Settings, after: Settings) -> str:
+    """What changed, for the audit trail (settings hold no secrets)."""
+    old = settings_as_dict(before)
+    return "; ".join(
+        f"{key}: {old.get(key)} → {value}"
+        for key, value in settings_as_dict(after).items()
+        if old.get(key) != value
+    )
 
 
 def _start_simulator(home: AppHome) -> Simulator:

@@ -96,7 +96,23 @@ _V2: tuple[str, ...] = (
 )
 
 # Ordered: MIGRATIONS[i] takes a file from version i to version i + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: manager actions that are not operations (settings, keys, PIN) — who, what, when.
+_V3: tuple[str, ...] = (
+    """
+    CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_us     INTEGER NOT NULL,
+        local_day TEXT    NOT NULL,
+        actor     TEXT    NOT NULL,
+        action    TEXT    NOT NULL,
+        detail    TEXT    NOT NULL DEFAULT '',
+        terminal  TEXT    NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX ix_audit_day ON audit (local_day, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

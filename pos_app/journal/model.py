@@ -101,6 +101,18 @@ class StateChange:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """A manager action that is not an operation: a settings change, a key import, a PIN set."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: str = ""
+    terminal: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DayTotals:
     day: date
     redeemed_count: int  # SUCCEEDED redemptions not reversed
@@ -169,5 +181,10 @@ class Journal(Protocol):
     def totals(self, day: date) -> DayTotals: ...
 
     def history(self, op_id: int) -> list[StateChange]: ...
+
+    def audit(self, actor: str, action: str, detail: str = "", terminal: str = "") -> AuditEntry:
+        """Record a manager action durably. ``detail`` must never hold a secret."""
+
+    def audit_entries(self, day: date) -> list[AuditEntry]: ...
 
     def close(self) -> None: ...

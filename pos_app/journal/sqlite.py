@@ -33,6 +33,7 @@ from pos_app.core.errors import AlreadyInFlight, InputInvalid, JournalError, Not
 from pos_app.journal.migrations import migrate
 from pos_app.journal.model import (
     TRANSITIONS,
+    AuditEntry,
     DayTotals,
     NewOperation,
     Operation,
@@ -377,6 +378,25 @@ class SqliteJournal:
         return [
             StateChange(op_id, OpState(s), from_us(at), code, note) for s, at, code, note in rows
         ]
+
+    def audit(self, actor: str, action: str, detail: str = "", terminal: str = "") -> AuditEntry:
+        now = self._now()
+        with self._write("journal audit failed") as conn:
+            cur = conn.execute(
+                "INSERT INTO audit (at_us, local_day, actor, action, detail, terminal)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (to_us(now), local_day(now), actor, action, detail, terminal),
+            )
+            entry_id = int(cur.lastrowid or 0)
+        return AuditEntry(entry_id, now, actor, action, detail, terminal)
+
+    def audit_entries(self, day: date) -> list[AuditEntry]:
+        rows = self._query(
+            "SELECT id, at_us, actor, action, detail, terminal FROM audit"
+            " WHERE local_day = ? ORDER BY id",
+            (day.isoformat(),),
+        )
+        return [AuditEntry(i, from_us(at), a, act, d, t) for i, at, a, act, d, t in rows]
 
     def durability(self) -> dict[str, str | int]:
         """The connection's safety settings as SQLite reports them (for tests and ``doctor``)."""

@@ -309,3 +309,21 @@ def test_switching_mode_at_run_time_moves_where_requests_go(runtime: Runtime) ->
     assert runtime.simulator is not None
     outcome = runtime.service.redeem(demo_code(runtime, "single_2"))
     assert outcome.state is OpState.SUCCEEDED
+
+
+def test_settings_changes_and_key_imports_are_audited_without_secrets(runtime: Runtime) -> None:
+    from pos_app.config.settings import set_setting
+    from pos_app.secrets.memory import MemorySecretStore
+
+    runtime.apply_settings(set_setting(runtime.settings, "network.timeout_s", "7"), by="店长王")
+    runtime.secrets = MemorySecretStore()  # the keyring itself is tested in test_keyring.py
+    secret = "s3cr3t-top-app-secret-value"
+    runtime.import_key("top-app-secret", secret, by="店长王")
+    entries = runtime.journal.audit_entries(datetime.now().date())
+    assert [(e.actor, e.action) for e in entries] == [
+        ("店长王", "settings"),
+        ("店长王", "key-import"),
+    ]
+    assert "network.timeout_s: 10.0 → 7.0" in entries[0].detail
+    assert "top-app-secret" in entries[1].detail
+    assert secret not in entries[1].detail
