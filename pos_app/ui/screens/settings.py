@@ -10,6 +10,7 @@ backend is in use, or why there is none, and never shows a key — only whether 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -34,7 +35,7 @@ from pos_app.config import settings as cfg
 from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import InputInvalid, PosError
 from pos_app.core.runtime import Runtime
-from pos_app.secrets.store import SECRET_NAMES, import_secret, status
+from pos_app.secrets.store import SECRET_NAMES, status
 from pos_app.ui.messages import error_text
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.scanner_test import ScannerTestPage
@@ -78,11 +79,14 @@ class SettingsScreen(QWidget):
         parent: QWidget | None = None,
         *,
         scanner: ScannerFilter | None = None,
+        manager_fn: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._runtime = runtime
         self._tasks = tasks
         self._scanner = scanner
+        # Who is changing things, for the journal's audit trail (the unlocked manager).
+        self._manager_fn = manager_fn or (lambda: "")
         self.fields: dict[str, QWidget] = {}
         self.key_status: dict[str, QLabel] = {}
         self.key_buttons: dict[str, QPushButton] = {}
@@ -292,6 +296,7 @@ class SettingsScreen(QWidget):
             return
         old = self._runtime.settings
         runtime = self._runtime
+        manager = self._manager_fn()
         self.save_button.setEnabled(False)
         self._status("", self.tr("Saving…"))
 
@@ -313,7 +318,12 @@ class SettingsScreen(QWidget):
             self._status(_BAD, error_text(error))
 
         in_background(
-            self._tasks, self, lambda: runtime.apply_settings(new), done, failed, label="settings"
+            self._tasks,
+            self,
+            lambda: runtime.apply_settings(new, by=manager),
+            done,
+            failed,
+            label="settings",
         )
 
     # ------------------------------------------------------------------ keys
@@ -360,10 +370,10 @@ class SettingsScreen(QWidget):
             return
         runtime = self._runtime
 
+        manager = self._manager_fn()
+
         def work() -> str:
-            summary = import_secret(store, name, read_key_file(Path(path)))
-            runtime.forget_clients()
-            return summary
+            return runtime.import_key(name, read_key_file(Path(path)), by=manager)
 
         def done(summary: str) -> None:
             text = self.tr("Imported %1 into the keyring: %2").replace("%1", name)
