@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from benchlib import Section, Stats, ms, ns, ratio, us, verdict, work_dir
+from benchlib import Section, Stats, measure, ms, ns, ratio, us, verdict, work_dir
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from rig import SIM_CLOCK, demo_keys, fresh_code, open_runtime, start_simulator
@@ -36,7 +36,6 @@ from rig import SIM_CLOCK, demo_keys, fresh_code, open_runtime, start_simulator
 WARMUP = 30
 N_OPS = 400  # measured iterations of redeem + reverse + sync
 N_PHASES = 200  # iterations with the per-phase instrumentation on
-N_FLOOR = 400
 N_SHIPPED = 100  # iterations against the simulator as shipped (~0.1 s each)
 
 SIGN_CONTENT = (
@@ -96,24 +95,21 @@ class Floor:
         r = self.session.get(self.url, timeout=5)
         r.raise_for_status()
 
-    def run(self, n: int) -> dict[str, Stats]:
-        parts: dict[str, list[int]] = defaultdict(list)
-        steps: tuple[tuple[str, Callable[[], None]], ...] = (
-            ("rsa", self.rsa), ("hmac", self.hmac), ("commits", self.commits),
-            ("http", self.http),
-        )
-        for i in range(WARMUP + n):
-            got = {}
-            for name, step in steps:
-                t0 = ns()
-                step()
-                got[name] = ns() - t0
-            if i >= WARMUP:
-                for name, value in got.items():
-                    parts[name].append(value)
-                parts["alipay"].append(got["rsa"] + got["commits"] + got["http"])
-                parts["top"].append(got["hmac"] + got["commits"] + got["http"])
-        return {k: Stats(k, v) for k, v in parts.items()}
+    def sample(self) -> dict[str, int]:
+        """One floor sample: each part once."""
+        got = {}
+        for name, step in (("rsa", self.rsa), ("hmac", self.hmac), ("commits", self.commits),
+                           ("http", self.http)):
+            t0 = ns()
+            step()
+            got[name] = ns() - t0
+        got["alipay"] = got["rsa"] + got["commits"] + got["http"]
+        got["top"] = got["hmac"] + got["commits"] + got["http"]
+        return got
+
+    @staticmethod
+    def stats(samples: list[dict[str, int]]) -> dict[str, Stats]:
+        return {k: Stats(k, [x[k] for x in samples]) for k in samples[0]}
 
     def close(self) -> None:
         self.session.close()
@@ -214,7 +210,7 @@ def _iteration(service: Any, i: int) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _measure(nodelay: bool, n_ops: int, n_phases: int, n_floor: int) -> dict[str, Any]:
+def _measure(nodelay: bool, n_ops: int, n_phases: int) -> dict[str, Any]:
     """Floor, end-to-end and (if ``n_phases``) per-phase figures against one simulator."""
     from pos_app.sandbox import server
 
@@ -232,14 +228,21 @@ def _measure(nodelay: bool, n_ops: int, n_phases: int, n_floor: int) -> dict[str
         rt = open_runtime(tmp / "home", sim)
         floor = Floor(sim.base_url, tmp)
         try:
-            f = floor.run(n_floor)
+            # Floor samples interleaved with the operations, so that both see the same
+            # disturbances (other processes, fsync hiccups) at the same time.
+            floor_samples = []
             for i in range(WARMUP + n_ops):
+                one = floor.sample()
                 got = _iteration(rt.service, i)
                 if i >= WARMUP:
+                    floor_samples.append(one)
                     for op, (total, sim_ns) in got.items():
                         totals[op].append(total)
                         sims[op].append(sim_ns)
                         ours[op].append(total - sim_ns)
+            f = Floor.stats(floor_samples)
+            # Bare requests back to back on one connection (no pause): the stall case.
+            back_to_back = measure("http back to back", floor.http, n=20, warmup=3)
             if n_phases:
                 phases = _instrument(rt)
                 try:
@@ -262,13 +265,14 @@ def _measure(nodelay: bool, n_ops: int, n_phases: int, n_floor: int) -> dict[str
             floor.close()
             rt.close()
             server._Handler.disable_nagle_algorithm = False
-    return {"floor": f, "totals": totals, "sims": sims, "ours": ours, "phases": per_phase}
+    return {"floor": f, "totals": totals, "sims": sims, "ours": ours, "phases": per_phase,
+            "b2b": back_to_back}
 
 
 def run(section: Section | None = None) -> Section:
     s = section or Section("1. Local overhead per operation vs. the physical floor")
-    fixed = _measure(True, N_OPS, N_PHASES, N_FLOOR)
-    shipped = _measure(False, N_SHIPPED, 0, N_SHIPPED)
+    fixed = _measure(True, N_OPS, N_PHASES)
+    shipped = _measure(False, N_SHIPPED, 0)
     s.add(
         "Each operation runs through `RedemptionService` as `Runtime` wires it in training mode:"
         " journal first (PENDING, durable), signed request over loopback HTTP to the in-process"
@@ -280,12 +284,12 @@ def run(section: Section | None = None) -> Section:
         " its handler (`pos_app/sandbox/server.py`, `_Handler._send`) writes the headers and"
         " the body in two `send()` calls on a socket without `TCP_NODELAY`, so when a keep-alive"
         " connection is reused back to back, Nagle's algorithm holds the body until the client's"
-        " delayed ACK (~40 ms on Linux). A bare `requests` call to the same server waits just as"
-        " long, so against that \"floor\" every ratio looks fine while the floor itself is not"
-        " physical. The figures that mean something are therefore taken with the standard"
-        " library's own switch for it (`disable_nagle_algorithm = True` on the handler class) set"
-        " **by the benchmark, in its own process** (pos_app is not changed); the as-shipped"
-        " figures follow for comparison.",
+        " delayed ACK (~40 ms on Linux). A bare `requests` call to it stalls the same way when"
+        " made back to back (the floor samples here are spaced out by the operations between"
+        " them, so they mostly escape it). The figures that show our own overhead are taken with"
+        " the standard library's own switch for it (`disable_nagle_algorithm = True` on the"
+        " handler class) set **by the benchmark, in its own process** (pos_app is not changed);"
+        " the as-shipped figures follow, and miss the targets by the stall.",
         "",
         "### 1a. Simulator with TCP_NODELAY (set by the benchmark) — the meaningful figures",
         "",
@@ -293,13 +297,14 @@ def run(section: Section | None = None) -> Section:
     _report(s, fixed["floor"], fixed["totals"], fixed["sims"], fixed["ours"], fixed["phases"])
     s.add("### 1b. Simulator as shipped (no TCP_NODELAY)", "")
     _report(s, shipped["floor"], shipped["totals"], shipped["sims"], shipped["ours"], None)
-    stall = Stats("http", shipped["floor"]["http"].samples).p50
-    fast = Stats("http", fixed["floor"]["http"].samples).p50
+    stall = shipped["b2b"].p50
+    fast = fixed["b2b"].p50
     rev_shipped = Stats("r", shipped["totals"]["reverse"]).p50
     rev_fixed = Stats("r", fixed["totals"]["reverse"]).p50
     s.problem(
-        f"the simulator's HTTP answers stall on Nagle + delayed ACK: a bare loopback round trip"
-        f" to it takes {ms(stall)} ms p50 as shipped vs {ms(fast)} ms with TCP_NODELAY; a"
+        f"the simulator's HTTP answers stall on Nagle + delayed ACK: bare `requests` GETs back"
+        f" to back on one connection take {ms(stall)} ms p50 as shipped vs {ms(fast)} ms with"
+        f" TCP_NODELAY; a"
         f" reversal takes {ms(rev_shipped)} ms vs {ms(rev_fixed)} ms. Training mode and every"
         " test against the simulator pay this. Fix: `disable_nagle_algorithm = True` on"
         " `_Handler`, or write headers and body in one `send()`. (Redeems escape it here only"
@@ -332,8 +337,8 @@ def _report(  # noqa: PLR0917
     s.add(
         f"n = {n_ops} per operation.",
         "",
-        "**Floor** (same run, same process; p50 / p99 of each part, n = "
-        f"{f['rsa'].n}):",
+        "**Floor** (same run, same process, one floor sample taken just before each"
+        f" redeem/reverse/sync iteration; p50 / p99 of each part, n = {f['rsa'].n}):",
         "",
     )
     s.table(
@@ -386,6 +391,15 @@ def _report(  # noqa: PLR0917
         f" p99 {ratio(o.p99, top_floor.p99)}."
     )
     s.add("**Against the targets** (p50 within 2× of the floor, p99 within 4×):", "", *lines, "")
+    if any(Stats(op, ours[op]).p99 > 4 * floor_a.p99 for op in OPS):
+        s.add(
+            "Where p99 misses: an operation makes two durable commits, two HTTP requests' worth"
+            " of Python on each end and a log-file write, and any one of them can hit a hiccup"
+            " (an fsync that waits for the disk, a scheduler pause on this 2-core machine shared"
+            " with other work); the floor's own parts hit fewer of them per sample. The phase"
+            " table below shows where the tail is (compare the p99 columns).",
+            "",
+        )
     s.add(
         "What is what: an Alipay operation needs, at least, what the floor holds on our side;"
         " the simulator must in addition verify our RSA signature and sign its answer (about one"
@@ -408,7 +422,7 @@ def _report(  # noqa: PLR0917
         for op in OPS:
             vals = per_phase[op].get(name, [])
             st = Stats(name, vals or [0])
-            row += [us(st.p50), us(st.mean)]
+            row += [us(st.p50), us(st.p99)]
         rows.append(row)
     n_ph = len(per_phase["redeem"]["total"])
     s.add(
@@ -419,8 +433,8 @@ def _report(  # noqa: PLR0917
         "",
     )
     s.table(
-        ["phase", "redeem p50", "redeem mean", "reverse p50", "reverse mean", "sync p50",
-         "sync mean"],
+        ["phase", "redeem p50", "redeem p99", "reverse p50", "reverse p99", "sync p50",
+         "sync p99"],
         rows,
     )
     _problems(s, f, per_phase)

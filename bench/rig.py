@@ -120,7 +120,13 @@ def start_simulator(extra_codes: int, data_dir: Path | None = None) -> Simulator
 
 def open_runtime(home_dir: Path, sim: Simulator) -> Runtime:
     """The app's wiring (training mode) against ``sim``; logs to ``home_dir/logs``."""
+    import logging
+
     home = AppHome(home_dir)
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_pos_app", False)]:
+        root.removeHandler(handler)  # an earlier run's log folder may be gone
+        handler.close()
     setup_logging(home.log_dir)
     settings = load_settings(home)
     assert settings.mode == "training"

@@ -1,0 +1,204 @@
+"""Runs in a subprocess under QT_QPA_PLATFORM=offscreen; prints one JSON object.
+
+``gui_worker.py start HOME``: start the app as ``pos-app gui`` does (create_application,
+logging, translators, ``Runtime.open``, MainWindow shown and started) and print the
+CLOCK_MONOTONIC time at which it is ready to scan, with a breakdown.
+``gui_worker.py scan HOME N NODELAY``: on a ready window, N scans of fresh codes as a wedge
+scanner types them (12 digits + Enter, 2 ms apart) and the time from the last key to the
+result card painted; then 32-character bursts at 2 ms per key, checking nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+T_PROC = time.monotonic_ns()
+
+KEY_GAP_NS = 2_000_000
+NONE_RESERVE = 1 << 40
+CALLS = [0]  # our own PySide calls that return None (each may drop a reference to None)
+
+
+def none_leak_per_call() -> float:
+    """References to ``None`` lost per void PySide call (0 on a sound build)."""
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(200):
+        probe.setObjectName("probe")
+    return (before - sys.getrefcount(None)) / 200
+
+
+def none_reserve() -> int:
+    """PySide6 6.12.0 on CPython 3.11 drops one reference to ``None`` per call of a method
+    returning void (processEvents, keyClick, setText, update, ...); the interpreter aborts
+    ("none_dealloc") once the count reaches zero. The benchmark gives ``None`` a reserve of
+    references, as ``pos_app.ui.pyside_fixes`` does for ``True``/``False``, so that it can run;
+    returns ``None``'s reference count before the reserve."""
+    before = sys.getrefcount(None)
+    ctypes.c_ssize_t.from_address(id(None)).value += NONE_RESERVE
+    return before
+
+
+def pump(app: Any) -> None:
+    CALLS[0] += 1
+    app.processEvents()
+
+
+def _ready(app: Any, window: Any) -> None:
+    window.show()
+    window.activateWindow()
+    window.start()
+    deadline = time.monotonic() + 10
+    while not (window.isVisible() and window.isActiveWindow()) and time.monotonic() < deadline:
+        pump(app)
+    pump(app)
+
+
+def start(home_dir: str) -> dict[str, Any]:
+    t0 = time.monotonic_ns()
+    from pos_app.app import choose_language, create_application, install_translators
+    from pos_app.config.home import AppHome
+    from pos_app.core.runtime import Runtime
+    from pos_app.logsetup import setup_logging
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskManager
+
+    t_import = time.monotonic_ns()
+    app = create_application()
+    home = AppHome(Path(home_dir))
+    setup_logging(home.log_dir)
+    install_translators(app, choose_language())
+    runtime = Runtime.open(home)
+    t_runtime = time.monotonic_ns()
+    tasks = TaskManager("service")
+    window = MainWindow(runtime, tasks)
+    _ready(app, window)
+    t_ready = time.monotonic_ns()
+    out = {
+        "ready": t_ready, "proc": T_PROC, "imports_ns": t_import - t0,
+        "runtime_ns": t_runtime - t_import, "window_ns": t_ready - t_runtime,
+    }
+    window.shutdown()
+    tasks.shutdown(timeout_s=10)
+    runtime.close()
+    return out
+
+
+def _type(app: Any, handle: Any, text: str, gaps: list[int]) -> int:
+    """Type ``text`` then Enter, one key every 2 ms (events processed meanwhile); the time of
+    the last key."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    keys: list[Any] = [*text, Qt.Key.Key_Return]
+    start = time.perf_counter_ns()
+    last = start
+    for k, key in enumerate(keys):
+        due = start + k * KEY_GAP_NS
+        while time.perf_counter_ns() < due:
+            pump(app)
+        now = time.perf_counter_ns()
+        if k:
+            gaps.append(now - last)
+        last = now
+        CALLS[0] += 1
+        QTest.keyClick(handle, key)
+    return last
+
+
+def scan(home_dir: str, n: int, nodelay: bool) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from PySide6.QtCore import QEvent, QObject
+    from rig import fresh_code, open_runtime, start_simulator
+
+    from pos_app.app import create_application
+    from pos_app.sandbox import server
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskManager
+    from pos_app.ui.widgets.result_card import CardState
+
+    app = create_application()
+    server._Handler.disable_nagle_algorithm = nodelay
+    sim = start_simulator(n + 10)
+    runtime = open_runtime(Path(home_dir), sim)
+    tasks = TaskManager("service")
+    window = MainWindow(runtime, tasks)
+    _ready(app, window)
+    handle = window.windowHandle()
+    card = window.scan_screen.card
+
+    class PaintWatch(QObject):
+        painted_at = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and card.state is CardState.SUCCESS \
+                    and not self.painted_at:
+                self.painted_at = time.perf_counter_ns()
+            return False
+
+    watch = PaintWatch()
+    card.installEventFilter(watch)
+    latencies, gaps, states = [], [], []
+    none_start, calls_start = sys.getrefcount(None), CALLS[0]
+    for i in range(n + 3):
+        watch.painted_at = 0
+        last = _type(app, handle, fresh_code(i), gaps)
+        deadline = time.monotonic() + 15
+        while not watch.painted_at and time.monotonic() < deadline:
+            pump(app)
+            if card.state in (CardState.FAILURE, CardState.UNKNOWN, CardState.ALREADY):
+                break
+        states.append(str(card.state))
+        if i >= 3 and watch.painted_at:  # 3 warm-up scans
+            latencies.append(watch.painted_at - last)
+        t_idle = time.monotonic() + 0.3  # a cashier's pace between scans
+        while time.monotonic() < t_idle:
+            pump(app)
+    none_after = sys.getrefcount(None)
+    none_lost_by_app = (none_start - none_after) - (CALLS[0] - calls_start)
+    # 32-character bursts at 2 ms per key: what the scanner filter hands on must be the code.
+    got: list[str] = []
+    window.scanner.scanned.connect(got.append)
+    bursts, burst_gaps = 20, []
+    sent = []
+    for b in range(bursts):
+        code = f"BURST{b:02d}" + "ABCDEFGHJKLMNPQRSTUVWXYZ2"[: 32 - 7]
+        sent.append(code)
+        _type(app, handle, code, burst_gaps)
+        t_idle = time.monotonic() + 0.2
+        while time.monotonic() < t_idle:
+            pump(app)
+    window.shutdown()
+    tasks.shutdown(timeout_s=30)
+    runtime.close()
+    return {
+        "latencies": latencies, "states": states, "gaps": gaps, "burst_gaps": burst_gaps,
+        "sent": sent, "got": got, "none_lost_per_scan": none_lost_by_app / (n + 3),
+        "none_at_start": NONE_AT_START[0], "none_leak": NONE_LEAK[0],
+    }
+
+
+NONE_AT_START = [0]
+NONE_LEAK = [0.0]
+
+
+def main() -> None:
+    NONE_LEAK[0] = none_leak_per_call()
+    NONE_AT_START[0] = none_reserve() if NONE_LEAK[0] > 0.5 else sys.getrefcount(None)
+    if sys.argv[1] == "start":
+        out = start(sys.argv[2])
+    else:
+        out = scan(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1")
+    sys.stdout.write("\n" + json.dumps(out) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
