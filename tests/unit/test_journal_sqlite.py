@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.core.errors import AlreadyInFlight, InputInvalid, JournalError, NotReversible
+from pos_app.journal.migrations import SCHEMA_VERSION
 from pos_app.journal.model import (
     TRANSITIONS,
     NewOperation,
@@ -104,7 +105,7 @@ def test_durability_settings_are_on(journal: SqliteJournal) -> None:
     assert settings["synchronous"] == 2  # FULL
     assert settings["foreign_keys"] == 1
     assert settings["busy_timeout"] == 5000
-    assert settings["user_version"] == 2
+    assert settings["user_version"] == SCHEMA_VERSION
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
