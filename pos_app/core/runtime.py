@@ -66,7 +66,9 @@ class Runtime:
             self.secrets = open_secret_store()
         except (NoKeyringBackend, ConfigError) as exc:
             self.keyring_problem = exc.zh
-            logger.warning("no usable keyring: %s", exc.code)
+            # Training mode uses the simulator's demo keys: no keyring is needed there.
+            level = logging.INFO if settings.mode == "training" else logging.WARNING
+            logger.log(level, "no usable keyring: %s", exc.code)
         self._lock = threading.Lock()
         self._top: TopClient | None = None
         self._alipay: AlipayClient | None = None
