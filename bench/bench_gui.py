@@ -69,11 +69,7 @@ def _run(s: Section) -> None:
             out, t0 = _worker("start", str(home))
             warm.append(out["ready"] - t0)
             parts.append(out)
-        scans = {}
-        for nodelay in (True, False):
-            out, _ = _worker("scan", str(tmp / f"scan{int(nodelay)}"), str(N_SCANS),
-                             "1" if nodelay else "0")
-            scans[nodelay] = out
+        scan_out, _ = _worker("scan", str(tmp / "scan"), str(N_SCANS))
     f, w = Stats("fresh", fresh), Stats("warm", warm)
     imports = Stats("imports", [p["imports_ns"] for p in parts])
     runtime = Stats("runtime", [p["runtime_ns"] for p in parts])
@@ -99,25 +95,23 @@ def _run(s: Section) -> None:
              ms(window.p50, 0), ms(max(window.samples), 0)],
         ],
     )
-    rows = []
-    for nodelay, label in ((True, "simulator with TCP_NODELAY (set by the benchmark)"),
-                           (False, "simulator as shipped")):
-        out = scans[nodelay]
-        lat = Stats("scan", out["latencies"])
-        ok = sum(1 for x in out["states"] if x == "success")
-        rows.append([label, str(lat.n), ms(lat.p50, 1), ms(lat.p99, 1),
-                     f"{ok}/{len(out['states'])} green"])
+    out = scan_out
+    lat = Stats("scan", out["latencies"])
+    ok = sum(1 for x in out["states"] if x == "success")
+    rows = [["last key → result card painted (success)", str(lat.n), ms(lat.p50, 1),
+             ms(lat.p99, 1), ms(max(lat.samples), 1), f"{ok}/{len(out['states'])} green"]]
     s.add(
         "Last scanner key to result card: a wedge scanner typing a fresh 12-digit code and"
         " Enter, one key every 2 ms, into the main window (events through the window, as the"
         " platform delivers them; the app's scanner filter, the serial service worker, the real"
         " redeem over loopback, the result card); time from the Enter key to the first paint"
-        " of the card in its success state. 3 warm-up scans; scans 0.3 s apart (a cashier's"
-        " pace). The redeem itself takes about 3 ms of that (section 1).",
+        " of the card in its success state, against the in-process simulator as shipped."
+        " 3 warm-up scans (also counted in \"cards\"); scans 0.3 s apart (a cashier's pace)."
+        " The redeem itself is a few ms of that (section 1 has its figures). No target was set"
+        " for this figure.",
         "",
     )
-    s.table(["simulator", "n", "p50 ms", "p99 ms", "cards"], rows)
-    out = scans[True]
+    s.table(["figure", "n", "p50 ms", "p99 ms", "max ms", "cards"], rows)
     sent, got = out["sent"], out["got"]
     gaps = Stats("gaps", out["burst_gaps"])
     intact = sum(1 for a, b in zip(sent, got, strict=False) if a == b)

@@ -166,7 +166,8 @@ def run(section: Section | None = None) -> Section:
             lines.append(
                 f"- vs {label} {out['version']}: ours/theirs p50 {ratio(ours.p50, theirs.p50)},"
                 f" p99 {ratio(ours.p99, theirs.p99)} — target \"faster\": {verdict(faster)}"
-                f" ({theirs.p50 / ours.p50:.1f}× faster at p50)."
+                + (f" ({theirs.p50 / ours.p50:.1f}× faster at p50)." if faster else
+                   f" (ours {ours.p50 / theirs.p50:.2f}× slower at p50).")
             )
     s.add(
         "One cancel request built and signed, and one real simulator answer (RSA2-signed by the"

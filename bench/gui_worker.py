@@ -3,7 +3,7 @@
 ``gui_worker.py start HOME``: start the app as ``pos-app gui`` does (create_application,
 logging, translators, ``Runtime.open``, MainWindow shown and started) and print the
 CLOCK_MONOTONIC time at which it is ready to scan, with a breakdown.
-``gui_worker.py scan HOME N NODELAY``: on a ready window, N scans of fresh codes as a wedge
+``gui_worker.py scan HOME N``: on a ready window, N scans of fresh codes as a wedge
 scanner types them (12 digits + Enter, 2 ms apart) and the time from the last key to the
 result card painted; then 32-character bursts at 2 ms per key, checking nothing is dropped.
 """
@@ -113,19 +113,17 @@ def _type(app: Any, handle: Any, text: str, gaps: list[int]) -> int:
     return last
 
 
-def scan(home_dir: str, n: int, nodelay: bool) -> dict[str, Any]:
+def scan(home_dir: str, n: int) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).parent))
     from PySide6.QtCore import QEvent, QObject
     from rig import fresh_code, open_runtime, start_simulator
 
     from pos_app.app import create_application
-    from pos_app.sandbox import server
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.tasks import TaskManager
     from pos_app.ui.widgets.result_card import CardState
 
     app = create_application()
-    server._Handler.disable_nagle_algorithm = nodelay
     sim = start_simulator(n + 10)
     runtime = open_runtime(Path(home_dir), sim)
     tasks = TaskManager("service")
@@ -192,10 +190,7 @@ NONE_LEAK = [0.0]
 def main() -> None:
     NONE_LEAK[0] = none_leak_per_call()
     NONE_AT_START[0] = none_reserve() if NONE_LEAK[0] > 0.5 else sys.getrefcount(None)
-    if sys.argv[1] == "start":
-        out = start(sys.argv[2])
-    else:
-        out = scan(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1")
+    out = start(sys.argv[2]) if sys.argv[1] == "start" else scan(sys.argv[2], int(sys.argv[3]))
     sys.stdout.write("\n" + json.dumps(out) + "\n")
     sys.stdout.flush()
 

@@ -48,6 +48,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a kept-alive connection waits ~40 ms
+    # for the delayed ACK before the body leaves (measured in bench/: 47 ms vs 3 ms per reversal).
+    disable_nagle_algorithm = True
     server: _Server
 
     def do_GET(self) -> None:
