@@ -9,6 +9,7 @@ temporary disk (the 1M-row journal), removed afterwards. The packaging figures t
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -32,6 +33,13 @@ def _guarded(title: str, fn: Callable[[Section], object]) -> Section:
         section.add(f"- **Not measured**: this benchmark failed: `{type(exc).__name__}: {exc}`",
                     "")
     return section
+
+
+def _load() -> str:
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def packaging_section(path: Path = PACKAGING) -> Section:
@@ -66,6 +74,7 @@ def packaging_section(path: Path = PACKAGING) -> Section:
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else REPO / "docs" / "performance.md"
     started = time.monotonic()
+    load_start = _load()
     import bench_gui
     import bench_journal
     import bench_overhead
@@ -100,7 +109,10 @@ def main(argv: list[str]) -> int:
         "## Machine",
         "",
         *machine,
-        f"- Whole run: {elapsed / 60:.1f} minutes",
+        f"- Whole run: {elapsed / 60:.1f} minutes; load average (1/5/15 min) {load_start} at"
+        f" the start, {_load()} at the end ({os.cpu_count()} cores shared with whatever else"
+        " runs: a load near or above the core count means other work competed with these"
+        " figures)",
         "",
         "## Problems found in pos_app (for their owners)",
         "",
