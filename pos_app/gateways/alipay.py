@@ -205,7 +205,7 @@ class AlipayClient:
             node = dict(node)
             node["biz_code"] = error.biz_code
             return node
-        if not signed and _needs_signature(code, error):
+        if not signed and _needs_signature(code, sub_code, error):
             # Real business answers are always signed; an unsigned one could be forged.
             raise SignatureInvalid("unsigned business answer")
         raise error
@@ -297,11 +297,16 @@ def _platform_code(code: str, sub_code: str) -> str:
     return "GATEWAY_REJECTED"
 
 
-def _needs_signature(code: str, error: PosError) -> bool:
-    """Which unsigned error answers are not believed: business answers (40004) that would settle
-    a row (definite failures, REPEAT_CANCEL, REQUEST_ID_REPEAT). Unsigned gateway errors (bad app
-    id, our signature refused, service unavailable) are reported as they are."""
-    return code == BUSINESS_FAILED_CODE and isinstance(error, GatewayRejected)
+def _needs_signature(code: str, sub_code: str, error: PosError) -> bool:
+    """Which unsigned error answers are not believed: business answers that would settle a row
+    (definite failures, REPEAT_CANCEL — which settles a reversal as done —, REQUEST_ID_REPEAT),
+    whatever top-level ``code`` they came with, and any other 40004. Unsigned gateway errors (bad
+    app id, our signature refused, service unavailable) are reported as they are."""
+    if not isinstance(error, GatewayRejected):
+        return False
+    bare = http.bare_code(sub_code)
+    is_business = bare in http.DEFINITE_BUSINESS_CODES or bare == "REQUEST_ID_REPEAT"
+    return code == BUSINESS_FAILED_CODE or is_business
 
 
 def _repeat_of(node: dict[str, Any]) -> tuple[bool, str]:
