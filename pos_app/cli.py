@@ -262,9 +262,13 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
     settings = load_settings(home)
     if args.action == "set":
-        from pos_app.core.runtime import settings_changes
+        from pos_app.core.runtime import check_mode_switch, settings_changes
+        from pos_app.journal.sqlite import SqliteJournal
 
         updated = set_setting(settings, args.key, args.value)
+        if updated.mode != settings.mode:
+            with SqliteJournal(home.journal_file) as journal:
+                check_mode_switch(journal, settings.mode, updated.mode)
         save_settings(home, updated)
         _audit(home, "settings", settings_changes(settings, updated))
         settings = updated

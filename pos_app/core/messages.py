@@ -247,6 +247,11 @@ _CATALOGUE: dict[str, Message] = {
         "训练模式的模拟平台已被另一个收银程序占用（可能已打开一个窗口）。请先关闭它再试。",
         "The training simulator is in use by another copy of the app (a window may be open). Close it first.",
     ),
+    "MODE_SWITCH_OPEN": Message(
+        "还有待确认的操作，暂不能切换训练/正式模式。请等待它们完成（或运行“恢复”）后再切换。",
+        "Some operations are still being confirmed; finish them (or run recover) before switching"
+        " between training and production.",
+    ),
     "POS_ERROR": Message("出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."),
 }
 

@@ -30,6 +30,7 @@ from pos_app.core.service import RedemptionService, ShopConfig
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.gateways.top import TopClient
+from pos_app.journal.model import Journal
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.secrets.store import SecretStore, import_secret, open_secret_store
 
@@ -102,6 +103,7 @@ class Runtime:
         """Save new settings and use them from the next operation on; journal who changed what."""
         if settings.mode == "production":
             validate_for_production(settings)
+        check_mode_switch(self.journal, self.settings.mode, settings.mode)
         changed = settings_changes(self.settings, settings)
         save_settings(self.home, settings)
         if changed:
@@ -236,6 +238,23 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def check_mode_switch(journal: Journal, before: str, after: str) -> None:
+    """Refuse to switch between training and production while operations are open.
+
+    Open rows carry no mode: after a switch the retry timer would re-send them to the other
+    gateway — a production redemption of unknown outcome "settled" FAILED by the simulator (which
+    never heard of it), or a trainee's scan of a real voucher redeemed for real in production.
+    """
+    if before == after:
+        return
+    open_ops = journal.open_operations()
+    if open_ops:
+        raise ConfigError(
+            "MODE_SWITCH_OPEN",
+            f"{len(open_ops)} open operation(s) must settle before switching {before} → {after}",
+        )
 
 
 def settings_changes(before: Settings, after: Settings) -> str:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pos_app.config.home import AppHome
-from pos_app.core.errors import AlreadyInFlight, InputInvalid, NotReversible
+from pos_app.core.errors import AlreadyInFlight, ConfigError, InputInvalid, NotReversible
 from pos_app.core.models import CodeType
 from pos_app.core.runtime import Runtime
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
@@ -309,6 +309,38 @@ def test_switching_mode_at_run_time_moves_where_requests_go(runtime: Runtime) ->
     assert runtime.simulator is not None
     outcome = runtime.service.redeem(demo_code(runtime, "single_2"))
     assert outcome.state is OpState.SUCCEEDED
+
+
+def test_mode_switch_is_refused_while_an_operation_is_open(runtime: Runtime) -> None:
+    """An open row would otherwise be retried against the other mode's gateway (the simulator
+    settling a real redemption FAILED, or production redeeming a trainee's scan for real)."""
+    from pos_app.config.settings import load_settings, set_setting
+
+    sim = runtime.simulator
+    assert sim is not None
+    sim.faults.add(Fault("drop_response", api="redeem", times=1))
+    open_op = runtime.service.redeem(demo_code(runtime, "single")).operation
+    assert open_op.state is OpState.UNKNOWN
+    production = runtime.settings
+    for key, value in [
+        ("alipay.gateway", sim.alipay_url),
+        ("top.gateway", sim.top_url),
+        ("top.app_key", sim.demo.top_app_key),
+        ("alipay.app_id", sim.demo.app_id),
+        ("shop.id", sim.demo.shop_id),
+        ("mode", "production"),
+    ]:
+        production = set_setting(production, key, value)
+    with pytest.raises(ConfigError) as refused:
+        runtime.apply_settings(production)
+    assert refused.value.code == "MODE_SWITCH_OPEN"
+    assert runtime.training and runtime.simulator is sim
+    assert load_settings(runtime.home).mode == "training"  # nothing saved
+    # Other settings still apply; once the row has settled the switch goes through.
+    runtime.apply_settings(set_setting(runtime.settings, "network.timeout_s", "7"))
+    assert [o.state for o in runtime.service.recover()] == [OpState.SUCCEEDED]
+    runtime.apply_settings(production)
+    assert not runtime.training and runtime.simulator is None
 
 
 def test_settings_changes_and_key_imports_are_audited_without_secrets(runtime: Runtime) -> None:
