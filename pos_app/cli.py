@@ -143,7 +143,9 @@ def _report(outcome: OpOutcome, as_json: bool) -> int:
     text = outcome.message.zh if outcome.message else _success_text(outcome)
     if as_json:
         body = _op_dict(op) | {"message": text, "message_en": _en(outcome)}
-        body["result"] = op.result
+        # The answer echoes the code in full; like "code" above it leaves masked.
+        result = op.result
+        body["result"] = {k: mask_code(v) if k == "ticket_code" else v for k, v in result.items()}
         print(json.dumps(body, ensure_ascii=False))
     else:
         head = f"{op.state.value} {op.kind.value} {mask_code(op.code)} ×{op.quantity}"

@@ -131,10 +131,13 @@ def test_keys_status_names_the_backend_and_never_prints_values(terminal: Termina
 
 def test_redeem_reverse_and_journal_over_the_production_path(terminal: Terminal) -> None:
     code = terminal.sim.demo.codes["multi"]
-    status, body = terminal.json("redeem", code, "--quantity", "2")
+    done = terminal.run("redeem", code, "--quantity", "2", "--json")
+    status, body = done.returncode, json.loads(done.stdout.splitlines()[-1])
     assert status == 0, body
     assert body["state"] == "SUCCEEDED"
     assert body["code"] != code and str(body["code"]).endswith(code[-4:])  # masked
+    assert code not in done.stdout + done.stderr  # nor echoed in full in the gateway's answer
+    assert body["result"]["ticket_code"] == body["code"]  # type: ignore[index]
     request_id = str(body["request_id"])
     status, body = terminal.json("reverse", request_id, "--reason", "顾客退单", stdin="2468\n")
     assert status == 0, body
