@@ -23,7 +23,7 @@ from pos_app.config.settings import (
     settings_as_dict,
     validate_for_production,
 )
-from pos_app.core.errors import ConfigError, NoKeyringBackend, SecretMissing
+from pos_app.core.errors import ConfigError, NoKeyringBackend
 from pos_app.core.models import ShopType
 from pos_app.core.pin import ManagerPins
 from pos_app.core.service import RedemptionService, ShopConfig
@@ -32,7 +32,12 @@ from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.gateways.top import TopClient
 from pos_app.journal.model import Journal
 from pos_app.journal.sqlite import SqliteJournal
-from pos_app.secrets.store import SecretStore, import_secret, open_secret_store
+from pos_app.secrets.store import (
+    SecretStore,
+    import_secret,
+    open_secret_store,
+    require_secret,
+)
 
 if TYPE_CHECKING:
     from pos_app.sandbox import Simulator
@@ -164,25 +169,20 @@ class Runtime:
                 top_session=demo.top_session,
                 shop_id=demo.shop_id,
             )
-        if self.secrets is None:
+        store = self.secrets
+        if store is None:
             raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
         s = self.settings
         return Credentials(
             alipay_app_id=s.alipay_app_id,
-            alipay_private_key=self._secret("alipay-private-key"),
-            alipay_public_key=self._secret("alipay-public-key"),
-            app_auth_token=self.secrets.get("app-auth-token") or "",
+            alipay_private_key=require_secret(store, "alipay-private-key"),
+            alipay_public_key=require_secret(store, "alipay-public-key"),
+            app_auth_token=store.get("app-auth-token") or "",
             top_app_key=s.top_app_key,
-            top_app_secret=self._secret("top-app-secret"),
-            top_session=self._secret("top-session"),
+            top_app_secret=require_secret(store, "top-app-secret"),
+            top_session=require_secret(store, "top-session"),
             shop_id=s.shop_id,
         )
-
-    def _secret(self, name: str) -> str:
-        value = self.secrets.get(name) if self.secrets else None
-        if not value:
-            raise SecretMissing(detail=name)
-        return value
 
     def _urls(self) -> tuple[str, str]:
         if self.training and self.simulator is not None:

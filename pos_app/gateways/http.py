@@ -186,27 +186,31 @@ def _require_str(value: object, field: str) -> str:
     return value
 
 
-def check_alnum(value: object, *, field: str, max_len: int, required: bool = True) -> str:
-    """ASCII letters/digits only, at most ``max_len``; empty only when not ``required``."""
+def _check_pattern(
+    value: object, pattern: re.Pattern[str], what: str, *, field: str, max_len: int, required: bool
+) -> str:
     text = _require_str(value, field)
     if not text:
         if required:
             raise InputInvalid("FIELD_INVALID", field, "required")
         return text
-    if len(text) > max_len or not _ALNUM.fullmatch(text):
-        raise InputInvalid("FIELD_INVALID", field, f"must be 1..{max_len} letters/digits")
+    if len(text) > max_len or not pattern.fullmatch(text):
+        raise InputInvalid("FIELD_INVALID", field, f"must be 1..{max_len} {what}")
     return text
+
+
+def check_alnum(value: object, *, field: str, max_len: int, required: bool = True) -> str:
+    """ASCII letters/digits only, at most ``max_len``; empty only when not ``required``."""
+    return _check_pattern(
+        value, _ALNUM, "letters/digits", field=field, max_len=max_len, required=required
+    )
 
 
 def check_shop_id(value: object, *, field: str, max_len: int = 64, required: bool = True) -> str:
-    text = _require_str(value, field)
-    if not text:
-        if required:
-            raise InputInvalid("FIELD_INVALID", field, "required")
-        return text
-    if len(text) > max_len or not _SHOP_ID.fullmatch(text):
-        raise InputInvalid("FIELD_INVALID", field, f"must be 1..{max_len} letters/digits/-_.")
-    return text
+    """A shop id: ASCII letters/digits and ``-_.``, at most ``max_len``."""
+    return _check_pattern(
+        value, _SHOP_ID, "letters/digits/-_.", field=field, max_len=max_len, required=required
+    )
 
 
 def check_ticket_code(value: object, code_type: CodeType | None) -> str:

@@ -17,7 +17,7 @@ from pos_app.core.models import CodeType
 from pos_app.core.runtime import Runtime
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
 from pos_app.journal.model import OpKind, OpState
-from pos_app.sandbox import Fault
+from pos_app.sandbox import Fault, Simulator
 
 
 @pytest.fixture
@@ -359,3 +359,38 @@ def test_settings_changes_and_key_imports_are_audited_without_secrets(runtime: R
     assert "network.timeout_s: 10.0 → 7.0" in entries[0].detail
     assert "top-app-secret" in entries[1].detail
     assert secret not in entries[1].detail
+
+
+def test_a_missing_key_in_production_is_named_and_nothing_is_journaled(
+    runtime: Runtime, simulator: Simulator
+) -> None:
+    from pos_app.config.settings import set_setting
+    from pos_app.secrets.memory import MemorySecretStore
+
+    sim = simulator  # the runtime's own simulator stops when it goes to production
+    production = runtime.settings
+    for key, value in [
+        ("alipay.gateway", sim.alipay_url),
+        ("top.gateway", sim.top_url),
+        ("top.app_key", sim.demo.top_app_key),
+        ("alipay.app_id", sim.demo.app_id),
+        ("shop.id", sim.demo.shop_id),
+        ("mode", "production"),
+    ]:
+        production = set_setting(production, key, value)
+    code = sim.demo.codes["single"]
+    runtime.apply_settings(production)
+    runtime.secrets = MemorySecretStore(
+        {
+            "alipay-private-key": sim.demo.app_private_key_b64,
+            "alipay-public-key": sim.demo.alipay_public_key_b64,
+            "top-app-secret": sim.demo.top_app_secret,
+        }
+    )
+    with pytest.raises(ConfigError) as missing:
+        runtime.service.redeem(code)
+    assert (missing.value.code, missing.value.detail) == ("SECRET_MISSING", "top-session")
+    assert sim.demo.top_app_secret not in str(missing.value)
+    assert runtime.service.day_count(datetime.now().date()) == 0
+    runtime.secrets.set("top-session", sim.demo.top_session)
+    assert runtime.service.redeem(code).state is OpState.SUCCEEDED
