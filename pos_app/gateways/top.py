@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 
@@ -118,7 +118,7 @@ class TopClient:
     # --- public API -------------------------------------------------------------------------
 
     def redeem(self, req: RedeemRequest) -> RedeemResult:
-        """Redeem ``quantity`` uses of a code. ``TICKET_ALREADY_USED`` for our id → ``repeat``."""
+        """Redeem ``quantity`` uses of a code; ``TICKET_ALREADY_USED`` in a success → ``repeat``."""
         use_request = _use_request(req)
         query, body = self.build_params(use_request)
         request_id = req.ticket_request_id
@@ -211,13 +211,7 @@ def parse_redeem_response(text: str, request_id: str) -> RedeemResult:
         error = obj["error_response"]
         if not isinstance(error, dict):
             raise OutcomeUnknown("RESPONSE_MALFORMED", "error_response is not an object")
-        repeat = _classify_error(error)
-        return RedeemResult(
-            ticket_request_id=request_id,
-            repeat=True,
-            biz_code=repeat,
-            gateway_request_id=_text(error.get("request_id")),
-        )
+        _raise_for_error(error)
     node = obj.get(RESPONSE_NODE)
     if node is None:
         node = obj  # simplify=true: the fields at the root
@@ -328,15 +322,17 @@ def _code_number(value: object) -> int | None:
     return None
 
 
-def _classify_error(error: dict[str, Any]) -> str:
-    """Raise what an ``error_response`` stands for; return the biz code when it is a repeat."""
+def _raise_for_error(error: dict[str, Any]) -> NoReturn:
+    """Raise what an ``error_response`` stands for."""
     code = _code_number(error.get("code"))
     sub_code = _text(error.get("sub_code"))
     sub_msg = _text(error.get("sub_msg")) or _text(error.get("msg"))
     gateway_code = sub_code or _text(error.get("code"))
     bare = http.bare_code(sub_code)
     if bare in http.REPEAT_CODES:
-        return bare
+        # Our own repeat is a success node carrying biz_code (seed); an *error* saying "already
+        # used" proves nothing about our request id, so the voucher counts as used elsewhere.
+        raise GatewayRejected("TICKET_STATUS_ILLEGAL", gateway_code=gateway_code, sub_msg=sub_msg)
     business = http.business_error(bare, gateway_code=gateway_code, sub_msg=sub_msg)
     if business is not None:
         raise business

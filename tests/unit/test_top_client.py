@@ -334,15 +334,19 @@ def test_error_response_classification(
         assert err.wait_s > 0
 
 
-@pytest.mark.parametrize("sub_code", ["isv.TICKET_ALREADY_USED", "TICKET_ALREADY_USED"])
-def test_already_used_as_error_is_a_repeat(
+@pytest.mark.parametrize(
+    "sub_code", ["isv.TICKET_ALREADY_USED", "TICKET_ALREADY_USED", "isv.BIZ_ALREADY_SUCCESS"]
+)
+def test_already_used_as_an_error_is_someone_elses_use_not_our_repeat(
     sub_code: str, server: GatewayServer, client: TopClient
 ) -> None:
+    # Our own repeat comes back as a success node with biz_code (the seed); an error answer
+    # carries no proof that it is about our request id, so it is never taken as success.
     server.queue(Reply(error_body(15, sub_code)))
-    r = client.redeem(redeem_req())
-    assert r.repeat is True
-    assert r.biz_code == "TICKET_ALREADY_USED"
-    assert r.ticket_request_id == RID
+    with pytest.raises(GatewayRejected) as info:
+        client.redeem(redeem_req())
+    assert info.value.code == "TICKET_STATUS_ILLEGAL"
+    assert info.value.gateway_code == sub_code
 
 
 @pytest.mark.parametrize(
