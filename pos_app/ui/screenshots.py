@@ -1,4 +1,4 @@
-"""Screenshots of every screen, in Chinese, at 1024×768: ``python -m pos_app.ui.screenshots DIR``.
+"""Screenshots of every screen at 1024×768: ``python -m pos_app.ui.screenshots DIR [en]``.
 
 Runs the real app in training mode in a throw-away home folder (the simulator answers over HTTP
 on 127.0.0.1), drives it the way a cashier and a manager would, and saves one PNG per state.
@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -41,38 +42,87 @@ def _wait(condition: Callable[[], bool], timeout_s: float = 15.0) -> None:
         QTest.qWait(20)
 
 
+def _settle(tasks: TaskManager, timeout_s: float = 15.0) -> None:
+    """Until the serial worker is idle and stays idle once the callbacks it delivered have run
+    (a callback may queue the next call, e.g. the history's totals after its first page)."""
+    deadline = time.monotonic() + timeout_s
+    quiet = 0
+    while quiet < 3:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the serial worker did not become idle")
+        QApplication.processEvents()
+        quiet = quiet + 1 if tasks.pending == 0 else 0
+        QTest.qWait(20)
+
+
 class _Shooter:
-    def __init__(self, window: MainWindow, folder: Path) -> None:
+    def __init__(self, window: MainWindow, tasks: TaskManager, folder: Path) -> None:
         self.window = window
+        self.tasks = tasks
         self.folder = folder
         self.written: list[Path] = []
 
     def shot(self, name: str, widget: QWidget | None = None) -> None:
-        QTest.qWait(120)  # let layouts and style sheets settle
+        _settle(self.tasks)  # the screen has its data, not "加载中…"
+        QTest.qWait(60)  # let layouts and style sheets settle
+        self.save(name, (widget or self.window).grab())
+
+    def save(self, name: str, pixmap: QPixmap) -> None:
         path = self.folder / f"{len(self.written) + 1:02d}-{name}.png"
-        (widget or self.window).grab().save(str(path))
+        pixmap.save(str(path))
         self.written.append(path)
 
-    def scan(self, code: str, state: CardState) -> None:
+    def shot_with_dialog(self, name: str, dialog: QWidget) -> None:
+        """The window with the dialog drawn where it is (a grab shows one top-level only)."""
+        QTest.qWait(60)
+        picture = self.window.grab()
+        over = dialog.grab()
+        corner = dialog.mapToGlobal(QPoint(0, 0)) - self.window.mapToGlobal(QPoint(0, 0))
+        if not picture.rect().contains(QRect(corner, over.size())):
+            corner = picture.rect().center() - over.rect().center()
+        painter = QPainter(picture)
+        painter.fillRect(picture.rect(), QColor(0, 0, 0, 90))  # the window behind is inactive
+        painter.drawPixmap(corner, over)
+        painter.end()
+        self.save(name, picture)
+
+    def type_keys(self, text: str) -> None:
         handle = self.window.windowHandle()
-        for ch in code:  # digits: the key code is the character
-            QTest.keyClick(handle, Qt.Key(ord(ch)))
+        for ch in text:  # as a wedge scanner types: the keys, then Enter
+            key: Any = ch  # a character: Qt makes the key code and the text from it
+            QTest.keyClick(handle, key)
         QTest.keyClick(handle, Qt.Key.Key_Return)
+
+    def scan(self, code: str, state: CardState) -> None:
+        self.type_keys(code)
         card = self.window.scan_screen.card
         _wait(lambda: card.state is state)
+
+
+def _reverse_in_background(tasks: TaskManager, runtime: Runtime, code: str) -> None:
+    """A manager's earlier reversal, so the records show a reversed row linked to its redemption."""
+    service = runtime.service
+    ops = [op for op in service.reversible() if op.code == code]
+    done: list[bool] = []
+    tasks.op(
+        lambda: service.reverse(ops[0].id, reason="顾客要求取消", manager="店长", operator="店长"),
+        label="shots-reverse",
+    ).success(lambda _outcome: done.append(True)).run_in_background()
+    _wait(lambda: bool(done))
 
 
 def _cashier_screens(shooter: _Shooter, runtime: Runtime) -> None:
     if runtime.simulator is None:
         raise RuntimeError("screenshots need training mode (the simulator)")
     codes = runtime.simulator.demo.codes
+    faults = runtime.simulator.faults
     window = shooter.window
     shooter.shot("scan-idle")
     shooter.scan(codes["single"], CardState.SUCCESS)
     shooter.shot("scan-success")
     shooter.scan("999999999999", CardState.FAILURE)
     shooter.shot("scan-failure")
-    runtime.simulator.faults.add(Fault("drop_response", api="redeem", times=1))
+    faults.add(Fault("drop_response", api="redeem", times=1))
     shooter.scan(codes["single_2"], CardState.UNKNOWN)
     shooter.shot("scan-confirming")
     _wait(lambda: window.scan_screen.card.state is CardState.SUCCESS)
@@ -82,19 +132,28 @@ def _cashier_screens(shooter: _Shooter, runtime: Runtime) -> None:
     window.show_screen(Screen.MANUAL)
     window.manual_screen.set_text(codes["single_3"][:9])
     shooter.shot("manual-entry")
-    window.manual_screen.set_text(codes["single_3"])
+    window.manual_screen.set_text(codes["multi"])
     window.manual_screen.quantity.setValue(2)
     shooter.shot("manual-entry-valid")
-    window.manual_screen.clear()
+    window.manual_screen.confirm()  # 2 uses of the 10-use card
+    _wait(lambda: window.scan_screen.card.state is CardState.SUCCESS)
+    shooter.scan(codes["external"], CardState.SUCCESS)
+    shooter.scan(codes["expired"], CardState.FAILURE)
+    _reverse_in_background(shooter.tasks, runtime, codes["single_2"])
+    # The platform keeps answering "processing" for this one: it stays 待确认 in the records.
+    faults.add(Fault("ticket_processing", api="redeem", times=0))
+    shooter.scan(codes["single_3"], CardState.UNKNOWN)
     window.show_screen(Screen.HISTORY)
     shooter.shot("history")
 
 
 def _manager_screens(shooter: _Shooter) -> None:
     window = shooter.window
-    window.show_screen(Screen.MANAGER)
-    shooter.shot("manager-locked")
     manager: Any = window.screens[Screen.MANAGER]
+    # The locked page as it shows behind the PIN dialog (show_screen would open the dialog).
+    window.stack.setCurrentWidget(manager)
+    window.nav_buttons[Screen.MANAGER].setChecked(True)
+    shooter.shot("manager-locked")
     if not hasattr(manager, "unlock"):
         return
 
@@ -103,10 +162,10 @@ def _manager_screens(shooter: _Shooter) -> None:
         if dialog is None or not getattr(dialog, "pin_edit", dialog).isEnabled():
             QTimer.singleShot(50, answer_pin)  # the dialog first reads the PIN state
             return
-        shooter.shot("manager-pin", dialog)
-        QTimer.singleShot(20_000, dialog.reject)  # never hang on a dialog that stays open
         QTest.keyClicks(dialog.pin_edit, MANAGER_PIN)
         _wait(lambda: len(dialog.pin_edit.text()) == len(MANAGER_PIN))  # typed keys are replayed
+        shooter.shot_with_dialog("manager-pin", dialog)
+        QTimer.singleShot(20_000, dialog.reject)  # never hang on a dialog that stays open
         ok = dialog.ok_button() if hasattr(dialog, "ok_button") else None
         if ok is not None:
             QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
@@ -114,18 +173,32 @@ def _manager_screens(shooter: _Shooter) -> None:
             QTest.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
 
     QTimer.singleShot(100, answer_pin)
-    if not manager.unlock():
+    window.show_screen(Screen.MANAGER)  # asks for the PIN at once
+    _wait(lambda: manager.is_unlocked or window.current_screen() is not Screen.MANAGER, 30.0)
+    if not manager.is_unlocked:
         return
-    names = ("manager-reversal", "manager-sync", "manager-records", "manager-settings")
-    for index, name in enumerate(names):
+    _settle(shooter.tasks)
+    reversal = manager.reversal
+    if reversal is not None and reversal.table.rowCount():
+        reversal.table.selectRow(min(1, reversal.table.rowCount() - 1))
+        reversal.reason_combo.setCurrentText("顾客扫错了券，要求撤销")
+    shooter.shot("manager-reversal")
+    names = ("manager-sync", "manager-records", "manager-settings")
+    for index, name in enumerate(names, start=1):
         manager.tabs.setCurrentIndex(index)
+        if name == "manager-sync" and manager.sync is not None:
+            codes = window.runtime.simulator.demo.codes if window.runtime.simulator else {}
+            manager.sync.code_edit.setText(codes.get("external_multi", ""))
+            manager.sync.remaining_spin.setValue(3)
         shooter.shot(name)
 
 
-def take_screenshots(folder: Path) -> list[Path]:
+def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
+    """Every screen in ``language`` (Chinese by default, as the app starts; ``en`` to review the
+    English UI)."""
     folder.mkdir(parents=True, exist_ok=True)
     app = create_application()
-    translators = install_translators(app, "zh_CN")
+    translators = install_translators(app, language)
     with tempfile.TemporaryDirectory(prefix="pos_app_shots_") as tmp:
         runtime = Runtime.open(AppHome(tmp))
         runtime.pins.set_pin(MANAGER_PIN, manager="店长")
@@ -134,9 +207,9 @@ def take_screenshots(folder: Path) -> list[Path]:
         window.resize(*SIZE)
         window.show()
         window.start()
-        shooter = _Shooter(window, folder)
+        shooter = _Shooter(window, tasks, folder)
         try:
-            _wait(lambda: not tasks.busy)
+            _settle(tasks)
             _cashier_screens(shooter, runtime)
             _manager_screens(shooter)
         finally:
@@ -152,8 +225,9 @@ def take_screenshots(folder: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0] if args else "docs/screenshots")
+    language = args[1] if len(args) > 1 else "zh_CN"
     logging.basicConfig(level=logging.WARNING)
-    for path in take_screenshots(folder):
+    for path in take_screenshots(folder, language):
         print(path)
     return 0
 

@@ -243,11 +243,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Manager functions are locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reversal, code sync, the day&apos;s records and settings need the manager PIN.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Enter manager PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esc: back to scanning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

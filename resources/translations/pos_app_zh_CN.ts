@@ -242,12 +242,20 @@
         <translation>锁定并退出</translation>
     </message>
     <message>
+        <source>Manager functions are locked</source>
+        <translation>店长功能已锁定</translation>
+    </message>
+    <message>
         <source>Reversal, code sync, the day&apos;s records and settings need the manager PIN.</source>
         <translation>撤销核销、凭证码同步、当日记录和设置需要店长密码。</translation>
     </message>
     <message>
         <source>Enter manager PIN</source>
         <translation>输入店长密码</translation>
+    </message>
+    <message>
+        <source>Esc: back to scanning</source>
+        <translation>按 Esc 返回扫码</translation>
     </message>
     <message>
         <source>Manager: %1</source>

@@ -164,6 +164,7 @@ class FakeRuntime:
         self.training = mode == "training"
         self.keyring_problem = ""
         self.healthy = True
+        self.pins: Any = None  # the manager screen hands it to PinDialog.ask (tests replace ask)
 
     def gateway_health(self, timeout_s: float = 2.0) -> bool:
         return self.healthy

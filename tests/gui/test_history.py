@@ -209,3 +209,24 @@ def test_export_cancelled_writes_nothing(
     screen.export_button.click()
     wait_idle(qtbot, tasks)
     assert list(tmp_path.glob("*.csv")) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_short_words_fit_their_columns_and_ids_keep_their_tails(
+    qtbot: QtBot,
+    training_runtime: Runtime,
+    tasks: TaskManager,
+    language: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    request.getfixturevalue("en_ui" if language == "en" else "zh_ui")
+    add_row(training_runtime, DEMO_CODES["single"], order_no="2024060111040030100130500000001")
+    screen = _screen(qtbot, training_runtime, tasks)
+    metrics = screen.table.fontMetrics()
+    for column in (Column.KIND, Column.STATE):
+        for text in _column(screen, column):
+            assert metrics.horizontalAdvance(text) < screen.table.columnWidth(column), text
+    delegate = screen.table.itemDelegateForColumn(Column.ORDER_NO)
+    assert delegate is not None and delegate is screen.table.itemDelegateForColumn(
+        Column.REQUEST_ID
+    )

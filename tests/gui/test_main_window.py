@@ -12,9 +12,23 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.widgets.result_card import CardState
+
+
+@pytest.fixture(autouse=True)
+def pin_answers(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """F9 asks for the manager PIN at once. ``PinDialog.ask`` answers from this list (the
+    manager's name; ``None`` is Cancel) and cancels once the list is empty."""
+    answers: list[str | None] = []
+
+    def ask(cls: type[PinDialog], *_args: object, **_kw: object) -> str | None:
+        return answers.pop(0) if answers else None
+
+    monkeypatch.setattr(PinDialog, "ask", classmethod(ask))
+    return answers
 
 
 @pytest.fixture
@@ -42,8 +56,6 @@ def test_function_keys_switch_screens_and_esc_goes_back(qtbot: QtBot, window: Ma
     assert window.nav_buttons[Screen.MANUAL].isChecked()
     press(window, Qt.Key.Key_F3)
     assert window.current_screen() is Screen.HISTORY
-    press(window, Qt.Key.Key_F9)
-    assert window.current_screen() is Screen.MANAGER
     press(window, Qt.Key.Key_Escape)
     assert window.current_screen() is Screen.SCAN
 
@@ -147,17 +159,19 @@ def test_fits_1024_by_768(qtbot: QtBot, window: MainWindow) -> None:
         assert hint.width() <= 1024 and hint.height() <= 768 - 60, (screen, hint)
 
 
-def test_manager_screen_is_plugged_in_and_leaving_goes_home(
-    qtbot: QtBot, window: MainWindow
+def test_manager_screen_is_plugged_in_and_a_cancelled_pin_goes_home(
+    qtbot: QtBot, window: MainWindow, pin_answers: list[str | None]
 ) -> None:
+    """Unlocking and leaving over a real Runtime: tests/gui/test_manager_access.py."""
     from pos_app.ui.screens.manager import ManagerScreen
 
     manager = window.screens[Screen.MANAGER]
     assert isinstance(manager, ManagerScreen)
-    press(window, Qt.Key.Key_F9)
-    assert window.current_screen() is Screen.MANAGER
-    manager.leave()  # "Lock and leave"
-    assert window.current_screen() is Screen.SCAN
+    pin_answers.append(None)  # Cancel
+    press(window, Qt.Key.Key_F9)  # asks for the PIN at once
+    qtbot.waitUntil(lambda: pin_answers == [], timeout=3000)
+    qtbot.waitUntil(lambda: window.current_screen() is Screen.SCAN, timeout=3000)
+    assert not manager.is_unlocked
 
 
 def test_saved_settings_are_applied_to_banner_and_scanner(

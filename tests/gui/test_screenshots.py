@@ -34,6 +34,13 @@ def test_every_screen_is_photographed(
         "manual-entry-valid",
         "history",
     ]
-    assert "manager-locked" in names
+    assert names[9:] == [
+        "manager-locked",
+        "manager-pin",
+        "manager-reversal",
+        "manager-sync",
+        "manager-records",
+        "manager-settings",
+    ]
     image = QImage(str(written[0]))
     assert (image.width(), image.height()) == SIZE

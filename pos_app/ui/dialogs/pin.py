@@ -68,7 +68,12 @@ class PinDialog(QDialog):
         self.manager: str | None = None
         self.setWindowTitle(self.tr("Manager PIN"))
         self.setModal(True)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
+        # Large enough to read and touch at the counter, like the rest of the app.
+        self.setStyleSheet(
+            "QLabel, QLineEdit { font-size: 18px; } QLineEdit { padding: 4px; }"
+            " QPushButton { font-size: 18px; min-height: 40px; padding: 0 16px; }"
+        )
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -176,6 +181,7 @@ class PinDialog(QDialog):
             self.intro.setText(self.tr("Enter the manager PIN."))
         self.status.clear()
         self._set_busy(False)
+        self.adjustSize()  # shrink to the rows on show (hidden rows leave no gap)
         if locked_s > 0:
             self._start_lockout(locked_s)
         else:

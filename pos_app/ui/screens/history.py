@@ -8,10 +8,10 @@ and in the export.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,6 +34,7 @@ from pos_app.core.export import iter_pages, write_csv
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.journal.model import DayTotals, Operation, OpKind, OpState
 from pos_app.ui.messages import error_text, money
+from pos_app.ui.operation_text import kind_text, link_text, row_state_text
 from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.worker_calls import in_background
@@ -46,6 +49,36 @@ _STATE_FILTERS: tuple[frozenset[OpState] | None, ...] = (
     frozenset({OpState.FAILED}),
     frozenset({OpState.PENDING, OpState.UNKNOWN}),
 )
+
+
+class _ElideMiddle(QStyledItemDelegate):
+    """Order numbers and request ids differ at the end: keep both ends when cut."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+def _fitted_widths(table: QTableView) -> dict[Column, int]:
+    """Widths the short translated words need (English "Succeeded" is wider than "成功")."""
+    metrics = table.fontMetrics()
+    samples = {
+        Column.KIND: [kind_text(kind) for kind in OpKind],
+        Column.STATE: [row_state_text(_sample(state)) for state in OpState]
+        + [row_state_text(_sample(OpState.SUCCEEDED, reversed_by=9999))],
+        Column.LINK: [link_text(_sample(OpState.SUCCEEDED, reversed_by=9999))],
+    }
+    return {
+        column: max(metrics.horizontalAdvance(text) for text in texts) + 16
+        for column, texts in samples.items()
+    }
+
+
+def _sample(state: OpState, *, reversed_by: int | None = None) -> Operation:
+    now = datetime.now(UTC)
+    return Operation(0, OpKind.REDEEM, "", "", "", 1, {}, state, now, now, reversed_by=reversed_by)
 
 
 class HistoryScreen(QWidget):
@@ -108,6 +141,7 @@ class HistoryScreen(QWidget):
         self.refresh()
 
     def _build_table(self) -> QTableView:
+        self._middle_elider = _ElideMiddle(self)
         table = QTableView()
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -124,16 +158,19 @@ class HistoryScreen(QWidget):
             (Column.TIME, 80),
             (Column.KIND, 60),
             (Column.STATE, 70),
-            (Column.CODE, 130),
+            (Column.CODE, 120),
             (Column.QUANTITY, 50),
             (Column.AMOUNT, 80),
-            (Column.ITEM, 140),
-            (Column.ORDER_NO, 230),
+            (Column.ITEM, 170),
+            (Column.ORDER_NO, 210),
             (Column.LINK, 110),
             (Column.REQUEST_ID, 260),
         )
+        fitted = _fitted_widths(table)
         for column, width in widths:
-            table.setColumnWidth(column, width)
+            table.setColumnWidth(column, max(width, fitted.get(column, 0)))
+        for column in (Column.ORDER_NO, Column.REQUEST_ID):
+            table.setItemDelegateForColumn(column, self._middle_elider)
         table.doubleClicked.connect(self._jump_to_partner)
         return table
 

@@ -2,17 +2,21 @@
 
 The screen starts locked. ``unlock()`` asks for the manager PIN (``PinDialog.ask``) and, when it is
 right, shows the tabs with the manager's name; every reversal and sync is journaled under that
-name. Leaving the screen (hiding it) or pressing "Lock" locks it again, so the next person at the
-counter meets the PIN again.
+name. Showing the screen while it is locked (F9, the 店长 button) asks for the PIN straight away;
+cancelling the PIN goes back to scanning (``closed``). Leaving the screen (hiding it), pressing
+"Lock" or ``idle_lock_ms`` without any key, click, wheel or touch locks it again, so the next
+person at the counter meets the PIN again.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,6 +37,21 @@ from pos_app.ui.screens.sync import SyncScreen
 from pos_app.ui.tasks import TaskManager
 
 logger = logging.getLogger(__name__)
+
+IDLE_LOCK_MS = 3 * 60_000  # the open manager screen locks itself after this long without input
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+    }
+)
+_LOCKED_STYLE = (
+    "QFrame#lockedCard { background: #f5f5f5; border: 4px solid #bdbdbd; border-radius: 12px; }"
+    "QFrame#lockedCard QLabel { color: #212121; border: none; }"
+)
 
 
 class ManagerScreen(QWidget):
@@ -55,6 +74,11 @@ class ManagerScreen(QWidget):
         self._tasks = tasks
         self._scanner = scanner
         self._manager: str | None = None
+        self._asking = False  # the PIN dialog is open (unlock() is not re-entered)
+        self.idle_lock_ms = IDLE_LOCK_MS
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self._idle_timeout)
         self.reversal: ReversalScreen | None = None
         self.sync: SyncScreen | None = None
         self.history: HistoryScreen | None = None
@@ -81,21 +105,48 @@ class ManagerScreen(QWidget):
         self.tabs.currentChanged.connect(self._tab_shown)
 
     def _locked_page(self) -> QWidget:
+        """A card like the scan screen's idle card: what is locked, and one clear button."""
+        card = QFrame()
+        card.setObjectName("lockedCard")
+        card.setStyleSheet(_LOCKED_STYLE)
+        title = self._big_label(self.tr("Manager functions are locked"), 30, bold=True)
+        text = self._big_label(
+            self.tr("Reversal, code sync, the day's records and settings need the manager PIN."),
+            18,
+        )
+        self.unlock_button = QPushButton(self.tr("Enter manager PIN"))
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setMinimumSize(280, 64)
+        self.unlock_button.setStyleSheet("font-size: 22px; font-weight: bold; padding: 8px 32px;")
+        self.unlock_button.clicked.connect(self._ask_or_leave)
+        back = self._big_label(self.tr("Esc: back to scanning"), 14)
+        back.setStyleSheet("color: #616161;")
+        column = QVBoxLayout(card)
+        column.setContentsMargins(32, 24, 32, 24)
+        column.setSpacing(20)
+        column.addStretch(1)
+        column.addWidget(title)
+        column.addWidget(text)
+        column.addSpacing(12)
+        column.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(back)
+        column.addStretch(1)
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        text = QLabel(
-            self.tr("Reversal, code sync, the day's records and settings need the manager PIN.")
-        )
-        text.setWordWrap(True)
-        text.setStyleSheet("font-size: 14pt;")
-        self.unlock_button = QPushButton(self.tr("Enter manager PIN"))
-        self.unlock_button.setMinimumHeight(48)
-        self.unlock_button.clicked.connect(self.unlock)
-        layout.addWidget(text)
-        layout.addWidget(self.unlock_button)
-        layout.addStretch(1)
+        layout.setContentsMargins(16, 16, 16, 8)
+        layout.addWidget(card)
         return page
+
+    @staticmethod
+    def _big_label(text: str, point_size: int, *, bold: bool = False) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = label.font()
+        font.setPointSize(point_size)
+        font.setBold(bold)
+        label.setFont(font)
+        return label
 
     # ------------------------------------------------------------------ access
     @property
@@ -111,7 +162,13 @@ class ManagerScreen(QWidget):
         """Ask for the PIN; ``True`` when the screen is open for a manager."""
         if self._manager is not None:
             return True
-        name = PinDialog.ask(self, self._runtime.pins, self._tasks)
+        if self._asking:
+            return False
+        self._asking = True
+        try:
+            name = PinDialog.ask(self, self._runtime.pins, self._tasks)
+        finally:
+            self._asking = False
         if not name:
             return False
         self._manager = name
@@ -123,12 +180,14 @@ class ManagerScreen(QWidget):
         else:
             self.tabs.setCurrentIndex(self.TAB_REVERSAL)
         logger.info("manager screen unlocked by %s", name)
+        self._watch_input(True)
         self.unlocked.emit(name)
         return True
 
     def lock(self) -> None:
         if self._manager is not None:
             logger.info("manager screen locked (%s)", self._manager)
+        self._watch_input(False)
         self._manager = None
         self.who_label.clear()
         self.stack.setCurrentIndex(0)
@@ -143,6 +202,53 @@ class ManagerScreen(QWidget):
             return False
         self.tabs.setCurrentIndex(index)
         return True
+
+    def activated(self) -> None:
+        """The main window shows this screen: ask for the PIN at once when locked.
+
+        Asked from the event loop, not from here, so the key press or click that showed the
+        screen has finished before the (modal) PIN dialog opens.
+        """
+        if self._manager is None:
+            QTimer.singleShot(0, self._ask_on_show)
+        else:
+            self._idle.start(self.idle_lock_ms)
+
+    def _ask_on_show(self) -> None:
+        if self._manager is None and not self._asking and self.isVisible():
+            self._ask_or_leave()
+
+    def _ask_or_leave(self) -> None:
+        """Ask for the PIN; cancelled, go back to scanning."""
+        if not self.unlock() and not self._asking and self.isVisible():
+            self.closed.emit()
+
+    # ------------------------------------------------------------------ idle lock
+    def _watch_input(self, on: bool) -> None:
+        app = QApplication.instance()
+        if on:
+            if app is not None:
+                app.installEventFilter(self)
+            self._idle.start(self.idle_lock_ms)
+        else:
+            self._idle.stop()
+            if app is not None:
+                app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS and self._idle.isActive():
+            self._idle.start(self.idle_lock_ms)  # any input anywhere in the app: still here
+        return False
+
+    def _idle_timeout(self) -> None:
+        if self._manager is None:
+            return
+        if QApplication.activeModalWidget() is not None:
+            # A confirmation or file dialog is open: its caller still runs; lock after it.
+            self._idle.start(self.idle_lock_ms)
+            return
+        logger.info("manager screen idle for %d ms: locking", self.idle_lock_ms)
+        self.leave()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

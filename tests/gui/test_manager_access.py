@@ -1,0 +1,175 @@
+"""Getting into the manager screen from the main window, and being locked out of it when idle.
+
+F9 or the 店长 button asks for the PIN at once (no extra click on the locked page); Cancel goes
+back to scanning; the open screen locks itself after ``idle_lock_ms`` without input. The main
+window runs over a real training Runtime (the tabs need the real settings and key store);
+``PinDialog.ask`` is replaced except in the test that types into the real dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from manager_helpers import WAIT_MS, wait_idle
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from pos_app.core.runtime import Runtime
+from pos_app.ui.dialogs.pin import PinDialog
+from pos_app.ui.main_window import MainWindow, Screen
+from pos_app.ui.screens.manager import IDLE_LOCK_MS, ManagerScreen
+from pos_app.ui.tasks import TaskManager
+
+PIN = "2468"
+MANAGER = "王店长"
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, zh_ui: None, training_runtime: Runtime, tasks: TaskManager
+) -> Iterator[MainWindow]:
+    training_runtime.pins.set_pin(PIN, manager=MANAGER)
+    main = MainWindow(training_runtime, tasks)
+    qtbot.addWidget(main)
+    main.resize(1024, 768)
+    main.show()
+    qtbot.waitExposed(main)
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow, timeout=2000)
+    yield main
+    main.shutdown()
+    wait_idle(qtbot, tasks)
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """What ``PinDialog.ask`` answers, in turn (a name, or ``None`` for Cancel)."""
+    queued: list[str | None] = []
+
+    def ask(cls: type[PinDialog], *_args: object, **_kw: object) -> str | None:
+        assert queued, "the PIN was asked for more often than expected"
+        return queued.pop(0)
+
+    monkeypatch.setattr(PinDialog, "ask", classmethod(ask))
+    return queued
+
+
+def manager_of(window: MainWindow) -> ManagerScreen:
+    screen = window.screens[Screen.MANAGER]
+    assert isinstance(screen, ManagerScreen)
+    return screen
+
+
+def press(window: MainWindow, key: Qt.Key) -> None:
+    QTest.keyClick(window.windowHandle(), key)
+
+
+def test_f9_asks_for_the_pin_at_once(
+    qtbot: QtBot, window: MainWindow, answers: list[str | None], tasks: TaskManager
+) -> None:
+    manager = manager_of(window)
+    answers.append(MANAGER)
+    press(window, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: manager.is_unlocked, timeout=WAIT_MS)
+    assert answers == []
+    assert window.current_screen() is Screen.MANAGER
+    assert manager.stack.currentIndex() == 1 and manager.manager == MANAGER
+    assert manager.tabs.currentIndex() == ManagerScreen.TAB_REVERSAL
+    wait_idle(qtbot, tasks)
+    press(window, Qt.Key.Key_F9)  # already open: not asked again
+    qtbot.wait(50)
+    assert manager.is_unlocked
+    press(window, Qt.Key.Key_Escape)
+    assert window.current_screen() is Screen.SCAN and not manager.is_unlocked
+
+
+def test_the_manager_button_asks_too_and_cancel_goes_back_to_scanning(
+    qtbot: QtBot, window: MainWindow, answers: list[str | None]
+) -> None:
+    manager = manager_of(window)
+    answers.append(None)  # Cancel
+    qtbot.mouseClick(window.nav_buttons[Screen.MANAGER], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: answers == [], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.current_screen() is Screen.SCAN, timeout=WAIT_MS)
+    assert window.nav_buttons[Screen.SCAN].isChecked()
+    assert not manager.is_unlocked and manager.reversal is None
+    answers.append(MANAGER)
+    qtbot.mouseClick(window.nav_buttons[Screen.MANAGER], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: manager.is_unlocked, timeout=WAIT_MS)
+    manager.leave()  # "Lock and leave"
+    assert window.current_screen() is Screen.SCAN and not manager.is_unlocked
+
+
+def test_the_real_pin_dialog_opens_without_blocking_the_key_press(
+    qtbot: QtBot, window: MainWindow, tasks: TaskManager
+) -> None:
+    manager = manager_of(window)
+    seen: list[str] = []
+
+    def type_pin() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PinDialog) or not dialog.pin_edit.isEnabled():
+            QTimer.singleShot(20, type_pin)  # not open yet, or still reading the PIN state
+            return
+        seen.append(dialog.windowTitle())
+        qtbot.keyClicks(dialog.pin_edit, PIN)
+        qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, type_pin)
+    press(window, Qt.Key.Key_F9)  # returns at once: the dialog opens from the event loop
+    assert window.current_screen() is Screen.MANAGER
+    qtbot.waitUntil(lambda: manager.is_unlocked, timeout=WAIT_MS)
+    assert seen == ["店长密码"]
+    assert manager.manager == MANAGER
+
+
+def test_locked_page_is_a_centred_card_with_a_real_button(qtbot: QtBot, window: MainWindow) -> None:
+    manager = manager_of(window)
+    window.stack.setCurrentWidget(manager)  # shown without activated(): no PIN dialog
+    qtbot.wait(20)
+    button = manager.unlock_button
+    assert button.text() == "输入店长密码"
+    assert 200 <= button.width() <= manager.width() // 2, "a button, not a full-width strip"
+    centre = button.mapTo(manager, button.rect().center())
+    assert abs(centre.x() - manager.width() // 2) <= 8
+    assert button.height() >= 56
+
+
+def test_idle_manager_screen_locks_and_goes_back_to_scanning(
+    qtbot: QtBot, window: MainWindow, answers: list[str | None], tasks: TaskManager
+) -> None:
+    manager = manager_of(window)
+    assert manager.idle_lock_ms == IDLE_LOCK_MS == 3 * 60_000
+    manager.idle_lock_ms = 400
+    answers.append(MANAGER)
+    press(window, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: manager.is_unlocked, timeout=WAIT_MS)
+    wait_idle(qtbot, tasks)
+    for _ in range(6):  # the manager keeps working: input restarts the clock
+        qtbot.wait(150)
+        QTest.keyClick(manager.tabs, Qt.Key.Key_Shift)
+    assert manager.is_unlocked and window.current_screen() is Screen.MANAGER
+    qtbot.waitUntil(lambda: not manager.is_unlocked, timeout=3000)  # then walks away
+    assert window.current_screen() is Screen.SCAN
+    assert manager.stack.currentIndex() == 0
+
+
+def test_idle_lock_waits_for_an_open_dialog(
+    qtbot: QtBot, window: MainWindow, answers: list[str | None], tasks: TaskManager
+) -> None:
+    manager = manager_of(window)
+    manager.idle_lock_ms = 150
+    answers.append(MANAGER)
+    press(window, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: manager.is_unlocked, timeout=WAIT_MS)
+    wait_idle(qtbot, tasks)
+    box = QMessageBox(QMessageBox.Icon.Question, "?", "?", parent=manager)
+    box.open()  # e.g. the reversal confirmation: its caller still needs the manager
+    qtbot.wait(500)
+    assert manager.is_unlocked
+    box.reject()
+    qtbot.waitUntil(lambda: not manager.is_unlocked, timeout=3000)
+    assert window.current_screen() is Screen.SCAN
