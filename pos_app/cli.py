@@ -185,9 +185,10 @@ def _fail(exc: PosError, as_json: bool = False) -> int:
 
 def _audit(home: AppHome, action: str, detail: str) -> None:
     """Manager actions outside an operation go to the journal's audit trail."""
+    from pos_app.config.settings import load_settings
     from pos_app.journal.sqlite import SqliteJournal
 
-    with SqliteJournal(home.journal_file) as journal:
+    with SqliteJournal(home.journal_path(load_settings(home).mode)) as journal:
         journal.audit(f"cli:{getpass.getuser()}", action, detail)
 
 
@@ -269,7 +270,7 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
         updated = set_setting(settings, args.key, args.value)
         if updated.mode != settings.mode:
-            with SqliteJournal(home.journal_file) as journal:
+            with SqliteJournal(home.journal_path(settings.mode)) as journal:
                 check_mode_switch(journal, settings.mode, updated.mode)
         save_settings(home, updated)
         _audit(home, "settings", settings_changes(settings, updated))

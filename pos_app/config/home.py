@@ -70,7 +70,15 @@ class AppHome:
 
     @property
     def journal_file(self) -> Path:
+        """The production journal: real redemptions only."""
         return self.data_dir / "journal.sqlite3"
+
+    def journal_path(self, mode: str) -> Path:
+        """Each mode keeps its own undo log, so demo redemptions never mix with real ones in
+        totals, history or the reversal list, and a row is only ever retried at its own gateway."""
+        if mode == "training":
+            return self.data_dir / "training-journal.sqlite3"
+        return self.journal_file
 
     @property
     def sandbox_dir(self) -> Path:

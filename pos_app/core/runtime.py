@@ -46,17 +46,22 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Credentials:
-    """What the clients need; never logged, never written anywhere but the keyring."""
+class TopCredentials:
+    """What the TOP client needs; never logged, never written anywhere but the keyring."""
 
-    alipay_app_id: str
-    alipay_private_key: str
+    app_key: str
+    app_secret: str
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlipayCredentials:
+    """What the Alipay client needs; never logged, never written anywhere but the keyring."""
+
+    app_id: str
+    private_key: str
     alipay_public_key: str
     app_auth_token: str
-    top_app_key: str
-    top_app_secret: str
-    top_session: str
-    shop_id: str
 
 
 class Runtime:
@@ -64,7 +69,7 @@ class Runtime:
         self.home = home
         self.settings = settings
         self.simulator = simulator
-        self.journal = SqliteJournal(home.journal_file)
+        self.journal = SqliteJournal(home.journal_path(settings.mode))
         self.pins = ManagerPins(home.pin_file)
         self.secrets: SecretStore | None = None
         self.keyring_problem = ""
@@ -114,15 +119,20 @@ class Runtime:
         if changed:
             self.journal.audit(by or "?", "settings", changed, settings.terminal_id)
         with self._lock:
+            switched = settings.mode != self.settings.mode
             self.settings = settings
             self._drop_clients()
-            # A mode switch changes where requests go: training needs its simulator running,
-            # production must not keep one serving the demo keys.
+            # A mode switch changes where requests go and which undo log holds them: training
+            # needs its simulator running, production must not keep one serving the demo keys.
             if settings.mode == "training" and self.simulator is None:
                 self.simulator = _start_simulator(self.home)
             elif settings.mode == "production" and self.simulator is not None:
                 self.simulator.stop()
                 self.simulator = None
+            if switched:
+                self.journal.close()
+                self.journal = SqliteJournal(self.home.journal_path(settings.mode))
+                self.service.set_journal(self.journal)
         self.service.set_shop(self._shop_config())
 
     def import_key(self, name: str, text: str, *, by: str = "") -> str:
@@ -156,33 +166,35 @@ class Runtime:
         )
 
     # ------------------------------------------------------------------ credentials
-    def credentials(self) -> Credentials:
+    def top_credentials(self) -> TopCredentials:
         if self.training and self.simulator is not None:
             demo = self.simulator.demo
-            return Credentials(
-                alipay_app_id=demo.app_id,
-                alipay_private_key=demo.app_private_key_b64,
-                alipay_public_key=demo.alipay_public_key_b64,
-                app_auth_token="",
-                top_app_key=demo.top_app_key,
-                top_app_secret=demo.top_app_secret,
-                top_session=demo.top_session,
-                shop_id=demo.shop_id,
-            )
-        store = self.secrets
-        if store is None:
-            raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
-        s = self.settings
-        return Credentials(
-            alipay_app_id=s.alipay_app_id,
-            alipay_private_key=require_secret(store, "alipay-private-key"),
-            alipay_public_key=require_secret(store, "alipay-public-key"),
-            app_auth_token=store.get("app-auth-token") or "",
-            top_app_key=s.top_app_key,
-            top_app_secret=require_secret(store, "top-app-secret"),
-            top_session=require_secret(store, "top-session"),
-            shop_id=s.shop_id,
+            return TopCredentials(demo.top_app_key, demo.top_app_secret, demo.top_session)
+        store = self._store()
+        return TopCredentials(
+            self.settings.top_app_key,
+            require_secret(store, "top-app-secret"),
+            require_secret(store, "top-session"),
         )
+
+    def alipay_credentials(self) -> AlipayCredentials:
+        if self.training and self.simulator is not None:
+            demo = self.simulator.demo
+            return AlipayCredentials(
+                demo.app_id, demo.app_private_key_b64, demo.alipay_public_key_b64, ""
+            )
+        store = self._store()
+        return AlipayCredentials(
+            self.settings.alipay_app_id,
+            require_secret(store, "alipay-private-key"),
+            require_secret(store, "alipay-public-key"),
+            store.get("app-auth-token") or "",
+        )
+
+    def _store(self) -> SecretStore:
+        if self.secrets is None:
+            raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
+        return self.secrets
 
     def _urls(self) -> tuple[str, str]:
         if self.training and self.simulator is not None:
@@ -192,14 +204,14 @@ class Runtime:
     def _top_client(self) -> TopClient:
         with self._lock:
             if self._top is None:
-                creds = self.credentials()
-                if not creds.top_app_key:
+                top = self.top_credentials()
+                if not top.app_key:
                     raise ConfigError(detail="top.app_key is not set")
                 self._top = TopClient(
                     gateway_url=self._urls()[1],
-                    app_key=creds.top_app_key,
-                    app_secret=creds.top_app_secret,
-                    session_key=creds.top_session,
+                    app_key=top.app_key,
+                    app_secret=top.app_secret,
+                    session_key=top.session,
                     sign_method=self.settings.top_sign_method,
                     timeout_s=self.settings.timeout_s,
                 )
@@ -208,13 +220,13 @@ class Runtime:
     def _alipay_client(self) -> AlipayClient:
         with self._lock:
             if self._alipay is None:
-                creds = self.credentials()
-                if not creds.alipay_app_id:
+                creds = self.alipay_credentials()
+                if not creds.app_id:
                     raise ConfigError(detail="alipay.app_id is not set")
                 self._alipay = AlipayClient(
                     gateway_url=self._urls()[0],
-                    app_id=creds.alipay_app_id,
-                    private_key=load_private_key(creds.alipay_private_key),
+                    app_id=creds.app_id,
+                    private_key=load_private_key(creds.private_key),
                     alipay_public_key=load_public_key(creds.alipay_public_key),
                     sign_type=self.settings.alipay_sign_type,
                     app_auth_token=creds.app_auth_token,
@@ -241,13 +253,13 @@ class Runtime:
 
 
 def check_mode_switch(journal: Journal, before: str, after: str) -> None:
-    """Refuse to switch between training and production while operations are open.
+    """Refuse to leave production while real operations are open.
 
-    Open rows carry no mode: after a switch the retry timer would re-send them to the other
-    gateway — a production redemption of unknown outcome "settled" FAILED by the simulator (which
-    never heard of it), or a trainee's scan of a real voucher redeemed for real in production.
+    Each mode has its own undo log, and only the current mode's rows are retried: leaving
+    production with a redemption of unknown outcome would leave real money unsettled until
+    someone switches back. (Open training rows are demo data and may wait.)
     """
-    if before == after:
+    if before == after or before != "production":
         return
     open_ops = journal.open_operations()
     if open_ops:

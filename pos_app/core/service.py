@@ -60,11 +60,17 @@ RETRY_DELAYS_S: tuple[float, ...] = (2, 5, 10, 30, 60, 120, 300)
 class RedeemGateway(Protocol):
     def redeem(self, req: RedeemRequest) -> RedeemResult: ...
 
+    def validate_redeem(self, req: RedeemRequest) -> None: ...
+
 
 class AlipayGateway(Protocol):
     def cancel(self, req: CancelRequest, *, notify_url: str = "") -> CancelResult: ...
 
     def sync(self, req: SyncRequest) -> SyncResult: ...
+
+    def validate_cancel(self, req: CancelRequest) -> None: ...
+
+    def validate_sync(self, req: SyncRequest) -> None: ...
 
 
 SendResult = tuple[Settle, RedeemResult | None]
@@ -130,6 +136,11 @@ class RedemptionService:
         # One attempt per row at a time within this process (retry timer vs. a manual recover).
         self._attempt_lock = threading.Lock()
 
+    def set_journal(self, journal: Journal) -> None:
+        """Another undo log (a mode switch): used from the next operation on."""
+        with self._attempt_lock:
+            self._journal = journal
+
     def set_shop(self, shop: ShopConfig) -> None:
         """New shop settings, used from the next operation on (rows written keep their payload)."""
         self._shop = shop
@@ -159,7 +170,7 @@ class RedemptionService:
         count = codes.validate_quantity(quantity)
         if not self._shop.shop_id:
             raise ConfigError("CONFIG_ERROR", "shop.id is not set")
-        self._top()  # ConfigError (missing keys) here, before anything is written
+        top = self._top()  # ConfigError (missing keys) here, before anything is written
         for earlier in self._journal.by_code(voucher.value, limit=20):
             if earlier.kind is not OpKind.REDEEM:
                 continue
@@ -175,6 +186,7 @@ class RedemptionService:
             shop_type=self._shop.shop_type,
             gmt_biz=gateway_timestamp(self._clock()),
         )
+        top.validate_redeem(request)  # every field as the wire needs it, before the journal
         op = self._journal.add(
             NewOperation(
                 kind=OpKind.REDEEM,
@@ -204,7 +216,7 @@ class RedemptionService:
             raise NotReversible(detail=f"operation {op_id} is not a redemption")
         if parent.state is not OpState.SUCCEEDED or parent.reversed_by is not None:
             raise NotReversible(detail=f"operation {op_id} is {parent.state.value}")
-        self._alipay()  # ConfigError before anything is written
+        alipay = self._alipay()  # ConfigError before anything is written
         request = CancelRequest(
             request_id=parent.request_id,
             request_biz_no=parent.request_id,
@@ -213,6 +225,7 @@ class RedemptionService:
             order_no=parent.order_no,
             code_type=CodeType(parent.code_type),
         )
+        alipay.validate_cancel(request)
         op = self._journal.add(
             NewOperation(
                 kind=OpKind.REVERSE,
@@ -247,7 +260,7 @@ class RedemptionService:
         count = codes.validate_quantity(remaining, field="remaining", minimum=0)
         order_no = order_no.strip() or self._known_order_no(voucher.value)
         codes.validate_field(order_no, field="order_no", max_len=32)
-        self._alipay()  # ConfigError before anything is written
+        alipay = self._alipay()  # ConfigError before anything is written
         request = SyncRequest(
             request_id=codes.new_request_id("S"),
             ticket_code=voucher.value,
@@ -257,6 +270,7 @@ class RedemptionService:
             gmt_biz=gateway_timestamp(self._clock()),
             sync_shop_id=self._shop.shop_id,
         )
+        alipay.validate_sync(request)
         op = self._journal.add(
             NewOperation(
                 kind=OpKind.SYNC,
@@ -283,11 +297,19 @@ class RedemptionService:
     # ----------------------------------------------------------------- retries
     def recover(self) -> list[OpOutcome]:
         """Re-send every open row now (start-up after a crash, or `pos-app recover`)."""
-        return [self._retry(op) for op in self._journal.open_operations()]
+        return self._retry_all(self._journal.open_operations())
 
     def retry_due(self) -> list[OpOutcome]:
-        now = self._clock()
-        return [self._retry(op) for op in self._journal.open_operations(due_before=now)]
+        return self._retry_all(self._journal.open_operations(due_before=self._clock()))
+
+    def _retry_all(self, ops: list[Operation]) -> list[OpOutcome]:
+        outcomes: list[OpOutcome] = []
+        for op in ops:
+            try:
+                outcomes.append(self._retry(op))
+            except PosError as exc:  # e.g. the journal is busy: the other rows still get their try
+                logger.error("retry of %s failed before settling: %s", op.request_id, exc.code)
+        return outcomes
 
     def seconds_to_next_retry(self) -> float | None:
         pending = self._journal.open_operations()
@@ -307,7 +329,7 @@ class RedemptionService:
             # row keeps its state and is tried again later.
             logger.warning("cannot retry %s: %s", op.request_id, exc.code)
             return OpOutcome(op, exc.code, exc.message)
-        return self._attempt(op, sender)
+        return self._attempt(op, sender, retry=True)
 
     def _sender_for(self, op: Operation) -> Sender:
         """The typed send function for a journal row, from its stored payload only."""
@@ -320,12 +342,12 @@ class RedemptionService:
         return lambda: _send_sync(alipay, op.payload, op.order_no)
 
     # ----------------------------------------------------------------- one attempt
-    def _attempt(self, op: Operation, send: Sender) -> OpOutcome:
+    def _attempt(self, op: Operation, send: Sender, *, retry: bool = False) -> OpOutcome:
         with self._attempt_lock:
             current = self._journal.get(op.id) or op
             if not current.state.is_open:  # another worker or process settled it meanwhile
                 return _outcome_of(current)
-            how, redeem = self._classify(current, send)
+            how, redeem = self._classify(current, send, retry=retry)
             try:
                 settled = self._journal.settle(current.id, how)
             except JournalError:
@@ -342,7 +364,9 @@ class RedemptionService:
         self._notify(outcome)
         return outcome
 
-    def _classify(self, op: Operation, send: Sender) -> tuple[Settle, RedeemResult | None]:
+    def _classify(
+        self, op: Operation, send: Sender, *, retry: bool
+    ) -> tuple[Settle, RedeemResult | None]:
         """Send once and turn whatever happened into how the row settles."""
         try:
             return send()
@@ -359,6 +383,11 @@ class RedemptionService:
                 return Settle(OpState.SUCCEEDED, error_code=exc.code, note=exc.code), None
             return self._failed(exc), None
         except InputInvalid as exc:  # refused by the client before sending
+            if retry:
+                # An earlier attempt may have taken effect (the rules tightened since, e.g. after
+                # an upgrade): this is no answer from the gateway, so the row stays UNKNOWN.
+                logger.error("%s: stored payload now refused (%s)", op.request_id, exc.code)
+                return self._unknown(op, exc.code, exc.detail, retry_delay(op.attempts + 1)), None
             return self._failed(exc), None
         except OutcomeUnknown as exc:
             delay = retry_delay(op.attempts + 1, exc.wait_s)

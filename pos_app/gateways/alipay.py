@@ -116,6 +116,14 @@ class AlipayClient:
             biz_code=biz_code,
         )
 
+    def validate_cancel(self, req: CancelRequest) -> None:
+        """Every field checked as ``cancel`` would, without sending (``InputInvalid``)."""
+        _cancel_biz(req)
+
+    def validate_sync(self, req: SyncRequest) -> None:
+        """Every field checked as ``sync`` would, without sending (``InputInvalid``)."""
+        _sync_biz(req)
+
     def close(self) -> None:
         if self._owns_session:
             self._session.close()

@@ -134,6 +134,10 @@ class TopClient:
         logger.info("top redeem request_id=%s succeeded repeat=%s", request_id, result.repeat)
         return result
 
+    def validate_redeem(self, req: RedeemRequest) -> None:
+        """Every field checked as ``redeem`` would, without sending (``InputInvalid``)."""
+        _use_request(req)
+
     def close(self) -> None:
         if self._owns_session:
             self._session.close()

@@ -311,16 +311,19 @@ def test_switching_mode_at_run_time_moves_where_requests_go(runtime: Runtime) ->
     assert outcome.state is OpState.SUCCEEDED
 
 
-def test_mode_switch_is_refused_while_an_operation_is_open(runtime: Runtime) -> None:
-    """An open row would otherwise be retried against the other mode's gateway (the simulator
-    settling a real redemption FAILED, or production redeeming a trainee's scan for real)."""
+def test_each_mode_has_its_own_undo_log_and_production_is_not_left_open(
+    runtime: Runtime,
+) -> None:
+    """Demo and real redemptions never mix, a row is only retried at its own gateway, and
+    leaving production with a real redemption of unknown outcome is refused."""
     from pos_app.config.settings import load_settings, set_setting
+    from pos_app.secrets.memory import MemorySecretStore
 
     sim = runtime.simulator
     assert sim is not None
     sim.faults.add(Fault("drop_response", api="redeem", times=1))
-    open_op = runtime.service.redeem(demo_code(runtime, "single")).operation
-    assert open_op.state is OpState.UNKNOWN
+    demo_op = runtime.service.redeem(demo_code(runtime, "single")).operation
+    assert demo_op.state is OpState.UNKNOWN
     production = runtime.settings
     for key, value in [
         ("alipay.gateway", sim.alipay_url),
@@ -331,16 +334,40 @@ def test_mode_switch_is_refused_while_an_operation_is_open(runtime: Runtime) -> 
         ("mode", "production"),
     ]:
         production = set_setting(production, key, value)
-    with pytest.raises(ConfigError) as refused:
-        runtime.apply_settings(production)
-    assert refused.value.code == "MODE_SWITCH_OPEN"
-    assert runtime.training and runtime.simulator is sim
-    assert load_settings(runtime.home).mode == "training"  # nothing saved
-    # Other settings still apply; once the row has settled the switch goes through.
-    runtime.apply_settings(set_setting(runtime.settings, "network.timeout_s", "7"))
-    assert [o.state for o in runtime.service.recover()] == [OpState.SUCCEEDED]
-    runtime.apply_settings(production)
+    runtime.apply_settings(production)  # open demo rows may wait in the training log
     assert not runtime.training and runtime.simulator is None
+    assert runtime.service.open_count() == 0  # the production log is a different file
+    assert runtime.journal is not None and runtime.home.journal_file.exists()
+
+    # a "real" redemption of unknown outcome, against a stand-in gateway on loopback
+    gateway = sim.__class__.start(host="127.0.0.1", port=0, data_dir=None)
+    try:
+        for key, value in [
+            ("top.gateway", gateway.top_url),
+            ("top.app_key", gateway.demo.top_app_key),
+            ("shop.id", gateway.demo.shop_id),
+        ]:
+            production = set_setting(production, key, value)
+        runtime.apply_settings(production)
+        demo = gateway.demo
+        runtime.secrets = MemorySecretStore(
+            {"top-app-secret": demo.top_app_secret, "top-session": demo.top_session}
+        )
+        gateway.faults.add(Fault("drop_response", api="redeem", times=1))
+        real = runtime.service.redeem(gateway.demo.codes["single"])
+        assert real.state is OpState.UNKNOWN
+        with pytest.raises(ConfigError) as refused:
+            runtime.apply_settings(set_setting(production, "mode", "training"))
+        assert refused.value.code == "MODE_SWITCH_OPEN"
+        assert load_settings(runtime.home).mode == "production"  # nothing saved
+        assert [o.state for o in runtime.service.recover()] == [OpState.SUCCEEDED]
+        runtime.apply_settings(set_setting(production, "mode", "training"))
+    finally:
+        gateway.stop()
+    # back in training: the demo row is there, retried against the simulator, never production
+    assert runtime.training and runtime.simulator is not None
+    assert [o.operation.id for o in runtime.service.recover()] == [demo_op.id]
+    assert runtime.service.day_count(datetime.now().date()) == 1
 
 
 def test_settings_changes_and_key_imports_are_audited_without_secrets(runtime: Runtime) -> None:
@@ -394,3 +421,102 @@ def test_a_missing_key_in_production_is_named_and_nothing_is_journaled(
     assert runtime.service.day_count(datetime.now().date()) == 0
     runtime.secrets.set("top-session", sim.demo.top_session)
     assert runtime.service.redeem(code).state is OpState.SUCCEEDED
+
+
+def test_a_shop_id_the_gateway_would_refuse_is_refused_before_the_journal(
+    runtime: Runtime,
+) -> None:
+    from pos_app.core.service import ShopConfig
+
+    runtime.service.set_shop(ShopConfig(shop_id="bad shop id!"))
+    with pytest.raises(InputInvalid) as info:
+        runtime.service.redeem(demo_code(runtime, "single"))
+    assert info.value.field == "shop_id"
+    assert runtime.service.day_count(datetime.now().date()) == 0
+
+
+def test_a_stored_payload_refused_on_retry_stays_unknown(runtime: Runtime) -> None:
+    from pos_app.journal.model import NewOperation
+
+    # a row an older version wrote and sent, whose payload today's rules refuse
+    op = runtime.journal.add(
+        NewOperation(
+            kind=OpKind.REDEEM,
+            request_id="ROLDVERSION0001",
+            code=demo_code(runtime, "single_3"),
+            code_type="INTERNAL_CODE",
+            quantity=1,
+            payload={
+                "ticket_request_id": "ROLDVERSION0001",
+                "ticket_code": demo_code(runtime, "single_3"),
+                "quantity": "1",
+                "shop_id": "shop with spaces",
+                "shop_type": "INTERNAL_SHOP",
+                "gmt_biz": "",
+            },
+        )
+    )
+    outcomes = runtime.service.recover()
+    assert [o.state for o in outcomes] == [OpState.UNKNOWN]
+    row = runtime.service.get(op.id)
+    assert row is not None and row.state is OpState.UNKNOWN and row.error_code == "FIELD_INVALID"
+
+
+def test_one_row_that_cannot_be_retried_does_not_block_the_others(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    runtime.simulator.faults.add(Fault("drop_response", api="redeem", times=2))
+    first = runtime.service.redeem(demo_code(runtime, "single"))
+    second = runtime.service.redeem(demo_code(runtime, "single_2"))
+    assert first.state is second.state is OpState.UNKNOWN
+    real_settle = runtime.journal.settle
+    calls = {"n": 0}
+
+    def settle_failing_once(op_id, how):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            from pos_app.core.errors import JournalError
+
+            raise JournalError(detail="disk busy")
+        return real_settle(op_id, how)
+
+    runtime.journal.settle = settle_failing_once  # type: ignore[method-assign]
+    outcomes = runtime.service.recover()
+    assert [o.operation.id for o in outcomes] == [second.operation.id]
+    assert outcomes[0].state is OpState.SUCCEEDED
+    runtime.journal.settle = real_settle  # type: ignore[method-assign]
+    assert [o.state for o in runtime.service.recover()] == [OpState.SUCCEEDED]
+    assert len(sim_redemptions(runtime, demo_code(runtime, "single"))) == 1
+
+
+def test_a_shop_with_only_top_keys_can_redeem(runtime: Runtime) -> None:
+    from pos_app.config.settings import set_setting
+    from pos_app.secrets.memory import MemorySecretStore
+
+    sim = runtime.simulator
+    assert sim is not None
+    production = runtime.settings
+    for key, value in [
+        ("top.gateway", sim.top_url),
+        ("alipay.gateway", sim.alipay_url),
+        ("top.app_key", sim.demo.top_app_key),
+        ("shop.id", sim.demo.shop_id),
+    ]:
+        production = set_setting(production, key, value)
+    runtime.apply_settings(production)  # still training: the switch comes with the keys
+    code = demo_code(runtime, "single_3")
+    runtime.simulator = None
+    runtime.settings = set_setting(production, "mode", "production")
+    runtime.secrets = MemorySecretStore(
+        {"top-app-secret": sim.demo.top_app_secret, "top-session": sim.demo.top_session}
+    )
+    runtime.forget_clients()
+    try:
+        outcome = runtime.service.redeem(code)
+        assert outcome.state is OpState.SUCCEEDED
+        from pos_app.core.errors import SecretMissing
+
+        with pytest.raises(SecretMissing) as info:
+            runtime.service.reverse(outcome.operation.id, reason="x", manager="m")
+        assert "alipay-private-key" in info.value.detail
+    finally:
+        runtime.simulator = sim  # closed by the fixture
