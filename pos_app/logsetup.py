@@ -5,9 +5,24 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import re
 from pathlib import Path
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# A bare 12-digit run is an internal voucher code (order numbers and request ids are longer).
+_INTERNAL_CODE = re.compile(r"(?<![0-9])[0-9]{8}([0-9]{4})(?![0-9])")
+
+
+class MaskVoucherCodes(logging.Filter):
+    """Last line of defence: a voucher code that reached a log message (e.g. inside a gateway's
+    sub_msg) is masked before any handler writes it. Call sites mask codes themselves too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _INTERNAL_CODE.sub(r"********\1", message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
 
 
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
@@ -27,8 +42,9 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     console._pos_app = True  # type: ignore[attr-defined]
-    root.addHandler(file_handler)
-    root.addHandler(console)
+    for handler in (file_handler, console):
+        handler.addFilter(MaskVoucherCodes())
+        root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # urllib3 would log full URLs, whose query holds request parameters.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
