@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pos_app.config.home import AppHome
+from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import AlreadyInFlight, ConfigError, InputInvalid, NotReversible
 from pos_app.core.models import CodeType
 from pos_app.core.runtime import Runtime
@@ -37,6 +38,20 @@ def demo_code(rt: Runtime, label: str) -> str:
 def sim_redemptions(rt: Runtime, code: str) -> list[object]:
     assert rt.simulator is not None
     return list(rt.simulator.state.redemptions_for(code))
+
+
+def production_settings(base: Settings, sim: Simulator) -> Settings:
+    """Production settings pointing at ``sim`` as if it were the real gateways (loopback)."""
+    for key, value in [
+        ("alipay.gateway", sim.alipay_url),
+        ("top.gateway", sim.top_url),
+        ("top.app_key", sim.demo.top_app_key),
+        ("alipay.app_id", sim.demo.app_id),
+        ("shop.id", sim.demo.shop_id),
+        ("mode", "production"),
+    ]:
+        base = set_setting(base, key, value)
+    return base
 
 
 def force_due(rt: Runtime) -> list[OpOutcome]:
@@ -292,16 +307,7 @@ def test_switching_mode_at_run_time_moves_where_requests_go(runtime: Runtime) ->
 
     sim = runtime.simulator
     assert sim is not None
-    production = runtime.settings
-    for key, value in [
-        ("alipay.gateway", sim.alipay_url),
-        ("top.gateway", sim.top_url),
-        ("top.app_key", sim.demo.top_app_key),
-        ("alipay.app_id", sim.demo.app_id),
-        ("shop.id", sim.demo.shop_id),
-        ("mode", "production"),
-    ]:
-        production = set_setting(production, key, value)
+    production = production_settings(runtime.settings, sim)
     runtime.apply_settings(production)
     assert runtime.simulator is None  # production keeps no demo simulator running
     assert not runtime.training
@@ -324,16 +330,7 @@ def test_each_mode_has_its_own_undo_log_and_production_is_not_left_open(
     sim.faults.add(Fault("drop_response", api="redeem", times=1))
     demo_op = runtime.service.redeem(demo_code(runtime, "single")).operation
     assert demo_op.state is OpState.UNKNOWN
-    production = runtime.settings
-    for key, value in [
-        ("alipay.gateway", sim.alipay_url),
-        ("top.gateway", sim.top_url),
-        ("top.app_key", sim.demo.top_app_key),
-        ("alipay.app_id", sim.demo.app_id),
-        ("shop.id", sim.demo.shop_id),
-        ("mode", "production"),
-    ]:
-        production = set_setting(production, key, value)
+    production = production_settings(runtime.settings, sim)
     runtime.apply_settings(production)  # open demo rows may wait in the training log
     assert not runtime.training and runtime.simulator is None
     assert runtime.service.open_count() == 0  # the production log is a different file
@@ -391,20 +388,10 @@ def test_settings_changes_and_key_imports_are_audited_without_secrets(runtime: R
 def test_a_missing_key_in_production_is_named_and_nothing_is_journaled(
     runtime: Runtime, simulator: Simulator
 ) -> None:
-    from pos_app.config.settings import set_setting
     from pos_app.secrets.memory import MemorySecretStore
 
     sim = simulator  # the runtime's own simulator stops when it goes to production
-    production = runtime.settings
-    for key, value in [
-        ("alipay.gateway", sim.alipay_url),
-        ("top.gateway", sim.top_url),
-        ("top.app_key", sim.demo.top_app_key),
-        ("alipay.app_id", sim.demo.app_id),
-        ("shop.id", sim.demo.shop_id),
-        ("mode", "production"),
-    ]:
-        production = set_setting(production, key, value)
+    production = production_settings(runtime.settings, sim)
     code = sim.demo.codes["single"]
     runtime.apply_settings(production)
     runtime.secrets = MemorySecretStore(
@@ -494,18 +481,11 @@ def test_a_shop_with_only_top_keys_can_redeem(runtime: Runtime) -> None:
 
     sim = runtime.simulator
     assert sim is not None
-    production = runtime.settings
-    for key, value in [
-        ("top.gateway", sim.top_url),
-        ("alipay.gateway", sim.alipay_url),
-        ("top.app_key", sim.demo.top_app_key),
-        ("shop.id", sim.demo.shop_id),
-    ]:
-        production = set_setting(production, key, value)
-    runtime.apply_settings(production)  # still training: the switch comes with the keys
+    production = production_settings(runtime.settings, sim)
+    runtime.apply_settings(set_setting(production, "mode", "training"))  # keys come first
     code = demo_code(runtime, "single_3")
     runtime.simulator = None
-    runtime.settings = set_setting(production, "mode", "production")
+    runtime.settings = production
     runtime.secrets = MemorySecretStore(
         {"top-app-secret": sim.demo.top_app_secret, "top-session": sim.demo.top_session}
     )
