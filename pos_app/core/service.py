@@ -201,7 +201,7 @@ class RedemptionService:
             )
         )
         logger.info("redeem %s x%d as %s", voucher.masked, count, op.request_id)
-        return self._attempt(op, self._sender_for(op))
+        return self._attempt(op, lambda: _send_redeem(top, op.payload))
 
     # ----------------------------------------------------------------- reverse
     def reverse(self, op_id: int, *, reason: str, manager: str, operator: str = "") -> OpOutcome:
@@ -244,7 +244,7 @@ class RedemptionService:
             )
         )
         logger.info("reverse operation %d (%s) by %s", parent.id, parent.request_id, manager)
-        return self._attempt(op, self._sender_for(op))
+        return self._attempt(op, lambda: _send_cancel(alipay, op.payload))
 
     # ----------------------------------------------------------------- sync
     def sync(
@@ -286,7 +286,7 @@ class RedemptionService:
             )
         )
         logger.info("sync %s remaining=%d as %s", voucher.masked, count, op.request_id)
-        return self._attempt(op, self._sender_for(op))
+        return self._attempt(op, lambda: _send_sync(alipay, op.payload, op.order_no))
 
     def _known_order_no(self, code: str) -> str:
         for earlier in self._journal.by_code(code, limit=20):
