@@ -111,6 +111,12 @@ def _reverse_in_background(tasks: TaskManager, runtime: Runtime, code: str) -> N
     _wait(lambda: bool(done))
 
 
+def _select_record(history: Any, row: int) -> None:
+    table = getattr(history, "table", None)
+    if table is not None and table.model().rowCount() > row:
+        table.selectRow(row)
+
+
 def _cashier_screens(shooter: _Shooter, runtime: Runtime) -> None:
     if runtime.simulator is None:
         raise RuntimeError("screenshots need training mode (the simulator)")
@@ -144,6 +150,8 @@ def _cashier_screens(shooter: _Shooter, runtime: Runtime) -> None:
     faults.add(Fault("ticket_processing", api="redeem", times=0))
     shooter.scan(codes["single_3"], CardState.UNKNOWN)
     window.show_screen(Screen.HISTORY)
+    _settle(shooter.tasks)
+    _select_record(window.screens[Screen.HISTORY], 1)  # the reversal: its details pane filled
     shooter.shot("history")
 
 
@@ -186,6 +194,9 @@ def _manager_screens(shooter: _Shooter) -> None:
     names = ("manager-sync", "manager-records", "manager-settings")
     for index, name in enumerate(names, start=1):
         manager.tabs.setCurrentIndex(index)
+        if name == "manager-records" and manager.history is not None:
+            _settle(shooter.tasks)
+            _select_record(manager.history, 5)  # a reversed redemption
         if name == "manager-sync" and manager.sync is not None:
             codes = window.runtime.simulator.demo.codes if window.runtime.simulator else {}
             manager.sync.code_edit.setText(codes.get("external_multi", ""))

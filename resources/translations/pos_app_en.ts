@@ -411,6 +411,10 @@
 <context>
     <name>OperationsModel</name>
     <message>
+        <source>Request id: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -444,18 +448,6 @@
     </message>
     <message>
         <source>Linked</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Request id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Operator / manager</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reason / error</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -515,6 +507,33 @@
     </message>
     <message>
         <source>Too many wrong PINs. Locked: try again in %1:%2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordDetails</name>
+    <message>
+        <source>Request id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator / manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason / error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a record to see its request id, operator and reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record #%1 · %2 · %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

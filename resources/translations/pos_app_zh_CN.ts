@@ -409,6 +409,10 @@
 <context>
     <name>OperationsModel</name>
     <message>
+        <source>Request id: %1</source>
+        <translation>请求号：%1</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -443,18 +447,6 @@
     <message>
         <source>Linked</source>
         <translation>关联</translation>
-    </message>
-    <message>
-        <source>Request id</source>
-        <translation>请求号</translation>
-    </message>
-    <message>
-        <source>Operator / manager</source>
-        <translation>操作员 / 店长</translation>
-    </message>
-    <message>
-        <source>Reason / error</source>
-        <translation>原因 / 错误</translation>
     </message>
 </context>
 <context>
@@ -514,6 +506,33 @@
     <message>
         <source>Too many wrong PINs. Locked: try again in %1:%2.</source>
         <translation>密码错误次数过多，已锁定：请在 %1:%2 后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDetails</name>
+    <message>
+        <source>Request id</source>
+        <translation>请求号</translation>
+    </message>
+    <message>
+        <source>Order no</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Operator / manager</source>
+        <translation>操作员 / 店长</translation>
+    </message>
+    <message>
+        <source>Reason / error</source>
+        <translation>原因 / 错误</translation>
+    </message>
+    <message>
+        <source>Select a record to see its request id, operator and reason.</source>
+        <translation>选中一条记录，可查看它的请求号、操作员和原因。</translation>
+    </message>
+    <message>
+        <source>Record #%1 · %2 · %3</source>
+        <translation>记录 #%1 · %2 · %3</translation>
     </message>
 </context>
 <context>

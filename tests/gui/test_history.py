@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from manager_helpers import WAIT_MS, add_row, wait_idle
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.runtime import Runtime
@@ -31,6 +32,11 @@ def _screen(
 def _column(screen: HistoryScreen, column: Column) -> list[str]:
     model = screen.model
     return [str(model.index(row, column).data()) for row in range(model.rowCount())]
+
+
+def _request_ids(screen: HistoryScreen) -> list[str]:
+    rows = (screen.model.operation(row) for row in range(screen.model.rowCount()))
+    return [op.request_id for op in rows if op is not None]
 
 
 def _search(qtbot: QtBot, screen: HistoryScreen, tasks: TaskManager, text: str) -> None:
@@ -86,11 +92,11 @@ def test_search_by_code_tail_order_no_and_request_id(
     assert _column(screen, Column.CODE) == ["********8830"]
 
     _search(qtbot, screen, tasks, a.request_id)
-    assert _column(screen, Column.REQUEST_ID) == [a.request_id]
+    assert _request_ids(screen) == [a.request_id]
 
     _search(qtbot, screen, tasks, "nothing-like-this")
     assert screen.model.rowCount() == 0
-    assert b.request_id not in _column(screen, Column.REQUEST_ID)
+    assert b.request_id not in _request_ids(screen)
 
     screen.search_edit.clear()
     wait_idle(qtbot, tasks)
@@ -227,6 +233,52 @@ def test_short_words_fit_their_columns_and_ids_keep_their_tails(
         for text in _column(screen, column):
             assert metrics.horizontalAdvance(text) < screen.table.columnWidth(column), text
     delegate = screen.table.itemDelegateForColumn(Column.ORDER_NO)
-    assert delegate is not None and delegate is screen.table.itemDelegateForColumn(
-        Column.REQUEST_ID
-    )
+    assert delegate is not None and delegate is not screen.table.itemDelegate()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("width", [1024, 984])  # the records screen, and the manager's tab
+def test_fits_1024_and_the_selected_row_shows_its_request_id(
+    qtbot: QtBot,
+    training_runtime: Runtime,
+    tasks: TaskManager,
+    *,
+    language: str,
+    width: int,
+    request: pytest.FixtureRequest,
+) -> None:
+    request.getfixturevalue("en_ui" if language == "en" else "zh_ui")
+    service = training_runtime.service
+    long_order = "2024060111040030100130500000001"
+    redeemed = add_row(training_runtime, "286501038830", order_no=long_order, amount="1280.00")
+    add_row(training_runtime, "GAL358309629", order_no="ORD2", state=OpState.FAILED, amount=None)
+    reversed_op = service.redeem(DEMO_CODES["single"]).operation
+    reason = "顾客扫错了券，要求撤销"
+    service.reverse(reversed_op.id, reason=reason, manager="店长", operator="店长")
+    screen = HistoryScreen(training_runtime.service, tasks)
+    qtbot.addWidget(screen)
+    screen.resize(width, 768 - 160)  # minus the banner, the navigation and the status bar
+    screen.show()
+    qtbot.waitExposed(screen)
+    wait_idle(qtbot, tasks)
+    assert screen.model.rowCount() == 4
+    bar = screen.table.horizontalScrollBar()
+    assert not bar.isVisible() or bar.maximum() == 0
+    header = screen.table.horizontalHeader()
+    sizes = [header.sectionSize(column) for column in Column]
+    assert header.sectionSize(Column.ITEM) >= 100, f"the item name keeps room to be read: {sizes}"
+
+    assert screen.details.request_id_label.text() != redeemed.request_id, "nothing selected yet"
+    row = screen.model.row_of(redeemed.id)
+    assert row is not None
+    screen.table.selectRow(row)
+    assert screen.details.request_id_label.text() == redeemed.request_id
+    assert screen.details.order_no_label.text() == long_order, "the whole order no"
+    assert "cashier" in screen.details.people_label.text()
+    reversal_row = screen.model.row_of(reversed_op.id + 1)
+    assert reversal_row is not None
+    screen.table.selectRow(reversal_row)
+    assert reason in screen.details.note_label.text()
+    assert "店长" in screen.details.people_label.text()
+    tip = screen.model.index(row, Column.ORDER_NO).data(Qt.ItemDataRole.ToolTipRole)
+    assert long_order in tip and redeemed.request_id in tip

@@ -35,6 +35,7 @@ from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.journal.model import DayTotals, Operation, OpKind, OpState
 from pos_app.ui.messages import error_text, money
 from pos_app.ui.operation_text import kind_text, link_text, row_state_text
+from pos_app.ui.screens.history_details import RecordDetails
 from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.worker_calls import in_background
@@ -52,7 +53,7 @@ _STATE_FILTERS: tuple[frozenset[OpState] | None, ...] = (
 
 
 class _ElideMiddle(QStyledItemDelegate):
-    """Order numbers and request ids differ at the end: keep both ends when cut."""
+    """Order numbers differ at the end: keep both ends when cut."""
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -62,9 +63,10 @@ class _ElideMiddle(QStyledItemDelegate):
 
 
 def _fitted_widths(table: QTableView) -> dict[Column, int]:
-    """Widths the short translated words need (English "Succeeded" is wider than "成功")."""
+    """Widths the times and short translated words need ("Succeeded" is wider than "成功")."""
     metrics = table.fontMetrics()
     samples = {
+        Column.TIME: ["00:00:00", "88:88:88"],
         Column.KIND: [kind_text(kind) for kind in OpKind],
         Column.STATE: [row_state_text(_sample(state)) for state in OpState]
         + [row_state_text(_sample(OpState.SUCCEEDED, reversed_by=9999))],
@@ -131,6 +133,7 @@ class HistoryScreen(QWidget):
         self.status_label.setObjectName("historyStatus")
 
         self.table = self._build_table()
+        self.details = RecordDetails()
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -151,26 +154,26 @@ class HistoryScreen(QWidget):
         table.verticalHeader().setVisible(False)
         # Fixed row heights and no per-row size hints keep scrolling a long day cheap.
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # Fits 1024 px (also inside the manager's tab): the item name takes what is left, the
+        # order no is cut in the middle, the rest of a row is in the details pane below.
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(Column.ITEM, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         widths = (
-            (Column.TIME, 80),
-            (Column.KIND, 60),
+            (Column.TIME, 76),
+            (Column.KIND, 56),
             (Column.STATE, 70),
-            (Column.CODE, 120),
-            (Column.QUANTITY, 50),
-            (Column.AMOUNT, 80),
-            (Column.ITEM, 170),
-            (Column.ORDER_NO, 210),
-            (Column.LINK, 110),
-            (Column.REQUEST_ID, 260),
+            (Column.CODE, 116),
+            (Column.QUANTITY, 46),
+            (Column.AMOUNT, 76),
+            (Column.ORDER_NO, 170),
+            (Column.LINK, 100),
         )
         fitted = _fitted_widths(table)
         for column, width in widths:
             table.setColumnWidth(column, max(width, fitted.get(column, 0)))
-        for column in (Column.ORDER_NO, Column.REQUEST_ID):
-            table.setItemDelegateForColumn(column, self._middle_elider)
+        table.setItemDelegateForColumn(Column.ORDER_NO, self._middle_elider)
         table.doubleClicked.connect(self._jump_to_partner)
         return table
 
@@ -185,6 +188,7 @@ class HistoryScreen(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.totals_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addWidget(self.status_label)
 
     def _connect(self) -> None:
@@ -197,6 +201,9 @@ class HistoryScreen(QWidget):
         self.export_button.clicked.connect(self.export_csv)
         self.model.loaded.connect(self._show_loaded)
         self.model.failed.connect(self._show_error)
+        self.model.modelReset.connect(self._show_details)
+        self.model.dataChanged.connect(self._show_details)
+        self.table.selectionModel().selectionChanged.connect(self._show_details)
 
     # ------------------------------------------------------------------ queries
     def current_query(self) -> HistoryQuery:
@@ -296,6 +303,13 @@ class HistoryScreen(QWidget):
         if not isinstance(error, str):
             logger.error("history: a background call failed", exc_info=error)
         self.status_label.setText(text)
+
+    def selected_operation(self) -> Operation | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.operation(rows[0].row()) if rows else None
+
+    def _show_details(self) -> None:
+        self.details.show_operation(self.selected_operation())
 
     def _jump_to_partner(self, index: QModelIndex) -> None:
         op = self.model.operation(index.row())

@@ -48,9 +48,7 @@ class Column(enum.IntEnum):
     ITEM = 6
     ORDER_NO = 7
     LINK = 8
-    REQUEST_ID = 9
-    PEOPLE = 10
-    NOTE = 11
+    # The request id, the people and the reason/error are in the details pane (history_details).
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +258,8 @@ class OperationsModel(QAbstractTableModel):
             Column.AMOUNT,
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column is Column.NOTE:
-            return self._display(op, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(op, column)
         if role == OPERATION_ROLE:
             return op
         return None
@@ -283,13 +281,13 @@ class OperationsModel(QAbstractTableModel):
             return op.item_name
         if column is Column.ORDER_NO:
             return op.order_no
-        if column is Column.LINK:
-            return link_text(op)
-        if column is Column.REQUEST_ID:
-            return op.request_id
-        if column is Column.PEOPLE:
-            return " / ".join(name for name in (op.operator, op.manager) if name)
-        return op.reason or op.error_code
+        return link_text(op)
+
+    def _tooltip(self, op: Operation, column: Column) -> str:
+        """The whole of a cut item name or order no, and the request id support asks for."""
+        lines = [self._display(op, column)] if column in (Column.ITEM, Column.ORDER_NO) else []
+        lines.append(self.tr("Request id: %1").replace("%1", op.request_id))
+        return "\n".join(line for line in lines if line)
 
     def _header_texts(self) -> list[str]:
         return [
@@ -302,7 +300,4 @@ class OperationsModel(QAbstractTableModel):
             self.tr("Item"),
             self.tr("Order no"),
             self.tr("Linked"),
-            self.tr("Request id"),
-            self.tr("Operator / manager"),
-            self.tr("Reason / error"),
         ]

@@ -102,6 +102,7 @@ class ReversalScreen(QWidget):
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.reverse_button = QPushButton(self.tr("Reverse…"))
         self.reverse_button.setMinimumHeight(44)
+        self.reverse_button.setMinimumWidth(120)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.result_label = QLabel()

@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -78,6 +79,7 @@ class SyncScreen(QWidget):
         self.code_hint.setObjectName("syncCodeHint")
         self.sync_button = QPushButton(self.tr("Sync…"))
         self.sync_button.setMinimumHeight(44)
+        self.sync_button.setMinimumWidth(120)
         self.result_label = QLabel()
         self.result_label.setObjectName("syncResult")
         self.result_label.setWordWrap(True)
@@ -91,7 +93,10 @@ class SyncScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.sync_button)
+        actions = QHBoxLayout()  # an action button at the right, as on the other screens
+        actions.addStretch(1)
+        actions.addWidget(self.sync_button)
+        layout.addLayout(actions)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
 

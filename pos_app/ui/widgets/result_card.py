@@ -11,7 +11,8 @@ import enum
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -67,6 +68,50 @@ def card_style_sheet() -> str:
     return "\n".join(parts)
 
 
+class BalancedLabel(QLabel):
+    """A centred, word-wrapped label whose lines come out about equally long.
+
+    A message a little longer than one line would otherwise leave one or two characters alone on
+    the last line ("…系统会自动重 / 试。"). The label keeps its font and its number of lines and
+    narrows the text to the smallest width that still needs no more lines (side margins), so the
+    text is never clipped: Qt sizes the label's height for the narrower text.
+    """
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.balance()
+
+    def balance(self) -> None:
+        width = self.width()
+        narrowest = _balanced_width(self, width) if self.wordWrap() and self.text() else width
+        left = max(0, (width - narrowest) // 2)
+        right = max(0, width - narrowest - left)
+        if self.contentsMargins().left() != left or self.contentsMargins().right() != right:
+            self.setContentsMargins(left, 0, right, 0)
+
+
+def _balanced_width(label: QLabel, width: int) -> int:
+    """The smallest width at which ``label``'s text wraps into no more lines than at ``width``."""
+    metrics = label.fontMetrics()
+    flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter)
+    text = label.text()
+
+    def height(at: int) -> int:
+        return metrics.boundingRect(QRect(0, 0, at, 1 << 20), flags, text).height()
+
+    full = height(width)
+    if width <= 0 or full <= metrics.lineSpacing() * 1.5:  # one line: nothing to balance
+        return width
+    low, high = width // 2, width
+    while low < high:
+        middle = (low + high) // 2
+        if height(middle) <= full:
+            high = middle
+        else:
+            low = middle + 1
+    return min(width, high + 4)  # a few pixels of slack against rounding
+
+
 class ResultCard(QFrame):
     """Renders a ``CardView``. ``action_clicked`` fires when its button is pressed."""
 
@@ -107,8 +152,8 @@ class ResultCard(QFrame):
         layout.addWidget(self.footnote_label)
         self.show_view(self._view)
 
-    def _label(self, point_size: int, *, bold: bool = False) -> QLabel:
-        label = QLabel(self)
+    def _label(self, point_size: int, *, bold: bool = False) -> BalancedLabel:
+        label = BalancedLabel(self)
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -134,6 +179,8 @@ class ResultCard(QFrame):
         self.style().polish(self)
         self.title_label.setText(view.title)
         self.headline_label.setText(view.headline)
+        for wrapped in (self.title_label, self.headline_label):
+            wrapped.balance()
         self.headline_label.setVisible(bool(view.headline))
         while self._rows.rowCount():
             self._rows.removeRow(0)
@@ -142,6 +189,7 @@ class ResultCard(QFrame):
         self.rows_widget.setVisible(bool(view.rows))
         self.detail_label.setText(view.detail)
         self.detail_label.setVisible(bool(view.detail))
+        self.detail_label.balance()
         self.footnote_label.setText(view.footnote)
         self.footnote_label.setVisible(bool(view.footnote))
         self.action_button.setText(view.action)
