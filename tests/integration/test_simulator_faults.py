@@ -103,13 +103,19 @@ CALLS: dict[str, Callable[[Clients], RedeemResult | CancelResult | SyncResult]] 
 }
 
 
-@pytest.mark.parametrize("api", ["redeem", "cancel", "sync"])
-@pytest.mark.parametrize("kind", sorted(KINDS))
+# TOP answers are not signed, so bad_signature has no redeem case.
+FAULT_CASES = [
+    (kind, api)
+    for kind in sorted(KINDS)
+    for api in ("redeem", "cancel", "sync")
+    if not (kind == "bad_signature" and api == "redeem")
+]
+
+
+@pytest.mark.parametrize(("kind", "api"), FAULT_CASES)
 def test_fault_through_client_then_retry_settles_exactly_once(
     clients: Clients, kind: str, api: str
 ) -> None:
-    if kind == "bad_signature" and api == "redeem":
-        pytest.skip("TOP answers are not signed")
     if api == "cancel":
         clients.redeem()
     before = _effect(clients, api)
