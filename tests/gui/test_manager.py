@@ -14,8 +14,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from pos_app.core.models import CancelRequest
 from pos_app.core.pin import MAX_TRIES
 from pos_app.core.runtime import Runtime
+from pos_app.gateways.alipay import AlipayClient
+from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.journal.model import OpKind, OpState
 from pos_app.sandbox.demo import DEMO_CODES, DEMO_REQUEST_IDS
 from pos_app.ui.dialogs.pin import PinDialog
@@ -194,12 +197,28 @@ def test_platform_refusals_are_shown_with_their_message(
     other = add_row(
         training_runtime, DEMO_CODES["other_channel"], request_id=DEMO_REQUEST_IDS["other_channel"]
     )
-    # And one of ours that customer service reversed meanwhile (the simulator has no public
-    # hook for "reversed elsewhere", so its record is marked directly).
+    # And one of ours that was reversed meanwhile by another request (another till or tool
+    # sent a cancel with a different request_biz_no), over the real Alipay wire.
     ours = training_runtime.service.redeem(DEMO_CODES["single_3"]).operation
     simulator = training_runtime.simulator
     assert simulator is not None
-    simulator.state._redemptions[ours.request_id].status = "REVERSED"
+    creds = training_runtime.alipay_credentials()
+    elsewhere = AlipayClient(
+        gateway_url=simulator.alipay_url,
+        app_id=creds.app_id,
+        private_key=load_private_key(creds.private_key),
+        alipay_public_key=load_public_key(creds.alipay_public_key),
+    )
+    elsewhere.cancel(
+        CancelRequest(
+            request_id=ours.request_id,
+            request_biz_no="ELSEWHERE0001",
+            ticket_code=ours.code,
+            quantity=ours.quantity,
+            order_no=ours.order_no,
+        )
+    )
+    elsewhere.close()
     monkeypatch.setattr(ReversalScreen, "confirm", classmethod(lambda cls, p, t: True))
 
     _unlock(qtbot, screen, tasks)
