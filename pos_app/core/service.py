@@ -8,8 +8,11 @@ id and the same payload, taken from the journal, never rebuilt from fresh input.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import logging
 import threading
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -74,6 +77,7 @@ class AlipayGateway(Protocol):
 
 
 SendResult = tuple[Settle, RedeemResult | None]
+_Req = typing.TypeVar("_Req", RedeemRequest, CancelRequest, SyncRequest)
 Sender = Callable[[], SendResult]
 
 
@@ -194,7 +198,7 @@ class RedemptionService:
                 code=voucher.value,
                 code_type=voucher.code_type.value,
                 quantity=count,
-                payload=_redeem_payload(request),
+                payload=_payload(request),
                 shop_id=request.shop_id,
                 operator=operator,
                 terminal=self._shop.terminal_id,
@@ -233,7 +237,7 @@ class RedemptionService:
                 code=parent.code,
                 code_type=parent.code_type,
                 quantity=parent.quantity,
-                payload=_cancel_payload(request),
+                payload=_payload(request),
                 shop_id=parent.shop_id,
                 order_no=parent.order_no,
                 operator=operator,
@@ -278,7 +282,7 @@ class RedemptionService:
                 code=voucher.value,
                 code_type=voucher.code_type.value,
                 quantity=count,
-                payload=_sync_payload(request),
+                payload=_payload(request),
                 shop_id=self._shop.shop_id,
                 order_no=order_no,
                 manager=manager,
@@ -456,76 +460,33 @@ class RedemptionService:
 # The payload is what was sent, as strings; a retry rebuilds the request from it and nothing else.
 
 
-def _redeem_payload(req: RedeemRequest) -> dict[str, str]:
-    return {
-        "ticket_request_id": req.ticket_request_id,
-        "ticket_code": req.ticket_code,
-        "quantity": str(req.quantity),
-        "shop_id": req.shop_id,
-        "shop_type": req.shop_type.value,
-        "gmt_biz": req.gmt_biz,
-    }
+def _payload(req: RedeemRequest | CancelRequest | SyncRequest) -> dict[str, str]:
+    """The request's fields as strings: enums by value, an absent optional number as ""."""
+    out: dict[str, str] = {}
+    for f in dataclasses.fields(req):
+        value = getattr(req, f.name)
+        out[f.name] = "" if value is None else str(getattr(value, "value", value))
+    return out
 
 
-def _redeem_request(p: dict[str, str]) -> RedeemRequest:
-    return RedeemRequest(
-        ticket_request_id=p["ticket_request_id"],
-        ticket_code=p["ticket_code"],
-        quantity=int(p["quantity"]),
-        shop_id=p["shop_id"],
-        shop_type=ShopType(p["shop_type"]),
-        gmt_biz=p.get("gmt_biz", ""),
-    )
-
-
-def _cancel_payload(req: CancelRequest) -> dict[str, str]:
-    return {
-        "request_id": req.request_id,
-        "request_biz_no": req.request_biz_no,
-        "ticket_code": req.ticket_code,
-        "quantity": "" if req.quantity is None else str(req.quantity),
-        "order_no": req.order_no,
-        "code_type": req.code_type.value,
-    }
-
-
-def _cancel_request(p: dict[str, str]) -> CancelRequest:
-    return CancelRequest(
-        request_id=p["request_id"],
-        request_biz_no=p["request_biz_no"],
-        ticket_code=p["ticket_code"],
-        quantity=int(p["quantity"]) if p.get("quantity") else None,
-        order_no=p.get("order_no", ""),
-        code_type=CodeType(p["code_type"]),
-    )
-
-
-def _sync_payload(req: SyncRequest) -> dict[str, str]:
-    return {
-        "request_id": req.request_id,
-        "ticket_code": req.ticket_code,
-        "quantity": str(req.quantity),
-        "order_no": req.order_no,
-        "code_type": req.code_type.value,
-        "gmt_biz": req.gmt_biz,
-        "sync_shop_id": req.sync_shop_id,
-    }
-
-
-def _sync_request(p: dict[str, str]) -> SyncRequest:
-    return SyncRequest(
-        request_id=p["request_id"],
-        ticket_code=p["ticket_code"],
-        quantity=int(p["quantity"]),
-        order_no=p["order_no"],
-        code_type=CodeType(p["code_type"]),
-        gmt_biz=p.get("gmt_biz", ""),
-        sync_shop_id=p.get("sync_shop_id", ""),
-    )
+def _request(cls: type[_Req], payload: dict[str, str]) -> _Req:
+    """Rebuild a request from its stored payload, each field back to its declared type."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, typing.Any] = {}
+    for f in dataclasses.fields(cls):
+        text = payload.get(f.name, "")
+        kind = hints[f.name]
+        if kind in (int, int | None):
+            values[f.name] = int(text) if text else None
+        elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+            values[f.name] = kind(text)
+        else:
+            values[f.name] = text
+    return cls(**values)
 
 
 def _send_redeem(client: RedeemGateway, payload: dict[str, str]) -> SendResult:
-    result = client.redeem(_redeem_request(payload))
+    result = client.redeem(_request(RedeemRequest, payload))
     how = Settle(
         OpState.SUCCEEDED,
         error_code=result.biz_code if result.repeat else "",
@@ -539,12 +500,12 @@ def _send_redeem(client: RedeemGateway, payload: dict[str, str]) -> SendResult:
 
 
 def _send_cancel(client: AlipayGateway, payload: dict[str, str]) -> SendResult:
-    cancel = client.cancel(_cancel_request(payload))
+    cancel = client.cancel(_request(CancelRequest, payload))
     return Settle(OpState.SUCCEEDED, note=cancel.biz_code), None
 
 
 def _send_sync(client: AlipayGateway, payload: dict[str, str], order_no: str) -> SendResult:
-    synced = client.sync(_sync_request(payload))
+    synced = client.sync(_request(SyncRequest, payload))
     how = Settle(OpState.SUCCEEDED, order_no=synced.order_no or order_no, note=synced.biz_code)
     return how, None
 
