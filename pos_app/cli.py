@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from pos_app import __version__
 from pos_app.config.home import AppHome
-from pos_app.core.codes import mask_code
+from pos_app.core.codes import mask_code, validate_reason
 from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
@@ -75,13 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     mg = sub.add_parser("manager", help="manager PIN")
     mg_sub = mg.add_subparsers(dest="action", required=True, parser_class=_Parser)
     mg_sub.add_parser("set-pin")
-    rd = sub.add_parser("redeem", help="redeem a voucher code")
-    rd.add_argument("code")
-    rd.add_argument("--quantity", default="1")
-    rd.add_argument("--code-type", type=_code_type)
-    rd.add_argument("--again", action="store_true", help="redeem although redeemed here before")
-    rd.add_argument("--operator", default="cli")
-    rd.add_argument("--json", action="store_true")
+    _add_redeem_parser(sub)
     rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
     rv.add_argument("request_id")
     rv.add_argument("--reason", required=True)
@@ -96,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     jr.add_argument("--date", type=date.fromisoformat, default=None)
     jr.add_argument("--state", choices=[s.value for s in OpState])
     jr.add_argument("--json", action="store_true")
+    _add_review_parser(sub)
     rc = sub.add_parser("recover", help="settle every open operation now")
     rc.add_argument("--json", action="store_true")
     sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
@@ -103,6 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--require-keyring", action="store_true", help="fail if no OS keyring"
     )
     return p
+
+
+def _add_redeem_parser(sub: Any) -> None:
+    rd = sub.add_parser("redeem", help="redeem a voucher code")
+    rd.add_argument("code")
+    rd.add_argument("--quantity", default="1")
+    rd.add_argument("--code-type", type=_code_type)
+    rd.add_argument("--again", action="store_true", help="redeem although redeemed here before")
+    rd.add_argument("--ticket-id", default="", help="凭证ID: required for third-party codes")
+    rd.add_argument("--operator", default="cli")
+    rd.add_argument("--json", action="store_true")
+
+
+def _add_review_parser(sub: Any) -> None:
+    rw = sub.add_parser("review", help="decide an operation that needs review (manager)")
+    rw.add_argument("request_id")
+    rw.add_argument("--resolve", required=True, choices=["succeeded", "failed"])
+    rw.add_argument("--reason", required=True)
+    rw.add_argument("--json", action="store_true")
 
 
 # ---------------------------------------------------------------------------- output
@@ -323,7 +337,12 @@ def _cmd_manager(args: argparse.Namespace, home: AppHome) -> int:
 @_with_runtime()
 def _cmd_redeem(args: argparse.Namespace, runtime: Any) -> int:
     outcome = runtime.service.redeem(
-        args.code, args.quantity, code_type=args.code_type, operator=args.operator, again=args.again
+        args.code,
+        args.quantity,
+        code_type=args.code_type,
+        operator=args.operator,
+        again=args.again,
+        ticket_id=args.ticket_id,
     )
     return _report(outcome, args.json)
 
@@ -352,6 +371,25 @@ def _cmd_sync(args: argparse.Namespace, runtime: Any) -> int:
 
 
 @_with_runtime(gateways=False)
+def _cmd_review(args: argparse.Namespace, runtime: Any) -> int:
+    """A manager's decision on a REVIEW row. Sends nothing: the journal records who and why."""
+    found = runtime.service.find_request(args.request_id)
+    rows = [op for op in found if op.state is OpState.REVIEW]
+    if not rows:
+        raise InputInvalid("FIELD_INVALID", "request_id", "no operation in review with that id")
+    reason = validate_reason(args.reason)  # bad input is refused before the PIN is asked
+    manager = runtime.pins.verify(_read_pin())
+    resolution = OpState.SUCCEEDED if args.resolve == "succeeded" else OpState.FAILED
+    op = runtime.service.resolve_review(rows[0].id, resolution, reason=reason, manager=manager)
+    text = "已确认：顾客已消费" if resolution is OpState.SUCCEEDED else "已确认：未核销"
+    if args.json:
+        print(json.dumps(_op_dict(op) | {"message": text}, ensure_ascii=False))
+    else:
+        print(f"{op.state.value} {op.kind.value} {mask_code(op.code)} [{op.request_id}]\n{text}")
+    return EXIT_OK
+
+
+@_with_runtime(gateways=False)
 def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
     day = args.date or date.today()
     states = frozenset({OpState(args.state)}) if args.state else None
@@ -372,7 +410,7 @@ def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
     print(
         f"合计 {day}: 核销 {totals.redeemed_count} 笔 {totals.redeemed_quantity} 份 "
         f"¥{totals.redeemed_amount}；撤销 {totals.reversed_count}；失败 {totals.failed_count}；"
-        f"待确认 {totals.open_count}"
+        f"待确认 {totals.open_count}；需核对 {totals.review_count}"
     )
     return EXIT_OK
 
@@ -411,6 +449,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "redeem": _cmd_redeem,
     "reverse": _cmd_reverse,
     "sync": _cmd_sync,
+    "review": _cmd_review,
     "journal": _cmd_journal,
     "recover": _cmd_recover,
     "doctor": _cmd_doctor,

@@ -23,7 +23,10 @@ MAX_REQUEST_ID_LEN = 32
 MAX_QUANTITY = 9999
 
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
+_TICKET_ID = re.compile(r"[A-Za-z0-9_-]+")
 _INTERNAL = re.compile(r"[0-9]{12}")
+# A merchant's own code: letters and digits, with the joiners such codes are printed with.
+_EXTERNAL = re.compile(r"(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,32}")
 # Query keys that carry a voucher code in the links seen on vouchers.
 _URL_CODE_KEYS = ("ticket_code", "ticketCode", "code", "c", "qrcode", "voucher", "t")
 _SEPARATORS = str.maketrans("", "", " -_\u00a0\u3000\t")
@@ -86,20 +89,31 @@ def normalize_code(
             text = text[len(affix) :]
         if affix and text.endswith(affix):
             text = text[: -len(affix)]
-    framed = _SCANNER_FRAMING.match(text.translate(_SEPARATORS))
-    text = framed.group("body") if framed else ""
+    framed = _SCANNER_FRAMING.match(text.strip())
+    text = framed.group("body").strip() if framed else ""
     if not text:
         raise InputInvalid("CODE_EMPTY", "ticket_code")
-    is_internal = _INTERNAL.fullmatch(text) is not None
+    # Spaces and dashes are how a 12-digit platform code is printed (4-4-4): only there are they
+    # separators. An external code is the merchant's own value and is sent as scanned.
+    bare = text.translate(_SEPARATORS)
+    if not bare:
+        raise InputInvalid("CODE_EMPTY", "ticket_code")
+    is_internal = _INTERNAL.fullmatch(bare) is not None
     if code_type is CodeType.INTERNAL or (code_type is None and is_internal):
         if not is_internal:
             raise InputInvalid("CODE_FORMAT", "ticket_code", "internal code must be 12 digits")
-        return VoucherCode(text, CodeType.INTERNAL)
-    if not _ALNUM.fullmatch(text) or len(text) > MAX_EXTERNAL_CODE_LEN:
+        return VoucherCode(bare, CodeType.INTERNAL)
+    if not is_external_code(text):
         raise InputInvalid(
-            "CODE_FORMAT", "ticket_code", "external code must be 1..32 letters/digits"
+            "CODE_FORMAT", "ticket_code", "external code must be 1..32 letters/digits/-_."
         )
     return VoucherCode(text, CodeType.EXTERNAL)
+
+
+def is_external_code(text: str) -> bool:
+    """An external code as sent: 1..32 letters, digits, ``-``, ``_`` or ``.`` with at least one
+    letter or digit (seed: ticket_code ≤ 32; ``GAL-358309629`` keeps its dash)."""
+    return _EXTERNAL.fullmatch(text) is not None
 
 
 def validate_quantity(value: int | str, *, field: str = "quantity", minimum: int = 1) -> int:
@@ -131,6 +145,32 @@ def validate_field(value: str, *, field: str, max_len: int, required: bool = Tru
     if len(value) > max_len:
         raise InputInvalid("FIELD_INVALID", field, f"longer than {max_len}")
     return value
+
+
+MAX_REASON_LEN = 200
+MAX_TICKET_ID_LEN = 64
+
+
+def validate_reason(value: str, *, field: str = "reason") -> str:
+    """A manager's reason: required, at most 200 characters, and something a person can read.
+
+    Text made only of invisible characters (format controls such as U+202E, zero-width spaces,
+    whitespace) is no reason.
+    """
+    text = value.strip()
+    visible = [ch for ch in text if unicodedata.category(ch)[0] not in ("C", "Z")]
+    if not visible:
+        raise InputInvalid("REASON_REQUIRED", field)
+    return validate_field(text, field=field, max_len=MAX_REASON_LEN)
+
+
+def validate_ticket_id(value: str) -> str:
+    """Seed 003's ``ticket_id`` (本地侧凭证id, for third-party code values): optional; when given,
+    1..64 ASCII letters, digits, ``-`` or ``_``."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text and (len(text) > MAX_TICKET_ID_LEN or not _TICKET_ID.fullmatch(text)):
+        raise InputInvalid("FIELD_INVALID", "ticket_id", "1..64 letters, digits, - or _")
+    return text
 
 
 def new_request_id(prefix: str = "P") -> str:

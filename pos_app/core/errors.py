@@ -16,7 +16,12 @@ The four families decide what the service does with a journal row:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pos_app.core.messages import Message, message_for
+
+if TYPE_CHECKING:
+    from pos_app.journal.model import Operation
 
 
 class PosError(Exception):
@@ -127,7 +132,36 @@ class NotReversible(PosError):
     code = "NOT_REVERSIBLE"
 
 
+class NotReviewable(PosError):
+    """A review decision asked of a row that is not in REVIEW."""
+
+    code = "NOT_REVIEWABLE"
+
+
 class AlreadyInFlight(PosError):
     """The same code is still being redeemed at this terminal."""
 
     code = "ALREADY_IN_FLIGHT"
+
+
+class AlreadyRedeemedHere(PosError):
+    """This terminal already redeemed the code; ``previous`` says when and by whom."""
+
+    code = "ALREADY_REDEEMED_HERE"
+
+    def __init__(self, previous: Operation):
+        self.previous = previous
+        super().__init__(detail=f"operation {previous.id} {previous.state.value}")
+
+
+class JournalAfterSend(OutcomeUnknown):
+    """The request left, then the journal could not record the answer (e.g. the disk filled).
+
+    The row stays open as written before the send, so it is retried with the same request id:
+    the outcome is unknown, never "nothing was sent".
+    """
+
+    code = "JOURNAL_AFTER_SEND"
+
+    def __init__(self, detail: str = ""):
+        super().__init__(type(self).code, detail)

@@ -169,6 +169,21 @@ _CATALOGUE: dict[str, Message] = {
         "This record cannot be reversed (only succeeded, not yet reversed redemptions can).",
     ),
     "REASON_REQUIRED": Message("请填写撤销原因。", "Give a reason for the reversal."),
+    "REVIEW_REDEEM": Message(
+        "需核对：重试时平台说这张券已被使用，可能就是本次第一次尝试核销成功的。请店长查看券记录后确认顾客是否已消费，不要让顾客重复扫码。",
+        "Needs review: the retry was told the voucher is used — possibly by this redemption's first try. A manager checks and decides; do not scan again.",
+    ),
+    "REVIEW_PARENT": Message(
+        "撤销未完成：平台说原核销订单已关闭或不存在，与本机记录不符。原核销已标记为需核对，请店长核对后处理。",
+        "Not reversed: the platform says the original redemption's order is closed or missing, which contradicts this till's log. It is marked for review.",
+    ),
+    "NOT_REVIEWABLE": Message(
+        "这笔记录不在需核对状态，无需处理。", "This record is not waiting for review; nothing to decide."
+    ),
+    "JOURNAL_AFTER_SEND": Message(
+        "结果待确认：请求已发出，但本机记录写入失败（磁盘可能已满）。请勿重复核销；清理磁盘后系统会自动用同一请求号确认结果。",
+        "Outcome unknown: the request left, but the local log could not record the answer (disk full?). Do not redeem again; once there is space it is confirmed with the same request id.",
+    ),
     "ALREADY_IN_FLIGHT": Message(
         "这张券正在核销中，请等待结果，不要重复扫码。",
         "This code is already being redeemed; wait for the result and do not scan again.",

@@ -27,6 +27,7 @@ class RedeemRequest:
     shop_id: str
     shop_type: ShopType = ShopType.INTERNAL
     gmt_biz: str = ""  # "yyyy-MM-dd HH:mm:ss" GMT+8; empty = gateway uses call time
+    ticket_id: str = ""  # seed 003: required for a third-party code value (本地侧凭证id)
 
 
 @dataclass(frozen=True, slots=True)

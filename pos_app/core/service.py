@@ -21,12 +21,14 @@ from typing import Protocol
 from pos_app.core import codes
 from pos_app.core.clock import gateway_timestamp
 from pos_app.core.errors import (
-    AlreadyInFlight,
+    AlreadyRedeemedHere,
     ConfigError,
     GatewayRejected,
     InputInvalid,
+    JournalAfterSend,
     JournalError,
     NotReversible,
+    NotReviewable,
     OutcomeUnknown,
     PosError,
     ProtocolDefect,
@@ -81,14 +83,13 @@ _Req = typing.TypeVar("_Req", RedeemRequest, CancelRequest, SyncRequest)
 Sender = Callable[[], SendResult]
 
 
-class AlreadyRedeemedHere(PosError):
-    """This terminal already redeemed the code; ``previous`` says when and by whom."""
+__all__ = ["AlreadyRedeemedHere", "OpOutcome", "RedemptionService", "ShopConfig"]
 
-    code = "ALREADY_REDEEMED_HERE"
-
-    def __init__(self, previous: Operation):
-        self.previous = previous
-        super().__init__(detail=f"operation {previous.id}")
+# A retry of an UNKNOWN (or crashed PENDING) redemption answered with one of these may be hearing
+# about our own first try: a manager decides (design.md rule 6), it is never a silent FAILED.
+_USED_ANSWERS = frozenset({"TICKET_STATUS_ILLEGAL", "TICKET_ALREADY_USED"})
+# A reversal told the redemption never completed contradicts a SUCCEEDED row in the journal.
+_ORDER_GONE_ANSWERS = frozenset({"USE_BIZ_ORDER_CLOSE", "USE_BIZ_ORDER_NOT_EXIST"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class OpOutcome:
 
     @property
     def settled(self) -> bool:
+        """A definite answer; REVIEW waits for a manager, so it is not settled."""
         return self.operation.state in (OpState.SUCCEEDED, OpState.FAILED)
 
 
@@ -169,19 +171,17 @@ class RedemptionService:
         code_type: CodeType | None = None,
         operator: str = "",
         again: bool = False,
+        ticket_id: str = "",
     ) -> OpOutcome:
+        """Redeem a code. A code redeemed here before (and not reversed) is refused with
+        ``AlreadyRedeemedHere`` unless ``again``; one still open with ``AlreadyInFlight`` — both
+        decided by the journal in the same transaction as the insert."""
         voucher = codes.normalize_code(raw_code, code_type, affixes=self._shop.affixes)
         count = codes.validate_quantity(quantity)
+        ticket_id = codes.validate_ticket_id(ticket_id)
         if not self._shop.shop_id:
             raise ConfigError("CONFIG_ERROR", "shop.id is not set")
         top = self._top()  # ConfigError (missing keys) here, before anything is written
-        for earlier in self._journal.by_code(voucher.value, limit=20):
-            if earlier.kind is not OpKind.REDEEM:
-                continue
-            if earlier.state.is_open:
-                raise AlreadyInFlight(detail=f"operation {earlier.id}")
-            if earlier.state is OpState.SUCCEEDED and earlier.reversed_by is None and not again:
-                raise AlreadyRedeemedHere(earlier)
         request = RedeemRequest(
             ticket_request_id=codes.new_request_id("R"),
             ticket_code=voucher.value,
@@ -189,6 +189,7 @@ class RedemptionService:
             shop_id=self._shop.shop_id,
             shop_type=self._shop.shop_type,
             gmt_biz=gateway_timestamp(self._clock()),
+            ticket_id=ticket_id,
         )
         top.validate_redeem(request)  # every field as the wire needs it, before the journal
         op = self._journal.add(
@@ -202,6 +203,7 @@ class RedemptionService:
                 shop_id=request.shop_id,
                 operator=operator,
                 terminal=self._shop.terminal_id,
+                again=again,
             )
         )
         logger.info("redeem %s x%d as %s", voucher.masked, count, op.request_id)
@@ -209,10 +211,7 @@ class RedemptionService:
 
     # ----------------------------------------------------------------- reverse
     def reverse(self, op_id: int, *, reason: str, manager: str, operator: str = "") -> OpOutcome:
-        reason = reason.strip()
-        if not reason:
-            raise InputInvalid("REASON_REQUIRED", "reason")
-        codes.validate_field(reason, field="reason", max_len=200)
+        reason = codes.validate_reason(reason)
         if not manager:
             raise InputInvalid("FIELD_INVALID", "manager", "a manager must approve a reversal")
         parent = self._journal.get(op_id)
@@ -354,17 +353,37 @@ class RedemptionService:
             how, redeem = self._classify(current, send, retry=retry)
             try:
                 settled = self._journal.settle(current.id, how)
-            except JournalError:
-                latest = self._journal.get(current.id)
-                if latest is None or latest.state.is_open:
-                    raise
+            except JournalError as exc:
+                latest = self._settled_elsewhere(current.id)
+                if latest is None:
+                    return self._answer_not_recorded(current, how, exc)
                 settled = latest  # settled concurrently by another process: keep its answer
-        outcome = OpOutcome(
-            settled,
-            how.error_code,
-            message_for(how.error_code) if how.error_code else None,
-            redeem,
+        outcome = OpOutcome(settled, how.error_code, _message(how), redeem)
+        self._notify(outcome)
+        return outcome
+
+    def _settled_elsewhere(self, op_id: int) -> Operation | None:
+        try:
+            latest = self._journal.get(op_id)
+        except JournalError:
+            return None
+        return None if latest is None or latest.state.is_open else latest
+
+    def _answer_not_recorded(self, op: Operation, how: Settle, exc: JournalError) -> OpOutcome:
+        """The request left but its answer could not be written (e.g. the disk is full).
+
+        The row is still open as it was written before the send, so it is re-sent with the same
+        request id once the journal can be written again: the outcome is unknown — never
+        "nothing was sent" (that is only true of a failure before the send).
+        """
+        logger.error(
+            "%s: answer %s not recorded (%s); kept open for a retry",
+            op.request_id,
+            how.state.value,
+            exc.detail,
         )
+        error = JournalAfterSend(exc.detail)
+        outcome = OpOutcome(op, error.code, error.message)
         self._notify(outcome)
         return outcome
 
@@ -385,6 +404,14 @@ class RedemptionService:
             if op.kind is OpKind.REVERSE and exc.code == "REPEAT_CANCEL":
                 # Already reversed under another request id: the redemption is reversed.
                 return Settle(OpState.SUCCEEDED, error_code=exc.code, note=exc.code), None
+            if op.kind is OpKind.REDEEM and retry and exc.code in _USED_ANSWERS:
+                logger.warning("%s: retry answered %s: needs review", op.request_id, exc.code)
+                why = "retry answered used: the first try may have redeemed"
+                return self._review(exc, why), None
+            if op.kind is OpKind.REVERSE and exc.code in _ORDER_GONE_ANSWERS:
+                logger.warning("%s: %s: its redemption needs review", op.request_id, exc.code)
+                failed = self._failed(exc)
+                return dataclasses.replace(failed, parent_state=OpState.REVIEW), None
             return self._failed(exc), None
         except InputInvalid as exc:  # refused by the client before sending
             if retry:
@@ -413,6 +440,38 @@ class RedemptionService:
     @staticmethod
     def _failed(exc: PosError) -> Settle:
         return Settle(OpState.FAILED, error_code=exc.code, error_message=exc.detail[:500])
+
+    @staticmethod
+    def _review(exc: PosError, why: str) -> Settle:
+        return Settle(
+            OpState.REVIEW, error_code=exc.code, error_message=exc.detail[:500], note=why
+        )
+
+    # ----------------------------------------------------------------- review
+    def review_items(self, limit: int = 200) -> list[Operation]:
+        """Rows waiting for a manager's decision, newest first."""
+        return self._journal.review_items(limit=limit)
+
+    def resolve_review(
+        self, op_id: int, resolution: OpState, *, reason: str, manager: str
+    ) -> Operation:
+        """A manager settles a REVIEW row: the customer did consume (SUCCEEDED) or not (FAILED).
+
+        Nothing is sent; the decision, who made it and why are journaled with the row.
+        """
+        reason = codes.validate_reason(reason)
+        if not manager:
+            raise InputInvalid("FIELD_INVALID", "manager", "a manager must decide a review")
+        if resolution not in (OpState.SUCCEEDED, OpState.FAILED):
+            raise InputInvalid("FIELD_INVALID", "resolve", "succeeded or failed")
+        op = self._journal.get(op_id)
+        if op is None or op.state is not OpState.REVIEW:
+            raise NotReviewable(detail=f"operation {op_id} is not in review")
+        with self._attempt_lock:
+            resolved = self._journal.resolve(op_id, resolution, manager=manager, reason=reason)
+        logger.info("review of %s resolved %s by %s", op.request_id, resolution.value, manager)
+        self._notify(OpOutcome(resolved))
+        return resolved
 
     # ----------------------------------------------------------------- read side
     def get(self, op_id: int) -> Operation | None:
@@ -510,6 +569,17 @@ def _send_sync(client: AlipayGateway, payload: dict[str, str], order_no: str) ->
     return how, None
 
 
+def _message(how: Settle) -> Message | None:
+    """What the person at the till reads about this settlement (None: plain success)."""
+    if how.state is OpState.REVIEW:
+        return message_for("REVIEW_REDEEM")
+    if how.parent_state is OpState.REVIEW:
+        return message_for("REVIEW_PARENT")
+    return message_for(how.error_code) if how.error_code else None
+
+
 def _outcome_of(op: Operation) -> OpOutcome:
     code = op.error_code
+    if op.state is OpState.REVIEW:
+        return OpOutcome(op, code, message_for("REVIEW_REDEEM"))
     return OpOutcome(op, code, message_for(code) if code else None)

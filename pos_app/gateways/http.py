@@ -20,7 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
 from pos_app.core import clock
-from pos_app.core.codes import INTERNAL_CODE_LEN, MAX_EXTERNAL_CODE_LEN
+from pos_app.core.codes import INTERNAL_CODE_LEN, is_external_code
 from pos_app.core.errors import (
     ConfigError,
     GatewayRejected,
@@ -227,8 +227,8 @@ def check_ticket_code(value: object, code_type: CodeType | None) -> str:
         return text
     if code_type is not None and code_type is not CodeType.EXTERNAL:
         raise InputInvalid("FIELD_INVALID", "code_type")
-    if len(text) > MAX_EXTERNAL_CODE_LEN or not _ALNUM.fullmatch(text):
-        raise InputInvalid("CODE_FORMAT", "ticket_code", "code must be 1..32 letters/digits")
+    if not is_external_code(text):
+        raise InputInvalid("CODE_FORMAT", "ticket_code", "code must be 1..32 letters/digits/-_.")
     return text
 
 

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import requests
 
 from pos_app.core import clock as china_clock
-from pos_app.core.codes import mask_code, validate_quantity
+from pos_app.core.codes import mask_code, validate_quantity, validate_ticket_id
 from pos_app.core.errors import (
     ConfigError,
     GatewayRejected,
@@ -127,7 +127,7 @@ class TopClient:
             answer = http.post_form(
                 self._session, self._url, query=query, body=body, timeout_s=self._timeout_s
             )
-            result = parse_redeem_response(answer.text, request_id)
+            result = parse_redeem_response(answer.text, request_id, req.ticket_code)
         except PosError as exc:
             _log_error(request_id, exc)
             raise
@@ -189,6 +189,8 @@ def _use_request(req: RedeemRequest) -> dict[str, str]:
     gmt_biz = http.check_gmt_biz(req.gmt_biz)
     if gmt_biz:
         use["gmt_biz"] = gmt_biz
+    if req.ticket_id:
+        use["ticket_id"] = validate_ticket_id(req.ticket_id)
     return use
 
 
@@ -202,8 +204,15 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def parse_redeem_response(text: str, request_id: str) -> RedeemResult:
-    """The result a TOP answer stands for, or the error (raised)."""
+def parse_redeem_response(text: str, request_id: str, ticket_code: str) -> RedeemResult:
+    """The result a TOP answer stands for, or the error (raised).
+
+    TOP answers are unsigned, so a success is believed only when it confirms *this* request
+    (protocol.md): the node echoes our ``ticket_request_id``, or — for integrations whose answers
+    carry no request id — our ``ticket_code`` (at the top or in ``ticket_use_details``), and
+    names no other request or code. An empty node, a missing node or a node about another
+    request is ``RESPONSE_MALFORMED``: outcome unknown, retried with the same id.
+    """
     http.require_json_object_text(text)
     try:
         obj = json.loads(text, object_pairs_hook=_reject_duplicates, parse_float=Decimal)
@@ -223,13 +232,25 @@ def parse_redeem_response(text: str, request_id: str) -> RedeemResult:
             raise OutcomeUnknown("RESPONSE_MALFORMED", "answer has no response node")
     if not isinstance(node, dict):
         raise OutcomeUnknown("RESPONSE_MALFORMED", "response node is not an object")
-    return _result(node, request_id, root_request_id=_text(obj.get("request_id")))
+    result = _result(node, request_id, root_request_id=_text(obj.get("request_id")))
+    _require_confirmation(node, result, ticket_code)
+    return result
+
+
+def _require_confirmation(node: dict[str, Any], result: RedeemResult, ticket_code: str) -> None:
+    """Raise RESPONSE_MALFORMED unless the answer is about this request (see above)."""
+    echoed_id = _text(node.get("ticket_request_id"))
+    codes = {result.ticket_code} | {d.ticket_code for d in result.details}
+    codes.discard("")
+    if echoed_id and echoed_id != result.ticket_request_id:
+        raise OutcomeUnknown("RESPONSE_MALFORMED", "answer is for another request id")
+    if codes and ticket_code not in codes:
+        raise OutcomeUnknown("RESPONSE_MALFORMED", "answer is about another ticket code")
+    if not echoed_id and not codes:
+        raise OutcomeUnknown("RESPONSE_MALFORMED", "answer confirms neither request id nor code")
 
 
 def _result(node: dict[str, Any], request_id: str, *, root_request_id: str) -> RedeemResult:
-    echoed = _text(node.get("ticket_request_id"))
-    if echoed and echoed != request_id:
-        raise OutcomeUnknown("RESPONSE_MALFORMED", "answer is for another request id")
     biz_code = _text(node.get("biz_code"))
 
     def text(name: str) -> str:

@@ -112,7 +112,66 @@ _V3: tuple[str, ...] = (
     "CREATE INDEX ix_audit_day ON audit (local_day, id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: the REVIEW state (design.md rule 6). SQLite cannot change a CHECK constraint in place,
+# so ``operations`` is rebuilt the documented way (https://sqlite.org/lang_altertable.html,
+# "other kinds of table schema changes"): new table, copy, drop, rename, indexes again — with
+# foreign keys off for the step (see ``migrate``) and checked before the commit.
+_OPERATION_INDEXES: tuple[str, ...] = (
+    "CREATE UNIQUE INDEX ux_ops_request ON operations (request_id, kind)",
+    "CREATE INDEX ix_ops_code ON operations (code, id)",
+    "CREATE INDEX ix_ops_day ON operations (local_day, id)",
+    "CREATE INDEX ix_ops_open ON operations (id) WHERE state IN ('PENDING', 'UNKNOWN')",
+    "CREATE INDEX ix_ops_parent ON operations (parent_id) WHERE parent_id IS NOT NULL",
+    """
+    CREATE UNIQUE INDEX ux_ops_redeem_open ON operations (code)
+    WHERE kind = 'REDEEM' AND state IN ('PENDING', 'UNKNOWN')
+    """,
+    "CREATE INDEX ix_ops_redeemed ON operations (id) WHERE kind = 'REDEEM' AND state = 'SUCCEEDED'",
+    """
+    CREATE UNIQUE INDEX ux_ops_reverse_live ON operations (parent_id)
+    WHERE kind = 'REVERSE' AND state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED')
+    """,
+    "CREATE INDEX ix_ops_review ON operations (id) WHERE state = 'REVIEW'",
+)
+_V4: tuple[str, ...] = (
+    """
+    CREATE TABLE operations_v4 (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind          TEXT    NOT NULL CHECK (kind IN ('REDEEM', 'REVERSE', 'SYNC')),
+        request_id    TEXT    NOT NULL,
+        code          TEXT    NOT NULL,
+        code_type     TEXT    NOT NULL DEFAULT '',
+        quantity      INTEGER NOT NULL,
+        payload       TEXT    NOT NULL DEFAULT '{}',
+        state         TEXT    NOT NULL
+                      CHECK (state IN ('PENDING', 'SUCCEEDED', 'FAILED', 'UNKNOWN', 'REVIEW')),
+        created_us    INTEGER NOT NULL,
+        updated_us    INTEGER NOT NULL,
+        local_day     TEXT    NOT NULL,
+        shop_id       TEXT    NOT NULL DEFAULT '',
+        order_no      TEXT    NOT NULL DEFAULT '',
+        operator      TEXT    NOT NULL DEFAULT '',
+        manager       TEXT    NOT NULL DEFAULT '',
+        reason        TEXT    NOT NULL DEFAULT '',
+        parent_id     INTEGER REFERENCES operations (id),
+        terminal      TEXT    NOT NULL DEFAULT '',
+        error_code    TEXT    NOT NULL DEFAULT '',
+        error_message TEXT    NOT NULL DEFAULT '',
+        result        TEXT    NOT NULL DEFAULT '{}',
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_retry_us INTEGER,
+        item_name     TEXT    NOT NULL DEFAULT '',
+        amount        TEXT,
+        code_tail     TEXT    NOT NULL DEFAULT ''
+    )
+    """,
+    "INSERT INTO operations_v4 SELECT * FROM operations",
+    "DROP TABLE operations",
+    "ALTER TABLE operations_v4 RENAME TO operations",
+    *_OPERATION_INDEXES,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -135,6 +194,19 @@ def migrate(
     goal = newest if target is None else target
     if not 0 <= goal <= newest:
         raise ValueError(f"no schema version {goal}")
+    # A table rebuild (version 4) drops a table others refer to: foreign keys are off while
+    # migrating (it cannot change inside a transaction) and checked before each commit.
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        return _migrate(conn, goal, newest, migrations)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
+
+
+def _migrate(
+    conn: sqlite3.Connection, goal: int, newest: int, migrations: Sequence[Sequence[str]]
+) -> int:
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -148,6 +220,8 @@ def migrate(
                 conn.execute("COMMIT")
                 return current
             _apply(conn, migrations[current])
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise JournalError(detail=f"migration to version {current + 1} broke a reference")
             conn.execute(f"PRAGMA user_version = {current + 1}")
             conn.execute("COMMIT")
             logger.info("journal schema migrated from version %d to %d", current, current + 1)

@@ -24,6 +24,9 @@ class OpState(enum.StrEnum):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     UNKNOWN = "UNKNOWN"
+    # 需核对: an answer that may mean the first try took effect, or one that contradicts the
+    # journal (design.md rule 6). Not retried and not counted as redeemed: a manager decides.
+    REVIEW = "REVIEW"
 
     @property
     def is_open(self) -> bool:
@@ -33,9 +36,12 @@ class OpState(enum.StrEnum):
 # Allowed moves; anything else is a bug and the journal refuses it.
 TRANSITIONS: dict[OpState, frozenset[OpState]] = {
     OpState.PENDING: frozenset({OpState.SUCCEEDED, OpState.FAILED, OpState.UNKNOWN}),
-    OpState.UNKNOWN: frozenset({OpState.SUCCEEDED, OpState.FAILED, OpState.UNKNOWN}),
-    OpState.SUCCEEDED: frozenset(),
+    OpState.UNKNOWN: frozenset(
+        {OpState.SUCCEEDED, OpState.FAILED, OpState.UNKNOWN, OpState.REVIEW}
+    ),
+    OpState.SUCCEEDED: frozenset({OpState.REVIEW}),  # its reversal was told the order is closed
     OpState.FAILED: frozenset(),
+    OpState.REVIEW: frozenset({OpState.SUCCEEDED, OpState.FAILED}),  # a manager's decision
 }
 
 
@@ -60,6 +66,9 @@ class NewOperation:
     reason: str = ""
     parent_id: int | None = None  # a reversal points at the redemption it reverses
     terminal: str = ""
+    # REDEEM only: write it although this code was redeemed here before (the cashier's 再次核销);
+    # without it ``add`` refuses with ``AlreadyRedeemedHere`` in the same transaction.
+    again: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +130,7 @@ class DayTotals:
     reversed_count: int
     failed_count: int
     open_count: int  # PENDING or UNKNOWN
+    review_count: int = 0  # REVIEW: counted apart, never as redeemed
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +146,9 @@ class Settle:
     amount: Decimal | None = None
     next_retry_at: datetime | None = None
     note: str = ""
+    # A reversal's answer that contradicts its redemption (USE_BIZ_ORDER_CLOSE): the parent row
+    # moves to this state in the same transaction.
+    parent_state: OpState | None = None
 
 
 class Journal(Protocol):
@@ -143,7 +156,9 @@ class Journal(Protocol):
 
     def add(self, op: NewOperation) -> Operation:
         """Write ``op`` as PENDING. For REDEEM, refuses (``AlreadyInFlight``) while another
-        REDEEM of the same code is PENDING/UNKNOWN — atomically, across processes."""
+        REDEEM of the same code is PENDING/UNKNOWN, and (``AlreadyRedeemedHere``, unless
+        ``op.again``) when one SUCCEEDED or in REVIEW is not reversed — check and insert are one
+        atomic step, across threads and processes."""
 
     def settle(self, op_id: int, how: Settle) -> Operation:
         """Move a row to ``how.state`` (checked against ``TRANSITIONS``), count the attempt,
@@ -160,6 +175,9 @@ class Journal(Protocol):
 
     def reversible(self, day: date | None = None, limit: int = 200) -> list[Operation]:
         """SUCCEEDED redemptions with no SUCCEEDED or open reversal, newest first."""
+
+    def review_items(self, limit: int = 200) -> list[Operation]:
+        """Rows in REVIEW (waiting for a manager's decision), newest first."""
 
     def day_page(
         self,
@@ -181,6 +199,10 @@ class Journal(Protocol):
     def totals(self, day: date) -> DayTotals: ...
 
     def history(self, op_id: int) -> list[StateChange]: ...
+
+    def resolve(self, op_id: int, state: OpState, *, manager: str, reason: str) -> Operation:
+        """A manager's decision on a REVIEW row (SUCCEEDED or FAILED), journaled with who and
+        why in the row's history and the audit trail, in one transaction."""
 
     def audit(self, actor: str, action: str, detail: str = "", terminal: str = "") -> AuditEntry:
         """Record a manager action durably. ``detail`` must never hold a secret."""

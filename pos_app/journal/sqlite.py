@@ -22,6 +22,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -29,7 +30,14 @@ from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
-from pos_app.core.errors import AlreadyInFlight, InputInvalid, JournalError, NotReversible, PosError
+from pos_app.core.errors import (
+    AlreadyInFlight,
+    AlreadyRedeemedHere,
+    InputInvalid,
+    JournalError,
+    NotReversible,
+    PosError,
+)
 from pos_app.journal.migrations import migrate
 from pos_app.journal.model import (
     TRANSITIONS,
@@ -44,6 +52,7 @@ from pos_app.journal.model import (
 )
 from pos_app.journal.sqlite_rows import (
     IS_OPEN,
+    REDEEMED_HERE,
     REVERSIBLE,
     SELECT_OPERATIONS,
     day_filter,
@@ -73,6 +82,30 @@ def _translate(exc: sqlite3.Error, what: str) -> PosError:
         if text.endswith("operations.request_id"):
             return JournalError(detail="request id already used")
     return JournalError(detail=f"{what}: {type(exc).__name__}: {text}")
+
+
+def _set_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL. Several processes opening a new file at once: the switch needs a lock that
+    SQLite does not wait for (no busy handler), so "locked" is retried for up to the busy time."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _insert_audit(
+    conn: sqlite3.Connection, at: datetime, actor: str, action: str, *, detail: str, terminal: str
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO audit (at_us, local_day, actor, action, detail, terminal)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (to_us(at), local_day(at), actor, action, detail, terminal),
+    )
+    return int(cur.lastrowid or 0)
 
 
 class SqliteJournal:
@@ -106,7 +139,7 @@ class SqliteJournal:
         try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _set_wal(conn)
             if str(mode).lower() != "wal":
                 logger.warning("journal could not use WAL (mode %s); still synchronous", mode)
             conn.execute("PRAGMA synchronous = FULL")
@@ -192,13 +225,12 @@ class SqliteJournal:
             self._check_request_id(conn, op)
             if op.kind is OpKind.REDEEM:
                 self._check_not_in_flight(conn, op.code)
+                if not op.again:
+                    self._check_not_redeemed_here(conn, op.code)
             elif op.kind is OpKind.REVERSE:
                 self._check_reversible(conn, op)
             op_id = self._insert(conn, op, now)
-            conn.execute(
-                "INSERT INTO state_changes (operation_id, state, at_us, note) VALUES (?, ?, ?, ?)",
-                (op_id, OpState.PENDING.value, to_us(now), "added"),
-            )
+            self._record_change(conn, op_id, OpState.PENDING, now, note="added")
             added = self._load(conn, op_id)
         assert added is not None  # noqa: S101 - just inserted in the same transaction
         logger.debug("journal: added %s operation %d", op.kind.value, op_id)
@@ -222,6 +254,18 @@ class SqliteJournal:
         ).fetchone()
         if row is not None:
             raise AlreadyInFlight(detail=f"open operation {row[0]}")
+
+    def _check_not_redeemed_here(self, conn: sqlite3.Connection, code: str) -> None:
+        """Under the write lock, so two lanes scanning one 次卡 cannot both pass (issue #9.2)."""
+        row = conn.execute(
+            f"SELECT o.id FROM operations o WHERE o.code = ? AND {REDEEMED_HERE}"  # noqa: S608
+            " ORDER BY o.id DESC LIMIT 1",
+            (code,),
+        ).fetchone()
+        if row is not None:
+            previous = self._load(conn, row[0])
+            assert previous is not None  # noqa: S101 - found in the same transaction
+            raise AlreadyRedeemedHere(previous)
 
     def _check_reversible(self, conn: sqlite3.Connection, op: NewOperation) -> None:
         if op.parent_id is None:
@@ -285,15 +329,73 @@ class SqliteJournal:
                     None if amount is None else str(amount), op_id,
                 ),
             )  # fmt: skip
-            conn.execute(
-                "INSERT INTO state_changes (operation_id, state, at_us, error_code, note)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (op_id, how.state.value, to_us(now), how.error_code, how.note),
-            )
+            code, note = how.error_code, how.note
+            self._record_change(conn, op_id, how.state, now, error_code=code, note=note)
+            if how.parent_state is not None and current.parent_id is not None:
+                self._move_parent(conn, current, how, now)
             settled = self._load(conn, op_id)
         assert settled is not None  # noqa: S101 - the row was there inside the transaction
         logger.debug("journal: operation %d %s -> %s", op_id, current.state, how.state)
         return settled
+
+    @staticmethod
+    def _record_change(
+        conn: sqlite3.Connection,
+        op_id: int,
+        state: OpState,
+        at: datetime,
+        *,
+        error_code: str = "",
+        note: str = "",
+    ) -> None:
+        conn.execute(
+            "INSERT INTO state_changes (operation_id, state, at_us, error_code, note)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (op_id, state.value, to_us(at), error_code, note),
+        )
+
+    def _move_state(
+        self, conn: sqlite3.Connection, op: Operation, state: OpState, at: datetime
+    ) -> None:
+        """A state change that is no attempt (attempts and answer fields stay as they are)."""
+        if state not in TRANSITIONS[op.state]:
+            raise JournalError(
+                detail=f"operation {op.id}: {op.state.value} -> {state.value} is not allowed"
+            )
+        conn.execute(
+            "UPDATE operations SET state = ?, updated_us = ? WHERE id = ?",
+            (state.value, to_us(at), op.id),
+        )
+
+    def _move_parent(
+        self, conn: sqlite3.Connection, child: Operation, how: Settle, at: datetime
+    ) -> None:
+        assert how.parent_state is not None and child.parent_id is not None  # noqa: S101
+        parent = self._load(conn, child.parent_id)
+        if parent is None or parent.state is how.parent_state:
+            return
+        self._move_state(conn, parent, how.parent_state, at)
+        note = f"reversal {child.request_id} answered {how.error_code}"
+        self._record_change(
+            conn, parent.id, how.parent_state, at, error_code=how.error_code, note=note
+        )
+
+    def resolve(self, op_id: int, state: OpState, *, manager: str, reason: str) -> Operation:
+        if state not in (OpState.SUCCEEDED, OpState.FAILED):
+            raise JournalError(detail=f"a review resolves to SUCCEEDED or FAILED, not {state}")
+        now = self._now()
+        with self._write("journal resolve failed") as conn:
+            current = self._load(conn, op_id)
+            if current is None or current.state is not OpState.REVIEW:
+                raise JournalError(detail=f"operation {op_id} is not in review")
+            self._move_state(conn, current, state, now)
+            note = f"{manager}: {reason}"
+            self._record_change(conn, op_id, state, now, error_code="REVIEW_RESOLVED", note=note)
+            detail = f"{current.request_id} -> {state.value}: {reason}"
+            _insert_audit(conn, now, manager, "review", detail=detail, terminal=current.terminal)
+            resolved = self._load(conn, op_id)
+        assert resolved is not None  # noqa: S101 - the row was there inside the transaction
+        return resolved
 
     # --- reads -----------------------------------------------------------------------------------
 
@@ -326,6 +428,9 @@ class SqliteJournal:
             params.append(day.isoformat())
         return self._ops(where, [*params, limit], "ORDER BY o.id DESC LIMIT ?")
 
+    def review_items(self, limit: int = 200) -> list[Operation]:
+        return self._ops("o.state = 'REVIEW'", (max(limit, 0),), "ORDER BY o.id DESC LIMIT ?")
+
     def day_page(
         self,
         day: date,
@@ -354,20 +459,22 @@ class SqliteJournal:
             " FROM operations o WHERE o.local_day = ?",
             (day.isoformat(),),
         )
-        count = quantity = reversed_count = failed = open_count = 0
+        count = quantity = reversed_count = failed = open_count = review = 0
         amount = Decimal(0)
         for kind, state, qty, paid, was_reversed in rows:
             if OpState(state).is_open:
                 open_count += 1
             elif state == OpState.FAILED:
                 failed += 1
+            elif state == OpState.REVIEW:
+                review += 1
             elif kind == OpKind.REVERSE:
                 reversed_count += 1
             elif kind == OpKind.REDEEM and not was_reversed:
                 count += 1
                 quantity += qty
                 amount += Decimal(paid) if paid is not None else Decimal(0)
-        return DayTotals(day, count, quantity, amount, reversed_count, failed, open_count)
+        return DayTotals(day, count, quantity, amount, reversed_count, failed, open_count, review)
 
     def history(self, op_id: int) -> list[StateChange]:
         rows = self._query(
@@ -382,12 +489,7 @@ class SqliteJournal:
     def audit(self, actor: str, action: str, detail: str = "", terminal: str = "") -> AuditEntry:
         now = self._now()
         with self._write("journal audit failed") as conn:
-            cur = conn.execute(
-                "INSERT INTO audit (at_us, local_day, actor, action, detail, terminal)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (to_us(now), local_day(now), actor, action, detail, terminal),
-            )
-            entry_id = int(cur.lastrowid or 0)
+            entry_id = _insert_audit(conn, now, actor, action, detail=detail, terminal=terminal)
         return AuditEntry(entry_id, now, actor, action, detail, terminal)
 
     def audit_entries(self, day: date) -> list[AuditEntry]:

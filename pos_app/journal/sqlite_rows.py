@@ -28,6 +28,13 @@ o.kind = 'REDEEM' AND o.state = 'SUCCEEDED' AND NOT EXISTS
 (SELECT 1 FROM operations r WHERE r.parent_id = o.id
  AND r.kind = 'REVERSE' AND r.state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED'))
 """
+# A redemption that counts as "redeemed here" for the re-scan warning: done, or maybe done (REVIEW),
+# and not reversed.
+REDEEMED_HERE = """
+o.kind = 'REDEEM' AND o.state IN ('SUCCEEDED', 'REVIEW') AND NOT EXISTS
+(SELECT 1 FROM operations r WHERE r.parent_id = o.id
+ AND r.kind = 'REVERSE' AND r.state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED'))
+"""
 # Same text as the partial index ``ix_ops_open`` so that the planner uses it.
 IS_OPEN = "o.state IN ('PENDING', 'UNKNOWN')"
 

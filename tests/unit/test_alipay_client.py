@@ -248,7 +248,7 @@ BAD_CANCELS = {
     "internal code full-width": cancel_req(ticket_code="０１６５６９８４３３６２"),
     "internal code spaced": cancel_req(ticket_code="0165 6984 3362"),
     "external code 33": cancel_req(code_type=CodeType.EXTERNAL, ticket_code="A" * 33),
-    "external code dash": cancel_req(code_type=CodeType.EXTERNAL, ticket_code="AB-12"),
+    "external code slash": cancel_req(code_type=CodeType.EXTERNAL, ticket_code="AB/12"),
     "code empty": cancel_req(ticket_code=""),
     "quantity 0": cancel_req(quantity=0),
     "quantity 10000": cancel_req(quantity=10000),

@@ -104,7 +104,8 @@ def test_never_crashes_and_result_is_always_clean(raw: str) -> None:
     except InputInvalid as exc:
         assert exc.code in {"CODE_EMPTY", "CODE_FORMAT"}
         return
-    assert re.fullmatch(r"[A-Za-z0-9]{1,32}", v.value), v.value
+    assert re.fullmatch(r"[A-Za-z0-9._-]{1,32}", v.value), v.value
+    assert re.search(r"[A-Za-z0-9]", v.value), v.value
     assert (v.code_type is CodeType.INTERNAL) == bool(re.fullmatch(r"[0-9]{12}", v.value))
 
 
@@ -112,6 +113,38 @@ def test_never_crashes_and_result_is_always_clean(raw: str) -> None:
 def test_normalize_is_idempotent(code: str) -> None:
     once = normalize_code(f" {code[:6]}-{code[6:]}\r\n").value
     assert normalize_code(once).value == once
+
+
+# --- external codes are sent as scanned (issue #9.7) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "code_type", "expected"),
+    [
+        ("GAL-358309629", None, "GAL-358309629"),
+        ("  GAL-358309629\r\n", None, "GAL-358309629"),
+        ("EXT_2024.A1", None, "EXT_2024.A1"),
+        ("ＧＡＬ－３５８３０９６２９", None, "GAL-358309629"),  # full width from an IME
+        ("]C1GAL-358309629", None, "GAL-358309629"),  # AIM identifier: the scanner's framing
+        ("1234-5678-9012", CodeType.EXTERNAL, "1234-5678-9012"),  # declared external: as is
+        ("1234-5678-9012", None, "123456789012"),  # the platform code printed 4-4-4
+    ],
+)
+def test_an_external_code_keeps_its_characters(
+    raw: str, code_type: CodeType | None, expected: str
+) -> None:
+    assert normalize_code(raw, code_type).value == expected
+
+
+def test_an_external_code_with_configured_affixes() -> None:
+    assert normalize_code("#GAL-1#", affixes=("#",)).value == "GAL-1"
+
+
+@pytest.mark.parametrize("raw", ["GAL 358309629", "GAL/358", "-_.", "A" * 33])
+def test_an_external_code_that_cannot_be_a_code_is_refused(raw: str) -> None:
+    with pytest.raises(InputInvalid) as exc:
+        normalize_code(raw)
+    assert exc.value.code in {"CODE_FORMAT", "CODE_EMPTY"}
 
 
 # --- normalize_code: examples -----------------------------------------------------------------

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.core.errors import AlreadyInFlight, InputInvalid, JournalError, NotReversible
+from pos_app.core.errors import (
+    AlreadyInFlight,
+    AlreadyRedeemedHere,
+    InputInvalid,
+    JournalError,
+    NotReversible,
+)
 from pos_app.journal.migrations import SCHEMA_VERSION
 from pos_app.journal.model import (
     TRANSITIONS,
@@ -68,8 +74,10 @@ def new_op(
     parent_id: int | None = None,
     order_no: str = "",
     quantity: int = 1,
+    again: bool = False,
 ) -> NewOperation:
     return NewOperation(
+        again=again,
         kind=kind,
         request_id=request_id or f"{kind.value[0]}{next(_ids):010d}",
         code=code,
@@ -93,6 +101,8 @@ def reach(j: SqliteJournal, state: OpState, code: str = "123456789012") -> Opera
     op = j.add(new_op(code=code))
     if state is OpState.PENDING:
         return op
+    if state is OpState.REVIEW:  # only reached through UNKNOWN (or from SUCCEEDED)
+        op = j.settle(op.id, Settle(OpState.UNKNOWN))
     return j.settle(op.id, Settle(state))
 
 
@@ -191,10 +201,22 @@ def test_redeem_of_a_code_in_flight_is_refused(journal: SqliteJournal, open_stat
     journal.add(new_op(code="555555555556"))  # another code is fine
 
 
-@pytest.mark.parametrize("done_state", [OpState.SUCCEEDED, OpState.FAILED])
-def test_redeem_again_after_a_definite_answer(journal: SqliteJournal, done_state: OpState) -> None:
-    reach(journal, done_state, "555555555555")
+def test_redeem_again_after_a_failure(journal: SqliteJournal) -> None:
+    reach(journal, OpState.FAILED, "555555555555")
     again = journal.add(new_op(code="555555555555"))
+    assert again.state is OpState.PENDING
+
+
+@pytest.mark.parametrize("done_state", [OpState.SUCCEEDED, OpState.REVIEW])
+def test_redeemed_here_is_refused_in_the_insert_unless_again(
+    journal: SqliteJournal, done_state: OpState
+) -> None:
+    first = reach(journal, done_state, "555555555555")
+    with pytest.raises(AlreadyRedeemedHere) as refused:
+        journal.add(new_op(code="555555555555"))
+    assert refused.value.previous.id == first.id
+    assert len(journal.by_code("555555555555")) == 1  # nothing written
+    again = journal.add(new_op(code="555555555555", again=True))
     assert again.state is OpState.PENDING
 
 

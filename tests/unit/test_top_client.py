@@ -144,14 +144,19 @@ def test_redeem_request_on_the_wire(sign_method: str, server: GatewayServer) -> 
 def test_simplify_and_optional_fields(server: GatewayServer) -> None:
     client = make_client(server, simplify=True)
     server.queue(Reply(seed_simplified_body()))
-    client.redeem(
-        redeem_req(
-            shop_type=ShopType.EXTERNAL,
-            shop_id="store-001",
-            gmt_biz="2017-09-09 12:12:12",
-            ticket_code="GAL358309629",
+    # The seed's answer is about 016569843362, not this code: not believed (checked below);
+    # what is checked here is the request as sent.
+    with pytest.raises(OutcomeUnknown) as exc:
+        client.redeem(
+            redeem_req(
+                shop_type=ShopType.EXTERNAL,
+                shop_id="store-001",
+                gmt_biz="2017-09-09 12:12:12",
+                ticket_code="GAL358309629",
+                ticket_id="T-1234_5",
+            )
         )
-    )
+    assert exc.value.code == "RESPONSE_MALFORMED"
     (got,) = server.received
     assert got.q("simplify") == "true"
     assert json.loads(got.f("use_request")) == {
@@ -161,6 +166,7 @@ def test_simplify_and_optional_fields(server: GatewayServer) -> None:
         "shop_type": "EXTERNAL_SHOP",
         "ticket_code": "GAL358309629",
         "gmt_biz": "2017-09-09 12:12:12",
+        "ticket_id": "T-1234_5",
     }
     assert got.q("sign") == expected_sign(got, "hmac-sha256")
 
@@ -373,6 +379,73 @@ def test_malformed_answers(body: str, code: str, server: GatewayServer, client: 
     assert exc.value.code == code
 
 
+# HTTP 200 answers that do not confirm this request: TOP answers are unsigned, so a success must
+# say which request or code it is about (issue #9.1). Each was shown as 核销成功 before.
+_OTHER_RID = "R0000000000000000000000000000001"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(f'{{"{RESPONSE_NODE}":{{}}}}', id="empty node"),
+        pytest.param('{"order_no":""}', id="no node, simplify-like root"),
+        pytest.param(
+            json.dumps({RESPONSE_NODE: {"order_no": "1", "use_date": "2016-10-07 11:30:24"}}),
+            id="node names neither request id nor code",
+        ),
+        pytest.param(
+            json.dumps({RESPONSE_NODE: {"ticket_request_id": _OTHER_RID, "ticket_code": CODE}}),
+            id="another request id",
+        ),
+        pytest.param(
+            json.dumps({RESPONSE_NODE: {"ticket_request_id": RID, "ticket_code": "999999999999"}}),
+            id="our request id but another code",
+        ),
+        pytest.param(
+            json.dumps({RESPONSE_NODE: {"ticket_code": "999999999999", "order_no": "1"}}),
+            id="another code, no request id",
+        ),
+        pytest.param(
+            json.dumps(
+                {
+                    RESPONSE_NODE: {
+                        "ticket_use_details": {
+                            "merchant_ticket_use_detail": [{"ticket_code": "999999999999"}]
+                        }
+                    }
+                }
+            ),
+            id="details about another code",
+        ),
+    ],
+)
+def test_an_answer_that_does_not_confirm_this_request_is_unknown(
+    body: str, server: GatewayServer, client: TopClient
+) -> None:
+    server.queue(Reply(body))
+    with pytest.raises(OutcomeUnknown) as exc:
+        client.redeem(redeem_req())
+    assert exc.value.code == "RESPONSE_MALFORMED"
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        pytest.param({"ticket_request_id": RID}, id="request id alone"),
+        pytest.param({"ticket_code": CODE, "order_no": "1"}, id="code alone (no request id)"),
+        pytest.param(
+            {"ticket_use_details": {"merchant_ticket_use_detail": [{"ticket_code": CODE}]}},
+            id="code in the details",
+        ),
+    ],
+)
+def test_an_answer_that_confirms_this_request_is_believed(
+    node: dict[str, object], server: GatewayServer, client: TopClient
+) -> None:
+    server.queue(Reply(json.dumps({RESPONSE_NODE: node})))
+    assert client.redeem(redeem_req()).ticket_request_id == RID
+
+
 # --- validation before sending -----------------------------------------------------------------
 
 BAD_REDEEMS = {
@@ -381,7 +454,7 @@ BAD_REDEEMS = {
     "request id empty": redeem_req(ticket_request_id=""),
     "code empty": redeem_req(ticket_code=""),
     "code 33": redeem_req(ticket_code="1" * 33),
-    "code dash": redeem_req(ticket_code="0165-6984-3362"),
+    "code slash": redeem_req(ticket_code="0165/6984/3362"),
     "code space": redeem_req(ticket_code="0165 6984 3362"),
     "code full-width": redeem_req(ticket_code="０１６５６９８４３３６２"),
     "code url": redeem_req(ticket_code="https://x/?code=016569843362"),
