@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from pos_app import __version__
 from pos_app.config.home import AppHome
-from pos_app.core.codes import mask_code
+from pos_app.core.codes import mask_code, reversal_order_no
 from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
     rv.add_argument("request_id")
     rv.add_argument("--reason", required=True)
+    rv.add_argument(
+        "--order-no", default="", help="Koubei order no, when the redemption's row has none"
+    )
     rv.add_argument("--json", action="store_true")
     sy = sub.add_parser("sync", help="set the remaining uses of a code (manager)")
     sy.add_argument("code")
@@ -333,8 +336,13 @@ def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     rows = [op for op in runtime.service.find_request(args.request_id) if op.kind.value == "REDEEM"]
     if not rows:
         raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
+    row = rows[0]
+    # Checked before the PIN is asked, so a missing or malformed order no costs no PIN attempt.
+    reversal_order_no(args.order_no, known=row.order_no, code_type=CodeType(row.code_type))
     manager = runtime.pins.verify(_read_pin())
-    outcome = runtime.service.reverse(rows[0].id, reason=args.reason, manager=manager)
+    outcome = runtime.service.reverse(
+        row.id, reason=args.reason, manager=manager, order_no=args.order_no
+    )
     return _report(outcome, args.json)
 
 
