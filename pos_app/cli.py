@@ -49,6 +49,23 @@ def _code_type(value: str) -> CodeType:
         raise argparse.ArgumentTypeError("internal or external") from None
 
 
+def _add_manager_commands(sub: Any) -> None:
+    """`reverse` and `sync`: the manager's money commands (they ask for the PIN)."""
+    rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
+    rv.add_argument("request_id")
+    rv.add_argument("--reason", required=True)
+    rv.add_argument(
+        "--order-no", default="", help="Koubei order no, when the redemption's row has none"
+    )
+    rv.add_argument("--json", action="store_true")
+    sy = sub.add_parser("sync", help="set the remaining uses of a code (manager)")
+    sy.add_argument("code")
+    sy.add_argument("--remaining", required=True)
+    sy.add_argument("--order-no", default="")
+    sy.add_argument("--code-type", type=_code_type)
+    sy.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="pos-app", description="口碑券核销收银台 / Koubei voucher counter app")
     p.add_argument("--home", help="folder for settings, journal and logs (or POS_APP_HOME)")
@@ -82,19 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--again", action="store_true", help="redeem although redeemed here before")
     rd.add_argument("--operator", default="cli")
     rd.add_argument("--json", action="store_true")
-    rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
-    rv.add_argument("request_id")
-    rv.add_argument("--reason", required=True)
-    rv.add_argument(
-        "--order-no", default="", help="Koubei order no, when the redemption's row has none"
-    )
-    rv.add_argument("--json", action="store_true")
-    sy = sub.add_parser("sync", help="set the remaining uses of a code (manager)")
-    sy.add_argument("code")
-    sy.add_argument("--remaining", required=True)
-    sy.add_argument("--order-no", default="")
-    sy.add_argument("--code-type", type=_code_type)
-    sy.add_argument("--json", action="store_true")
+    _add_manager_commands(sub)
     jr = sub.add_parser("journal", help="list the undo log")
     jr.add_argument("--date", type=date.fromisoformat, default=None)
     jr.add_argument("--state", choices=[s.value for s in OpState])

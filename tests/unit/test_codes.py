@@ -251,7 +251,8 @@ def test_group_code_round_trips(code: str) -> None:
     assert normalize_code(grouped).value == code
 
 
-# --- the order number a reversal sends (seed 001: 外部券码取消时必填; seed 003: none after 2022-09-22)
+# --- the order number a reversal sends
+# (seed 001: 外部券码取消时必填; seed 003: no order_no after 2022-09-22)
 
 ORDER = "20180404111040030100130500594477"  # seed 001's example, 32 digits
 EXT, INT = CodeType.EXTERNAL, CodeType.INTERNAL
