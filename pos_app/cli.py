@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from pos_app import __version__
 from pos_app.config.home import AppHome
-from pos_app.core.codes import mask_code, validate_reason
+from pos_app.core.codes import mask_code, reversal_order_no, validate_reason
 from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
@@ -49,6 +49,23 @@ def _code_type(value: str) -> CodeType:
         raise argparse.ArgumentTypeError("internal or external") from None
 
 
+def _add_manager_commands(sub: Any) -> None:
+    """`reverse` and `sync`: the manager's money commands (they ask for the PIN)."""
+    rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
+    rv.add_argument("request_id")
+    rv.add_argument("--reason", required=True)
+    rv.add_argument(
+        "--order-no", default="", help="Koubei order no, when the redemption's row has none"
+    )
+    rv.add_argument("--json", action="store_true")
+    sy = sub.add_parser("sync", help="set the remaining uses of a code (manager)")
+    sy.add_argument("code")
+    sy.add_argument("--remaining", required=True)
+    sy.add_argument("--order-no", default="")
+    sy.add_argument("--code-type", type=_code_type)
+    sy.add_argument("--json", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="pos-app", description="口碑券核销收银台 / Koubei voucher counter app")
     p.add_argument("--home", help="folder for settings, journal and logs (or POS_APP_HOME)")
@@ -76,16 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     mg_sub = mg.add_subparsers(dest="action", required=True, parser_class=_Parser)
     mg_sub.add_parser("set-pin")
     _add_redeem_parser(sub)
-    rv = sub.add_parser("reverse", help="reverse a redemption by its request id (manager)")
-    rv.add_argument("request_id")
-    rv.add_argument("--reason", required=True)
-    rv.add_argument("--json", action="store_true")
-    sy = sub.add_parser("sync", help="set the remaining uses of a code (manager)")
-    sy.add_argument("code")
-    sy.add_argument("--remaining", required=True)
-    sy.add_argument("--order-no", default="")
-    sy.add_argument("--code-type", type=_code_type)
-    sy.add_argument("--json", action="store_true")
+    _add_manager_commands(sub)
     jr = sub.add_parser("journal", help="list the undo log")
     jr.add_argument("--date", type=date.fromisoformat, default=None)
     jr.add_argument("--state", choices=[s.value for s in OpState])
@@ -352,8 +360,13 @@ def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     rows = [op for op in runtime.service.find_request(args.request_id) if op.kind.value == "REDEEM"]
     if not rows:
         raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
+    row = rows[0]
+    # Checked before the PIN is asked, so a missing or malformed order no costs no PIN attempt.
+    reversal_order_no(args.order_no, known=row.order_no, code_type=CodeType(row.code_type))
     manager = runtime.pins.verify(_read_pin())
-    outcome = runtime.service.reverse(rows[0].id, reason=args.reason, manager=manager)
+    outcome = runtime.service.reverse(
+        row.id, reason=args.reason, manager=manager, order_no=args.order_no
+    )
     return _report(outcome, args.json)
 
 

@@ -20,6 +20,7 @@ from pos_app.core.models import CodeType
 INTERNAL_CODE_LEN = 12
 MAX_EXTERNAL_CODE_LEN = 32
 MAX_REQUEST_ID_LEN = 32
+MAX_ORDER_NO_LEN = 32  # seed 001: order_no String(32), 口碑订单号
 MAX_QUANTITY = 9999
 
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
@@ -171,6 +172,26 @@ def validate_ticket_id(value: str) -> str:
     if text and (len(text) > MAX_TICKET_ID_LEN or not _TICKET_ID.fullmatch(text)):
         raise InputInvalid("FIELD_INVALID", "ticket_id", "1..64 letters, digits, - or _")
     return text
+
+
+def reversal_order_no(typed: str, *, known: str, code_type: CodeType) -> str:
+    """The order number a reversal sends: the one the log knows, or the one a manager typed.
+
+    Seed 001 makes ``order_no`` (String 32) mandatory when cancelling an external code, and seed
+    003 says integrations after 2022-09-22 get no ``order_no`` in the redeem answer, so a manager
+    may have to supply it. Typed text is NFKC-normalised (full-width digits from an input method)
+    and must be 1..32 ASCII letters/digits; when the log knows the number, a typed one must match.
+    """
+    text = unicodedata.normalize("NFKC", typed).translate(_SEPARATORS)
+    if text:
+        if len(text) > MAX_ORDER_NO_LEN or not _ALNUM.fullmatch(text):
+            raise InputInvalid("ORDER_NO_FORMAT", "order_no", "must be 1..32 letters/digits")
+        if known and text != known:
+            raise InputInvalid("ORDER_NO_MISMATCH", "order_no", "differs from the logged order")
+        return text
+    if not known and code_type is CodeType.EXTERNAL:
+        raise InputInvalid("ORDER_NO_REQUIRED", "order_no", "external code: order_no required")
+    return known
 
 
 def new_request_id(prefix: str = "P") -> str:

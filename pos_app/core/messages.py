@@ -184,6 +184,20 @@ _CATALOGUE: dict[str, Message] = {
         "结果待确认：请求已发出，但本机记录写入失败（磁盘可能已满）。请勿重复核销；清理磁盘后系统会自动用同一请求号确认结果。",
         "Outcome unknown: the request left, but the local log could not record the answer (disk full?). Do not redeem again; once there is space it is confirmed with the same request id.",
     ),
+    "ORDER_NO_REQUIRED": Message(
+        "这笔外部券码核销的记录里没有口碑订单号，撤销必须填写。请输入顾客订单上的口碑订单号。",
+        "This external-code redemption has no Koubei order number in the log, and a reversal needs"
+        " it. Type the Koubei order number from the customer's order.",
+    ),
+    "ORDER_NO_FORMAT": Message(
+        "口碑订单号格式不对：最多32位字母或数字，不能有其他符号。请核对后重新输入。",
+        "Wrong order number format: up to 32 letters or digits, nothing else. Check it and retype.",
+    ),
+    "ORDER_NO_MISMATCH": Message(
+        "输入的订单号与本机记录中的口碑订单号不一致。请核对，或清空订单号使用记录中的订单号。",
+        "The order number typed differs from the one in this terminal's log. Check it, or leave it"
+        " empty to use the logged one.",
+    ),
     "ALREADY_IN_FLIGHT": Message(
         "这张券正在核销中，请等待结果，不要重复扫码。",
         "This code is already being redeemed; wait for the result and do not scan again.",

@@ -210,7 +210,11 @@ class RedemptionService:
         return self._attempt(op, lambda: _send_redeem(top, op.payload))
 
     # ----------------------------------------------------------------- reverse
-    def reverse(self, op_id: int, *, reason: str, manager: str, operator: str = "") -> OpOutcome:
+    def reverse(
+        self, op_id: int, *, reason: str, manager: str, operator: str = "", order_no: str = ""
+    ) -> OpOutcome:
+        """Reverse a SUCCEEDED redemption. ``order_no``: typed by the manager when the row has
+        none (external codes need one, seed 001); it is sent and kept on the reversal row."""
         reason = codes.validate_reason(reason)
         if not manager:
             raise InputInvalid("FIELD_INVALID", "manager", "a manager must approve a reversal")
@@ -219,14 +223,16 @@ class RedemptionService:
             raise NotReversible(detail=f"operation {op_id} is not a redemption")
         if parent.state is not OpState.SUCCEEDED or parent.reversed_by is not None:
             raise NotReversible(detail=f"operation {op_id} is {parent.state.value}")
+        code_type = CodeType(parent.code_type)
+        order_no = codes.reversal_order_no(order_no, known=parent.order_no, code_type=code_type)
         alipay = self._alipay()  # ConfigError before anything is written
         request = CancelRequest(
             request_id=parent.request_id,
             request_biz_no=parent.request_id,
             ticket_code=parent.code,
             quantity=parent.quantity,
-            order_no=parent.order_no,
-            code_type=CodeType(parent.code_type),
+            order_no=order_no,
+            code_type=code_type,
         )
         alipay.validate_cancel(request)
         op = self._journal.add(
@@ -238,7 +244,7 @@ class RedemptionService:
                 quantity=parent.quantity,
                 payload=_payload(request),
                 shop_id=parent.shop_id,
-                order_no=parent.order_no,
+                order_no=order_no,
                 operator=operator,
                 manager=manager,
                 reason=reason,
@@ -502,8 +508,9 @@ class RedemptionService:
     def totals(self, day: date) -> DayTotals:
         return self._journal.totals(day)
 
-    def reversible(self, limit: int = 200) -> list[Operation]:
-        return self._journal.reversible(limit=limit)
+    def reversible(self, limit: int = 200, *, search: str = "") -> list[Operation]:
+        """Reversible redemptions, newest first; ``search`` as in ``day_page``."""
+        return self._journal.reversible(limit=limit, search=search)
 
     def open_operations(self) -> list[Operation]:
         return self._journal.open_operations()

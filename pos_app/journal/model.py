@@ -173,8 +173,11 @@ class Journal(Protocol):
     def open_operations(self, due_before: datetime | None = None) -> list[Operation]:
         """PENDING and UNKNOWN rows (optionally only those due for a retry), oldest first."""
 
-    def reversible(self, day: date | None = None, limit: int = 200) -> list[Operation]:
-        """SUCCEEDED redemptions with no SUCCEEDED or open reversal, newest first."""
+    def reversible(
+        self, day: date | None = None, limit: int = 200, *, search: str = ""
+    ) -> list[Operation]:
+        """SUCCEEDED redemptions with no SUCCEEDED or open reversal, newest first. ``search``
+        matches like ``day_page``'s (code tail, order no, request id)."""
 
     def review_items(self, limit: int = 200) -> list[Operation]:
         """Rows in REVIEW (waiting for a manager's decision), newest first."""

@@ -58,6 +58,7 @@ from pos_app.journal.sqlite_rows import (
     day_filter,
     from_us,
     local_day,
+    search_filter,
     to_operation,
     to_us,
 )
@@ -420,12 +421,18 @@ class SqliteJournal:
         where += " AND (o.next_retry_us IS NULL OR o.next_retry_us <= ?)"
         return self._ops(where, (to_us(due_before),), "ORDER BY o.id")
 
-    def reversible(self, day: date | None = None, limit: int = 200) -> list[Operation]:
+    def reversible(
+        self, day: date | None = None, limit: int = 200, *, search: str = ""
+    ) -> list[Operation]:
         where = REVERSIBLE
         params: list[object] = []
         if day is not None:
             where += " AND o.local_day = ?"
             params.append(day.isoformat())
+        matches, search_params = search_filter(search)
+        if matches:
+            where += " AND " + matches
+            params += search_params
         return self._ops(where, [*params, limit], "ORDER BY o.id DESC LIMIT ?")
 
     def review_items(self, limit: int = 200) -> list[Operation]:

@@ -85,32 +85,41 @@ def to_operation(row: sqlite3.Row) -> Operation:
     )
 
 
+def search_filter(search: str) -> tuple[str, list[object]]:
+    """WHERE text and parameters for a search box ("" and [] when empty).
+
+    It matches a code's tail (suffix: "the last digits"), or an order number or request id by
+    prefix (which includes equality). Shared by the day's records and the reversal list.
+    """
+    text = search.strip()
+    if not text:
+        return "", []
+    n = len(text)
+    params: list[object]
+    if n >= 4:
+        code_match = "(o.code_tail = ? AND substr(o.code, -?) = ?)"
+        params = [text[-4:], n, text]
+    else:
+        code_match = "substr(o.code_tail, -?) = ?"
+        params = [n, text]
+    where = f"({code_match} OR substr(o.order_no, 1, ?) = ? OR substr(o.request_id, 1, ?) = ?)"
+    return where, [*params, n, text, n, text]
+
+
 def day_filter(
     day: date,
     search: str,
     states: frozenset[OpState] | None,
     kinds: frozenset[OpKind] | None,
 ) -> tuple[str, list[object]]:
-    """WHERE text and parameters for one local day, a search text and state/kind filters.
-
-    The search matches a code's tail (suffix: "the last digits"), or an order number or request id
-    by prefix (which includes equality).
-    """
+    """WHERE text and parameters for one local day, a search text (``search_filter``) and
+    state/kind filters."""
     clauses = ["o.local_day = ?"]
     params: list[object] = [day.isoformat()]
-    text = search.strip()
-    if text:
-        n = len(text)
-        if n >= 4:
-            code_match = "(o.code_tail = ? AND substr(o.code, -?) = ?)"
-            params += [text[-4:], n, text]
-        else:
-            code_match = "substr(o.code_tail, -?) = ?"
-            params += [n, text]
-        clauses.append(
-            f"({code_match} OR substr(o.order_no, 1, ?) = ? OR substr(o.request_id, 1, ?) = ?)"
-        )
-        params += [n, text, n, text]
+    matches, search_params = search_filter(search)
+    if matches:
+        clauses.append(matches)
+        params += search_params
     for column, values in (("state", states), ("kind", kinds)):
         if values is not None:
             marks = ", ".join("?" * len(values))

@@ -8,7 +8,8 @@ its Enter must never press a dialog's default button, its digits never fill a PI
 
 Optional hooks a screen may implement (duck-typed, all optional):
 
-* ``handle_scan(code: str) -> bool`` — consume a scan (True) instead of redeeming it;
+* ``handle_scan(code: str) -> bool`` — consume a scan (True) instead of redeeming it (the
+  manager screen always does: its pages search or fill a field with it, never redeem);
 * ``handle_escape() -> bool`` — consume Esc (True) instead of going back to the scan screen;
 * ``activated() -> None`` — called every time the screen is shown.
 """
@@ -136,7 +137,6 @@ class MainWindow(QMainWindow):
             self.scanner.install()
         self.manual_screen.submitted.connect(self._redeem_typed)
         self.scan_screen.busy_changed.connect(self._on_busy)
-        self.scan_screen.notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.events.outcome.connect(self._on_outcome)
         self.pump.open_count_changed.connect(self._show_open_count)
         self._health_timer = QTimer(self)
@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
 
     def _wire_optional_hooks(self, widget: QWidget) -> None:
         """Signals/slots another screen may offer: ``closed`` (go home), ``on_outcome(outcome)``
-        (settle events), ``unlocked`` then ``settings.saved`` (re-apply mode, scanner, sound)."""
+        (settle events), ``unlocked`` then ``settings.saved`` (re-apply mode, scanner, sound),
+        ``notice(text)`` (a status-bar message)."""
         on_outcome = getattr(widget, "on_outcome", None)
         if callable(on_outcome):
             self.events.outcome.connect(on_outcome)
@@ -175,6 +176,9 @@ class MainWindow(QMainWindow):
         unlocked = getattr(widget, "unlocked", None)
         if isinstance(unlocked, SignalInstance):
             unlocked.connect(lambda *_: self._follow_settings(widget))
+        notice = getattr(widget, "notice", None)
+        if isinstance(notice, SignalInstance):
+            notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
 
     def _follow_settings(self, widget: QWidget) -> None:
         settings_screen = getattr(widget, "settings", None)

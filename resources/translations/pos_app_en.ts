@@ -278,6 +278,10 @@
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Scan ignored: nothing is redeemed on the manager screen. Esc goes back.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ManualScreen</name>
@@ -592,11 +596,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This external-code redemption has no order no in the log (newer integrations do not receive it). Type the Koubei order no from the customer&apos;s order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Scan, or type code tail, order no or request id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Koubei order no (up to 32 letters/digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No redemption to reverse matches the search.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -277,6 +277,10 @@
         <source>Settings</source>
         <translation>设置</translation>
     </message>
+    <message>
+        <source>Scan ignored: nothing is redeemed on the manager screen. Esc goes back.</source>
+        <translation>扫码已忽略：店长页面不做核销。按 Esc 返回扫码。</translation>
+    </message>
 </context>
 <context>
     <name>ManualScreen</name>
@@ -590,12 +594,28 @@
         <translation>撤销…</translation>
     </message>
     <message>
+        <source>This external-code redemption has no order no in the log (newer integrations do not receive it). Type the Koubei order no from the customer&apos;s order.</source>
+        <translation>这笔外部券码核销的记录里没有口碑订单号（新接入的服务商不返回订单号）。请输入顾客订单上的口碑订单号。</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
+        <source>Scan, or type code tail, order no or request id</source>
+        <translation>扫码，或输入券码末几位、订单号或请求号</translation>
+    </message>
+    <message>
+        <source>Koubei order no (up to 32 letters/digits)</source>
+        <translation>口碑订单号（最多32位字母或数字）</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>No redemption to reverse matches the search.</source>
+        <translation>没有与搜索匹配的可撤销核销。</translation>
     </message>
     <message>
         <source>Nothing to reverse: no succeeded redemptions that are not reversed yet.</source>

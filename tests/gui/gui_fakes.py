@@ -150,7 +150,7 @@ class FakeService:
     def totals(self, day: date) -> DayTotals:
         return DayTotals(day, 0, 0, Decimal(0), 0, 0, 0)
 
-    def reversible(self, limit: int = 200) -> list[Operation]:
+    def reversible(self, limit: int = 200, *, search: str = "") -> list[Operation]:
         return []
 
     def get(self, op_id: int) -> Operation | None:

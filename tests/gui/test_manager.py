@@ -239,6 +239,83 @@ def test_platform_refusals_are_shown_with_their_message(
     assert texts["USE_CHANNEL_NOT_EQUAL"].startswith("Not reversed (USE_CHANNEL_NOT_EQUAL)")
 
 
+def test_external_reversal_asks_for_the_missing_order_no_and_sends_the_typed_one(
+    qtbot: QtBot,
+    screen: ManagerScreen,
+    training_runtime: Runtime,
+    tasks: TaskManager,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seed 003: integrations after 2022-09-22 get no order_no with the redemption (the
+    simulator's ``legacy_fields = False``); seed 001: cancelling an external code needs it."""
+    simulator = training_runtime.simulator
+    assert simulator is not None
+    simulator.options.legacy_fields = False
+    code = DEMO_CODES["external"]
+    order_no = simulator.demo.order_nos["external"]
+    redeemed = training_runtime.service.redeem(code).operation
+    assert redeemed.state is OpState.SUCCEEDED and redeemed.order_no == ""
+    summaries: list[str] = []
+    monkeypatch.setattr(
+        ReversalScreen, "confirm", classmethod(lambda cls, p, text: summaries.append(text) or True)
+    )
+    screen.show()
+    _unlock(qtbot, screen, tasks)
+    reversal = screen.reversal
+    assert reversal is not None
+    assert not reversal.order_edit.isVisible(), "asked only for a row without an order no"
+    assert reversal.select_operation(redeemed.id)
+    assert reversal.order_edit.isVisible() and reversal.order_hint.isVisible()
+    reversal.reason_combo.setEditText("误核销")
+    sent = simulator.state.total_requests()
+
+    for typed, text in [("", "没有口碑订单号"), ("12-34!", "订单号格式不对")]:
+        reversal.order_edit.setText(typed)
+        reversal.reverse_button.click()
+        wait_idle(qtbot, tasks)
+        assert text in reversal.result_label.text()
+        assert screen.focusWidget() is reversal.order_edit  # the cursor goes where to fix it
+    assert summaries == [], "refused before the confirmation"
+    assert simulator.state.total_requests() == sent, "nothing sent"
+    assert [op.kind for op in training_runtime.journal.by_code(code)] == [OpKind.REDEEM]
+
+    reversal.order_edit.setText(order_no)
+    with qtbot.waitSignal(reversal.reversed, timeout=WAIT_MS) as signal:
+        reversal.reverse_button.click()
+    wait_idle(qtbot, tasks)
+    assert order_no in summaries[0]  # the confirmation shows the order no that will be sent
+    outcome = signal.args[0]
+    assert outcome.state is OpState.SUCCEEDED, outcome.error_code
+    assert outcome.operation.order_no == order_no
+    assert outcome.operation.payload["order_no"] == order_no
+    assert simulator.state.remaining(code) == 1
+    assert simulator.state.cancels_for(code)[0]["order_no"] == order_no
+    assert "Reversed" in reversal.result_label.text()
+
+
+def test_reversal_search_box_narrows_the_list(
+    qtbot: QtBot, screen: ManagerScreen, training_runtime: Runtime, tasks: TaskManager
+) -> None:
+    a = add_row(training_runtime, DEMO_CODES["single"], order_no="ORDERAAA1")
+    b = add_row(training_runtime, DEMO_CODES["single_3"], order_no="ORDERBBB2")
+    _unlock(qtbot, screen, tasks)
+    reversal = screen.reversal
+    assert reversal is not None and reversal.table.rowCount() == 2
+    for search, expected in [
+        (DEMO_CODES["single"][-4:], [a.id]),  # code tail
+        ("ORDERBBB", [b.id]),  # order no prefix
+        (a.request_id, [a.id]),  # request id
+        ("", [b.id, a.id]),
+    ]:
+        reversal.search_edit.setText(search)
+        qtbot.keyClick(reversal.search_edit, Qt.Key.Key_Return)
+        wait_idle(qtbot, tasks)
+        assert [op.id for op in reversal._rows] == expected, search
+    reversal.search_edit.setText("ZZZZ")
+    qtbot.waitUntil(lambda: reversal.table.rowCount() == 0, timeout=WAIT_MS)  # after the pause
+    assert reversal.hint.text() == "No redemption to reverse matches the search."
+
+
 def test_sync_sets_remaining_uses(
     qtbot: QtBot,
     screen: ManagerScreen,

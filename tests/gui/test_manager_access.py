@@ -1,4 +1,5 @@
-"""Getting into the manager screen from the main window, and being locked out of it when idle.
+"""Getting into the manager screen from the main window, being locked out of it when idle, and
+scans while it shows (they search or fill a field, never redeem: issue #9 point 8).
 
 F9 or the 店长 button asks for the PIN at once (no extra click on the locked page); Cancel goes
 back to scanning; the open screen locks itself after ``idle_lock_ms`` without input. The main
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.runtime import Runtime
+from pos_app.journal.model import OpKind
+from pos_app.sandbox import Simulator
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.screens.manager import IDLE_LOCK_MS, ManagerScreen
@@ -173,3 +176,108 @@ def test_idle_lock_waits_for_an_open_dialog(
     box.reject()
     qtbot.waitUntil(lambda: not manager.is_unlocked, timeout=3000)
     assert window.current_screen() is Screen.SCAN
+
+
+# --- scans while a manager page shows ---------------------------------------------------------
+
+
+def scan(window: MainWindow, code: str) -> None:
+    """A wedge scanner: the code's keys and Enter, back to back, through the window."""
+    handle = window.windowHandle()
+    for ch in code:
+        QTest.keyClick(handle, ch)
+    QTest.keyClick(handle, Qt.Key.Key_Return)
+
+
+def open_tab(
+    qtbot: QtBot, window: MainWindow, answers: list[str | None], tasks: TaskManager, tab: int
+) -> ManagerScreen:
+    manager = manager_of(window)
+    answers.append(MANAGER)
+    press(window, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: manager.is_unlocked, timeout=WAIT_MS)
+    manager.tabs.setCurrentIndex(tab)
+    wait_idle(qtbot, tasks)
+    return manager
+
+
+def sim_of(runtime: Runtime) -> Simulator:
+    assert runtime.simulator is not None
+    return runtime.simulator
+
+
+def test_scan_on_the_sync_page_fills_its_code_and_redeems_nothing(
+    qtbot: QtBot,
+    window: MainWindow,
+    answers: list[str | None],
+    tasks: TaskManager,
+    training_runtime: Runtime,
+) -> None:
+    sim = sim_of(training_runtime)
+    code = sim.demo.codes["single"]
+    manager = open_tab(qtbot, window, answers, tasks, ManagerScreen.TAB_SYNC)
+    assert manager.sync is not None
+    manager.sync.code_edit.setFocus()  # even with the cursor in the code field itself
+    before = sim.state.snapshot(code)
+    scan(window, "]C1" + code)  # with the scanner's symbology prefix
+    wait_idle(qtbot, tasks)
+    qtbot.wait(100)
+    assert manager.sync.code_edit.text() == code  # filled once, the bare code
+    assert manager.sync.remaining_spin.hasFocus()  # the count is what comes next
+    assert manager.sync.sync_button.isEnabled()
+    assert window.current_screen() is Screen.MANAGER
+    assert training_runtime.journal.by_code(code) == []  # no REDEEM row (and no other)
+    assert sim.state.snapshot(code) == before and sim.state.total_requests("top") == 0
+
+
+def test_scan_on_the_reversal_page_searches_its_list_and_redeems_nothing(
+    qtbot: QtBot,
+    window: MainWindow,
+    answers: list[str | None],
+    tasks: TaskManager,
+    training_runtime: Runtime,
+) -> None:
+    sim = sim_of(training_runtime)
+    codes = sim.demo.codes
+    first = training_runtime.service.redeem(codes["single"]).operation
+    training_runtime.service.redeem(codes["multi"])
+    manager = open_tab(qtbot, window, answers, tasks, ManagerScreen.TAB_REVERSAL)
+    reversal = manager.reversal
+    assert reversal is not None and reversal.table.rowCount() == 2
+    redeemed_before = sim.state.total_requests("top")
+
+    scan(window, codes["single"])
+    wait_idle(qtbot, tasks)
+    qtbot.waitUntil(lambda: reversal.table.rowCount() == 1, timeout=WAIT_MS)
+    assert reversal.search_edit.text() == codes["single"]
+    selected = reversal.selected()
+    assert selected is not None and selected.id == first.id  # the only match is picked
+
+    fresh = codes["single_3"]  # a voucher never redeemed: on the scan screen it would be
+    before = sim.state.snapshot(fresh)
+    scan(window, fresh)
+    wait_idle(qtbot, tasks)
+    qtbot.waitUntil(lambda: reversal.table.rowCount() == 0, timeout=WAIT_MS)
+    assert reversal.hint.text() == "没有与搜索匹配的可撤销核销。"
+    assert window.current_screen() is Screen.MANAGER
+    assert sim.state.snapshot(fresh) == before
+    assert sim.state.total_requests("top") == redeemed_before
+    assert training_runtime.journal.by_code(fresh) == []
+    assert [op.kind for op in training_runtime.journal.by_code(codes["single"])] == [OpKind.REDEEM]
+
+
+def test_scan_on_the_settings_page_is_ignored_with_a_notice(
+    qtbot: QtBot,
+    window: MainWindow,
+    answers: list[str | None],
+    tasks: TaskManager,
+    training_runtime: Runtime,
+) -> None:
+    sim = sim_of(training_runtime)
+    code = sim.demo.codes["single"]
+    open_tab(qtbot, window, answers, tasks, ManagerScreen.TAB_SETTINGS)
+    scan(window, code)
+    wait_idle(qtbot, tasks)
+    assert "扫码已忽略" in window.statusBar().currentMessage()
+    assert window.current_screen() is Screen.MANAGER
+    assert training_runtime.journal.by_code(code) == [] and sim.state.total_requests("top") == 0

@@ -162,6 +162,34 @@ def test_wrong_pin_is_refused_with_exit_4_and_nothing_is_sent(terminal: Terminal
     assert terminal.sim.state.cancels_for(code) == []
 
 
+def test_reverse_with_order_no_for_an_external_code_redeemed_without_one(
+    terminal: Terminal,
+) -> None:
+    """Seed 003: integrations after 2022-09-22 get no order_no in the redeem answer (the
+    simulator's ``legacy_fields = False``); seed 001: cancelling an external code needs it."""
+    terminal.sim.options.legacy_fields = False
+    code = terminal.sim.demo.codes["external"]
+    order_no = terminal.sim.demo.order_nos["external"]
+    status, body = terminal.json("redeem", code)
+    assert status == 0 and body["state"] == "SUCCEEDED" and body["order_no"] == ""
+    request_id = str(body["request_id"])
+    before = terminal.sim.state.total_requests()
+    for extra, error in [((), "ORDER_NO_REQUIRED"), (("--order-no", "12-34!"), "ORDER_NO_FORMAT")]:
+        status, body = terminal.json(
+            "reverse", request_id, "--reason", "误核销", *extra, stdin="2468\n"
+        )
+        assert (status, body["code"]) == (2, error)
+        assert "订单号" in str(body["message"]) and "order number" in str(body["message_en"])
+    assert terminal.sim.state.total_requests() == before  # nothing sent
+    status, body = terminal.json(
+        "reverse", request_id, "--reason", "误核销", "--order-no", order_no, stdin="2468\n"
+    )
+    assert status == 0, body
+    assert (body["kind"], body["state"], body["order_no"]) == ("REVERSE", "SUCCEEDED", order_no)
+    assert terminal.sim.state.remaining(code) == 1
+    assert terminal.sim.state.cancels_for(code)[0]["order_no"] == order_no
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -238,6 +238,61 @@ def test_reverse_a_redemption_restores_the_voucher(runtime: Runtime) -> None:
         runtime.service.reverse(redeemed.operation.id, reason="again", manager="店长王")
 
 
+def _external_redemption_without_order_no(rt: Runtime) -> tuple[str, str, int]:
+    """Redeem the demo external code as an integration after 2022-09-22 sees it (seed 003: the
+    answer carries no order_no), so the journal row has none: (code, real order no, row id)."""
+    assert rt.simulator is not None
+    rt.simulator.options.legacy_fields = False
+    code = demo_code(rt, "external")
+    redeemed = rt.service.redeem(code)
+    assert redeemed.state is OpState.SUCCEEDED and redeemed.operation.order_no == ""
+    order_no = rt.simulator.state.voucher(code).order_no  # type: ignore[union-attr]
+    return code, order_no, redeemed.operation.id
+
+
+def test_external_reversal_without_order_no_takes_the_managers_one(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    code, order_no, row_id = _external_redemption_without_order_no(runtime)
+    sent_before = runtime.simulator.state.total_requests()
+    for typed, error in [("", "ORDER_NO_REQUIRED"), ("12-34!", "ORDER_NO_FORMAT")]:
+        with pytest.raises(InputInvalid) as refused:
+            runtime.service.reverse(row_id, reason="误核销", manager="m", order_no=typed)
+        assert (refused.value.code, refused.value.field) == (error, "order_no")
+    assert runtime.simulator.state.total_requests() == sent_before  # nothing sent
+    assert [op.kind for op in runtime.journal.by_code(code)] == [OpKind.REDEEM]  # none journaled
+    assert [op.id for op in runtime.service.reversible()] == [row_id]
+
+    reversal = runtime.service.reverse(row_id, reason="误核销", manager="m", order_no=order_no)
+    assert reversal.state is OpState.SUCCEEDED, reversal.error_code
+    assert reversal.operation.payload["order_no"] == order_no
+    assert reversal.operation.payload["code_type"] == "EXTERNAL_CODE"
+    assert reversal.operation.order_no == order_no  # kept on the reversal row
+    assert runtime.simulator.state.remaining(code) == 1
+    assert runtime.simulator.state.cancels_for(code)[0]["order_no"] == order_no
+
+
+def test_a_typed_order_no_is_resent_unchanged_on_retry(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    code, order_no, row_id = _external_redemption_without_order_no(runtime)
+    runtime.simulator.faults.add(Fault("drop_response", api="cancel", times=1))
+    first = runtime.service.reverse(row_id, reason="误核销", manager="m", order_no=order_no)
+    assert first.state is OpState.UNKNOWN
+    (settled,) = force_due(runtime)
+    assert settled.state is OpState.SUCCEEDED
+    assert settled.operation.payload["order_no"] == order_no
+    assert len(runtime.simulator.state.cancels_for(code)) == 1
+
+
+def test_a_typed_order_no_must_match_a_logged_one(runtime: Runtime) -> None:
+    assert runtime.simulator is not None
+    redeemed = runtime.service.redeem(demo_code(runtime, "external")).operation
+    assert redeemed.order_no
+    with pytest.raises(InputInvalid) as refused:
+        runtime.service.reverse(redeemed.id, reason="x", manager="m", order_no="1" * 32)
+    assert refused.value.code == "ORDER_NO_MISMATCH"
+    assert runtime.simulator.state.cancels_for(redeemed.code) == []
+
+
 def test_reverse_needs_a_reason_and_a_succeeded_redemption(runtime: Runtime) -> None:
     failed = runtime.service.redeem("999999999999")
     with pytest.raises(NotReversible):

@@ -13,6 +13,7 @@ from pos_app.core.codes import (
     mask_code,
     new_request_id,
     normalize_code,
+    reversal_order_no,
     validate_field,
     validate_quantity,
     validate_request_id,
@@ -281,3 +282,37 @@ def test_group_code_round_trips(code: str) -> None:
     assert [len(g) for g in grouped.split(" ")] == [4, 4, 4]
     assume(code)
     assert normalize_code(grouped).value == code
+
+
+# --- the order number a reversal sends
+# (seed 001: 外部券码取消时必填; seed 003: no order_no after 2022-09-22)
+
+ORDER = "20180404111040030100130500594477"  # seed 001's example, 32 digits
+EXT, INT = CodeType.EXTERNAL, CodeType.INTERNAL
+
+
+def test_reversal_order_no_uses_the_logged_one_or_the_typed_one() -> None:
+    assert reversal_order_no("", known=ORDER, code_type=EXT) == ORDER
+    assert reversal_order_no("", known="", code_type=INT) == ""  # optional for internal codes
+    assert reversal_order_no(f" {ORDER} ", known="", code_type=EXT) == ORDER
+    full_width = ORDER.translate(_FULL_WIDTH)  # typed with a Chinese input method
+    assert reversal_order_no(full_width, known="", code_type=EXT) == ORDER
+    assert reversal_order_no(ORDER, known=ORDER, code_type=EXT) == ORDER
+
+
+@pytest.mark.parametrize(
+    ("typed", "known", "code"),
+    [
+        ("", "", "ORDER_NO_REQUIRED"),
+        ("   ", "", "ORDER_NO_REQUIRED"),
+        ("2018!0404", "", "ORDER_NO_FORMAT"),
+        ("订单20180404", "", "ORDER_NO_FORMAT"),
+        (ORDER + "1", "", "ORDER_NO_FORMAT"),  # 33 characters
+        ("20180404111040030100130500594478", ORDER, "ORDER_NO_MISMATCH"),
+    ],
+)
+def test_reversal_order_no_refusals_are_specific(typed: str, known: str, code: str) -> None:
+    with pytest.raises(InputInvalid) as caught:
+        reversal_order_no(typed, known=known, code_type=EXT)
+    assert caught.value.code == code and caught.value.field == "order_no"
+    assert "订单号" in caught.value.zh and "order number" in caught.value.en

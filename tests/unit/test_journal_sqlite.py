@@ -373,6 +373,19 @@ def test_reversible_lists_succeeded_unreversed_redemptions_newest_first(
     assert [o.id for o in journal.reversible(day=DAY)] == [c.id, b.id, a.id]
 
 
+def test_reversible_search_matches_like_the_days_records(journal: SqliteJournal) -> None:
+    a = redeemed(journal, "100000000021")
+    b = redeemed(journal, "100000000022")
+    reach(journal, OpState.FAILED, "100000000023")  # matches the tail but is not reversible
+    assert [o.id for o in journal.reversible(search="0022")] == [b.id]  # code tail
+    assert [o.id for o in journal.reversible(search=" 100000000021 ")] == [a.id]  # whole code
+    assert [o.id for o in journal.reversible(search="ORD100000000022")] == [b.id]  # order no
+    assert [o.id for o in journal.reversible(search=a.request_id)] == [a.id]  # request id
+    assert journal.reversible(search="0023") == []
+    assert journal.reversible(search="1000") == []  # a code's head is not its tail
+    assert [o.id for o in journal.reversible(search="")] == [b.id, a.id]
+
+
 # --- queries --------------------------------------------------------------------------------------
 
 

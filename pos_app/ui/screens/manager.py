@@ -6,6 +6,10 @@ name. Showing the screen while it is locked (F9, the 店长 button) asks for the
 cancelling the PIN goes back to scanning (``closed``). Leaving the screen (hiding it), pressing
 "Lock" or ``idle_lock_ms`` without any key, click, wheel or touch locks it again, so the next
 person at the counter meets the PIN again.
+
+A scanner burst while this screen shows never redeems (``handle_scan``): the reversal tab searches
+its list for the code, the sync tab fills its code field, the records tab searches; on the
+settings tab or while locked the scan is ignored and ``notice`` says so.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class ManagerScreen(QWidget):
 
     closed = Signal()
     unlocked = Signal(str)
+    notice = Signal(str)  # a short text for the window's status bar
     TAB_REVERSAL, TAB_SYNC, TAB_HISTORY, TAB_SETTINGS = range(4)
 
     def __init__(
@@ -280,6 +285,21 @@ class ManagerScreen(QWidget):
             return
         if index == self.TAB_REVERSAL and self.reversal is not None:
             self.reversal.refresh()  # the history tab reloads itself when shown
+
+    def handle_scan(self, code: str) -> bool:
+        """Always consumed: a scan on a manager page must never take a use of the voucher."""
+        page = self.tabs.currentWidget() if self.is_unlocked else None
+        if page is self.history and self.history is not None:
+            self.history.search_edit.setText(code.strip())
+            self.history.refresh()
+            return True
+        handle = getattr(page, "handle_scan", None)
+        if callable(handle) and handle(code):
+            return True
+        self.notice.emit(
+            self.tr("Scan ignored: nothing is redeemed on the manager screen. Esc goes back.")
+        )
+        return True
 
     def on_outcome(self, outcome: OpOutcome) -> None:
         """Connect to the app's settle events so the records tab stays current."""

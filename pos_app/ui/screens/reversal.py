@@ -4,20 +4,27 @@ Only rows the service calls reversible are offered (succeeded redemptions not ye
 confirmation repeats exactly what will be reversed — masked code, quantity, amount, when, order
 no — and the result is shown in the colours of the scan screen: green reversed, red refused (with
 the platform's reason, e.g. REPEAT_CANCEL), amber while the outcome is being confirmed.
+
+A search box narrows the list by code tail, order no or request id (the journal's own matcher),
+and a scanner burst on this page searches for the scanned code instead of redeeming it. Cancelling
+an external code needs the Koubei order no (seed 001), which newer integrations never receive with
+the redemption (seed 003): for such a row the manager is asked to type it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -26,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.codes import mask_code
-from pos_app.core.errors import PosError
+from pos_app.core.codes import MAX_ORDER_NO_LEN, mask_code, normalize_code, reversal_order_no
+from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.journal.model import Operation, OpState
 from pos_app.ui.messages import error_text, local_time, money, pick
@@ -38,6 +46,7 @@ from pos_app.ui.worker_calls import in_background
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 200
+SEARCH_DELAY_MS = 300  # typing in the search box reloads the list after this pause
 
 
 def result_style(state: OpState) -> str:
@@ -63,11 +72,88 @@ class ReversalScreen(QWidget):
         self._manager = manager
         self._rows: list[Operation] = []
         self._busy = False
+        self._select_single = False  # after a scan: pick the row when it is the only match
 
         title = QLabel(self.tr("Pick the redemption to reverse"))
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(
+        self.search_edit = self._search_field()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.table = self._table()
+        self.reason_combo = self._reason_combo()
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.reverse_button = QPushButton(self.tr("Reverse…"))
+        self.reverse_button.setMinimumHeight(44)
+        self.reverse_button.setMinimumWidth(120)
+        self.order_label = QLabel(self.tr("Order no"))
+        self.order_edit = self._order_field()
+        self.order_hint = QLabel(
+            self.tr(
+                "This external-code redemption has no order no in the log (newer integrations do "
+                "not receive it). Type the Koubei order no from the customer's order."
+            )
+        )
+        self.order_hint.setObjectName("reversalOrderHint")
+        self.order_hint.setWordWrap(True)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("reversalResult")
+        self.result_label.setWordWrap(True)
+
+        self._lay_out(title)
+
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.reason_combo.currentTextChanged.connect(self._update_buttons)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.reverse_button.clicked.connect(self.start_reversal)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self.refresh)
+        self._selection_changed()
+
+    def _lay_out(self, title: QLabel) -> None:
+        """Title and search on top, the list, the order no (only when needed), reason, result."""
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.search_edit)
+        order_row = QHBoxLayout()
+        order_row.addWidget(self.order_label)
+        order_row.addWidget(self.order_edit, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Reason")))
+        row.addWidget(self.reason_combo, 1)
+        row.addWidget(self.refresh_button)
+        row.addWidget(self.reverse_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.order_hint)
+        layout.addLayout(order_row)
+        layout.addLayout(row)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.result_label)
+
+    def _search_field(self) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName("reversalSearch")
+        edit.setPlaceholderText(self.tr("Scan, or type code tail, order no or request id"))
+        edit.setClearButtonEnabled(True)
+        edit.setMaxLength(64)
+        edit.setMinimumWidth(320)
+        return edit
+
+    def _order_field(self) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName("reversalOrderNo")
+        edit.setMaxLength(MAX_ORDER_NO_LEN + 8)  # room for spaces a person types; checked on send
+        edit.setPlaceholderText(self.tr("Koubei order no (up to 32 letters/digits)"))
+        return edit
+
+    def _table(self) -> QTableWidget:
+        table = QTableWidget(0, 6)
+        table.setHorizontalHeaderLabels(
             [
                 self.tr("Redeemed at"),
                 self.tr("Code"),
@@ -77,17 +163,19 @@ class ReversalScreen(QWidget):
                 self.tr("Order no"),
             ]
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # item name takes the rest
+        return table
 
-        self.reason_combo = QComboBox()
-        self.reason_combo.setEditable(True)
-        self.reason_combo.addItems(
+    def _reason_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.addItems(
             [
                 "",
                 self.tr("Redeemed by mistake"),
@@ -95,46 +183,21 @@ class ReversalScreen(QWidget):
                 self.tr("Wrong quantity redeemed"),
             ]
         )
-        line_edit = self.reason_combo.lineEdit()
+        line_edit = combo.lineEdit()
         if line_edit is not None:  # an editable combo box always has one
             line_edit.setMaxLength(MAX_REASON)
             line_edit.setPlaceholderText(self.tr("Reason (required)"))
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.reverse_button = QPushButton(self.tr("Reverse…"))
-        self.reverse_button.setMinimumHeight(44)
-        self.reverse_button.setMinimumWidth(120)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.result_label = QLabel()
-        self.result_label.setObjectName("reversalResult")
-        self.result_label.setWordWrap(True)
-
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Reason")))
-        row.addWidget(self.reason_combo, 1)
-        row.addWidget(self.refresh_button)
-        row.addWidget(self.reverse_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.result_label)
-
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.reason_combo.currentTextChanged.connect(self._update_buttons)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.reverse_button.clicked.connect(self.start_reversal)
-        self._update_buttons()
+        return combo
 
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:
+        self._search_timer.stop()
         self.hint.setText(self.tr("Loading…"))
-        service = self._service
+        service, search = self._service, self.search_edit.text().strip()
         in_background(
             self._tasks,
             self,
-            service.reversible,
+            lambda: service.reversible(search=search),
             self._show_rows,
             self._show_error,
             label="reversible",
@@ -155,12 +218,29 @@ class ReversalScreen(QWidget):
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
         self.table.clearSelection()
-        self.hint.setText(
-            self.tr("Nothing to reverse: no succeeded redemptions that are not reversed yet.")
-            if not rows
-            else ""
-        )
-        self._update_buttons()
+        if rows:
+            self.hint.setText("")
+        elif self.search_edit.text().strip():
+            self.hint.setText(self.tr("No redemption to reverse matches the search."))
+        else:
+            self.hint.setText(
+                self.tr("Nothing to reverse: no succeeded redemptions that are not reversed yet.")
+            )
+        if self._select_single and len(rows) == 1:
+            self.table.selectRow(0)
+        self._select_single = False
+        self._selection_changed()
+
+    def handle_scan(self, code: str) -> bool:
+        """A scanner burst on this page searches the list for that code; it never redeems."""
+        try:
+            text = normalize_code(code).value
+        except InputInvalid:
+            text = code.strip()  # not a voucher code: still search for what was scanned
+        self._select_single = True
+        self.search_edit.setText(text)
+        self.refresh()
+        return True
 
     def selected(self) -> Operation | None:
         rows = self.table.selectionModel().selectedRows()
@@ -177,6 +257,22 @@ class ReversalScreen(QWidget):
 
     def reason(self) -> str:
         return self.reason_combo.currentText().strip()
+
+    def needs_order_no(self) -> bool:
+        """The picked row has no order no: the manager may type one (external codes must)."""
+        op = self.selected()
+        return op is not None and not op.order_no
+
+    def _selection_changed(self) -> None:
+        needed = self.needs_order_no()
+        op = self.selected()
+        external = op is not None and op.code_type == CodeType.EXTERNAL.value
+        self.order_hint.setVisible(needed and external)
+        self.order_label.setVisible(needed)
+        self.order_edit.setVisible(needed)
+        if not needed:
+            self.order_edit.clear()
+        self._update_buttons()
 
     def _update_buttons(self) -> None:
         ready = self.selected() is not None and bool(self.reason()) and not self._busy
@@ -202,7 +298,15 @@ class ReversalScreen(QWidget):
         if not reason:
             self._result(OpState.FAILED, self.tr("Give a reason for the reversal."))
             return
-        if not type(self).confirm(self, reversal_summary(op, reason)):
+        try:  # the service checks again; here a mistake shows before the confirmation
+            order_no = reversal_order_no(
+                self.order_edit.text(), known=op.order_no, code_type=CodeType(op.code_type)
+            )
+        except InputInvalid as exc:
+            self._refuse_order_no(exc)
+            return
+        shown = dataclasses.replace(op, order_no=order_no)
+        if not type(self).confirm(self, reversal_summary(shown, reason)):
             return
         manager = self._manager()
         service = self._service
@@ -212,7 +316,9 @@ class ReversalScreen(QWidget):
         in_background(
             self._tasks,
             self,
-            lambda: service.reverse(op.id, reason=reason, manager=manager, operator=manager),
+            lambda: service.reverse(
+                op.id, reason=reason, manager=manager, operator=manager, order_no=order_no
+            ),
             self._show_outcome,
             self._show_refusal,
             label="reverse",
@@ -245,8 +351,17 @@ class ReversalScreen(QWidget):
         self._busy = False
         if not isinstance(error, PosError):
             logger.error("reversal failed unexpectedly", exc_info=error)
+        if isinstance(error, InputInvalid) and error.field == "order_no":
+            self._refuse_order_no(error)
+            return
         self._result(OpState.FAILED, error_text(error))
         self.refresh()
+
+    def _refuse_order_no(self, error: InputInvalid) -> None:
+        """Inline, next to the field: what is wrong with the order no; nothing was sent."""
+        self._result(OpState.FAILED, error_text(error))
+        self.order_edit.setFocus()
+        self.order_edit.selectAll()
 
     def _show_error(self, error: Exception) -> None:
         if not isinstance(error, PosError):

@@ -2,6 +2,7 @@
 
 The code and remaining count are checked here as they are typed (the same rules as the service:
 ``core.codes``), so a mistake shows inline before anything is sent; the service checks again.
+A scanner burst on this page fills the code field (``handle_scan``); it never redeems.
 """
 
 from __future__ import annotations
@@ -104,6 +105,17 @@ class SyncScreen(QWidget):
         self.type_combo.currentIndexChanged.connect(self._validate)
         self.sync_button.clicked.connect(self.start_sync)
         self._validate()
+
+    def handle_scan(self, code: str) -> bool:
+        """A scan fills the code field (the bare code when it is one); the count comes next."""
+        try:
+            text = normalize_code(code, self.code_type()).value
+        except InputInvalid:
+            text = code.strip()  # kept as scanned, so the hint under the field says what is wrong
+        self.code_edit.setText(text)
+        self.remaining_spin.setFocus()
+        self.remaining_spin.selectAll()
+        return True
 
     def code_type(self) -> CodeType | None:
         return _CODE_TYPES[max(0, self.type_combo.currentIndex())]
