@@ -333,3 +333,73 @@ def test_redeem_with_the_gateway_down_is_unknown_not_failed(terminal: Terminal) 
     status, body = terminal.json("redeem", terminal.sim.demo.codes["single"])
     assert status == 3
     assert body["state"] == "UNKNOWN" and body["error_code"] == "CONNECTION_ERROR"
+
+
+def _redeemed_by_another_till(sim: Simulator, code: str) -> None:
+    """Another till (its own request id) redeems ``code`` at the gateway."""
+    from pos_app.core.models import RedeemRequest
+    from pos_app.gateways.top import TopClient
+
+    demo = sim.demo
+    other = TopClient(
+        gateway_url=sim.top_url,
+        app_key=demo.top_app_key,
+        app_secret=demo.top_app_secret,
+        session_key=demo.top_session,
+    )
+    with contextlib.closing(other):
+        other.redeem(RedeemRequest("OTHERTILL0001", code, 1, demo.shop_id))
+
+
+def test_a_review_item_exits_3_is_listed_and_a_manager_resolves_it(terminal: Terminal) -> None:
+    code = terminal.sim.demo.codes["single"]
+    terminal.sim.faults.add(Fault("http_500", api="redeem", times=1))
+    status, body = terminal.json("redeem", code)
+    assert (status, body["state"]) == (3, "UNKNOWN")
+    request_id = str(body["request_id"])
+    _redeemed_by_another_till(terminal.sim, code)
+    done = terminal.run("recover", "--json")
+    assert done.returncode == 3  # left in REVIEW: not settled
+    assert [r["state"] for r in json.loads(done.stdout)] == ["REVIEW"]
+    listing = json.loads(terminal.run("journal", "--state", "REVIEW", "--json").stdout)
+    assert [(r["request_id"], r["state"]) for r in listing] == [(request_id, "REVIEW")]
+    assert "需核对 1" in terminal.run("journal").stdout
+    sent = terminal.sim.state.total_requests()
+    for pin, expected in [("1111", 4), ("", 4)]:
+        status, body = terminal.json(
+            "review", request_id, "--resolve", "failed", "--reason", "未消费", stdin=f"{pin}\n"
+        )
+        assert status == expected and body["state"] == "REFUSED"
+    status, body = terminal.json(
+        "review", request_id, "--resolve", "failed", "--reason", "\u202e", stdin="2468\n"
+    )
+    assert (status, body["code"]) == (2, "REASON_REQUIRED")
+    listing = json.loads(terminal.run("journal", "--state", "REVIEW", "--json").stdout)
+    assert len(listing) == 1  # nothing changed by the refusals
+    status, body = terminal.json(
+        "review", request_id, "--resolve", "failed", "--reason", "顾客未消费", stdin="2468\n"
+    )
+    assert (status, body["state"]) == (0, "FAILED")
+    assert terminal.sim.state.total_requests() == sent  # deciding sends nothing
+    status, body = terminal.json(
+        "review", request_id, "--resolve", "succeeded", "--reason", "x", stdin="2468\n"
+    )
+    assert status == 2  # no longer in review
+    log = terminal.run("journal").stdout
+    assert "review" in log and "顾客未消费" in log
+
+
+def test_redeem_sends_the_ticket_id_for_a_third_party_code(terminal: Terminal) -> None:
+    code = terminal.sim.demo.codes["external_multi"]
+    status, body = terminal.json("redeem", code, "--ticket-id", "T 1")
+    assert (status, body["code"]) == (2, "FIELD_INVALID")  # refused before anything is sent
+    status, body = terminal.json("redeem", code, "--ticket-id", "TID-0001")
+    assert status in (0, 1), body
+    rows = json.loads(terminal.run("journal", "--json").stdout)
+    assert [r["state"] for r in rows] == [body["state"]]
+    from pos_app.config.home import AppHome
+    from pos_app.journal.sqlite import SqliteJournal
+
+    with SqliteJournal(AppHome(terminal.home).journal_path("production")) as journal:
+        (row,) = journal.by_code(code)
+    assert row.payload["ticket_id"] == "TID-0001"  # a retry sends the identical request
