@@ -37,9 +37,12 @@ def _cancel_biz(wire: SimWire, label: str = "used") -> dict[str, str]:
     }
 
 
-def _alipay_node(wire: SimWire, **overrides: str | None) -> dict[str, Any]:
+def _alipay_node(
+    wire: SimWire, *, sign_type: str = "RSA2", **overrides: str | None
+) -> dict[str, Any]:
     """Cancel the demo redemption on record; the parsed node (its signature checked if any)."""
-    reply = wire.alipay(wire.alipay_params(CANCEL, _cancel_biz(wire), **overrides))
+    params = wire.alipay_params(CANCEL, _cancel_biz(wire), sign_type=sign_type, **overrides)
+    reply = wire.alipay(params)
     raw, sign = wire.alipay_node(reply, CANCEL)
     if sign is not None:
         assert rsa_verify(raw, sign, wire.alipay_public, "RSA2"), reply.text
@@ -233,7 +236,8 @@ def test_third_party_code_without_its_ticket_id_is_refused(
         assert why in err["sub_msg"]
         code = wire.demo.codes[label]
         assert wire.sim.state.attempts_for(code) == []
-        assert wire.sim.state.remaining(code) == wire.sim.state.voucher(code).total
+        voucher = wire.sim.state.voucher(code)
+        assert voucher is not None and voucher.remaining == voucher.total
 
 
 def test_third_party_code_with_its_ticket_id_redeems(wire: SimWire) -> None:
