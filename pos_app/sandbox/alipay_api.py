@@ -1,23 +1,35 @@
 """The simulated Alipay OpenAPI gateway (``/gateway.do``): cancel and sync.
 
-Checks, in this order, like the real gateway: method, app_id, sign / sign_type, timestamp,
-version, format, charset, then the request signature (RSA2 = SHA256withRSA, RSA = SHA1withRSA with
-the demo app's public key, over every parameter but ``sign``), then the timestamp's value
-(GMT+8, within ``SimOptions.timestamp_tolerance_s``, 10 minutes by default — the real gateway's
-window is not documented, so the simulator uses TOP's). Only ``charset=utf-8`` and
-``format=json`` are served (absent means those).
+Checks, in this order, like the real gateway: required parameters (method, app_id, sign,
+sign_type, timestamp, version, charset: ``40001``), method, app_id, sign_type, version, format,
+charset, whether the app is registered for the request's ``sign_type`` (``SimOptions.
+alipay_sign_type``, RSA2 by default: an RSA (SHA-1) request from an RSA2 app is refused with
+``40001 isv.missing-signature-config``), then the request signature (RSA2 = SHA256withRSA, RSA =
+SHA1withRSA with the demo app's public key, over every parameter but ``sign``), then the
+timestamp's value (GMT+8, within ``SimOptions.timestamp_tolerance_s``, 10 minutes by default — the
+real gateway's window is not documented, so the simulator uses TOP's), then the optional
+``app_auth_token`` (only the demo token is valid; anything else is ``20001
+aop.invalid-app-auth-token``). ``format=json`` only; ``charset`` utf-8, GBK or gb2312: the request
+is decoded, its signature checked and the answer written and signed in that charset.
 
 Responses are ``{"<method>_response":{...},"sign":"..."}``: the node is written as Alipay writes
-it — compact, Chinese as UTF-8, ``/`` escaped as ``\\/`` — and its exact text is signed with the
-simulator's own Alipay key (the algorithm the request used). ``isv.invalid-app-id`` and
-``isv.invalid-signature-type`` answers are unsigned, as the real gateway's are.
+it — compact, Chinese as such (not ``\\u`` escapes), ``/`` escaped as ``\\/`` — and its exact text
+is signed with the simulator's own Alipay key (the algorithm the app is registered for).
+``isv.invalid-app-id`` and ``isv.invalid-signature-type`` answers are unsigned, as the real
+gateway's are.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from pos_app.core.codes import mask_code
 from pos_app.gateways.signing import alipay_sign_content, rsa_sign, rsa_verify
@@ -40,6 +52,14 @@ METHODS = {
     "koubei.trade.ticket.ticketcode.sync": "sync",
 }
 CODE_TYPES = ("INTERNAL_CODE", "EXTERNAL_CODE")
+# charset parameter (lower case) -> Python codec; the real gateway serves these three.
+CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "gbk": "gbk", "gb2312": "gb2312"}
+_FAULT_CODES = {
+    "system_error": "SYSTEM_ERROR",
+    "ticket_processing": "TICKET_PROCESSING",
+    "order_closed": "USE_BIZ_ORDER_CLOSE",
+    "order_not_exist": "USE_BIZ_ORDER_NOT_EXIST",
+}
 _SYNC_MSGS = {"NOT_SAME_MERCHANT_PID": "非当前商家的凭证码，无法同步"}
 
 
@@ -48,26 +68,57 @@ def node_text(node: dict[str, Any]) -> str:
     return json.dumps(node, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/")
 
 
+def request_encoding(params: dict[str, str]) -> str:
+    """The codec of a request's ``charset`` (UTF-8 when it is missing or not served)."""
+    return CHARSETS.get(params.get("charset", "").lower(), "utf-8")
+
+
+# The shared signing helpers (pos_app.gateways.signing) sign and verify UTF-8 text; a GBK or
+# gb2312 request is signed over its bytes in that charset, and so is the answer to it.
+_DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {"RSA2": hashes.SHA256, "RSA": hashes.SHA1}
+
+
+def _sign(text: str, key: rsa.RSAPrivateKey, sign_type: str, encoding: str) -> str:
+    if encoding == "utf-8":
+        return rsa_sign(text, key, sign_type)
+    signature = key.sign(text.encode(encoding), padding.PKCS1v15(), _DIGESTS[sign_type]())
+    return base64.b64encode(signature).decode("ascii")
+
+
+def _verify(text: str, sign_b64: str, key: rsa.RSAPublicKey, sign_type: str, encoding: str) -> bool:
+    if encoding == "utf-8":
+        return rsa_verify(text, sign_b64, key, sign_type)
+    try:
+        signature = base64.b64decode(sign_b64, validate=True)
+        key.verify(signature, text.encode(encoding), padding.PKCS1v15(), _DIGESTS[sign_type]())
+    except (binascii.Error, ValueError, InvalidSignature):
+        return False
+    return True
+
+
 class _Responder:
-    def __init__(self, ctx: SimContext, node_name: str, sign_type: str) -> None:
+    def __init__(self, ctx: SimContext, node_name: str, encoding: str) -> None:
         self.ctx = ctx
         self.node_name = node_name
-        self.sign_type = sign_type
+        self.sign_type = ctx.options.alipay_sign_type  # Alipay signs as the app is registered
+        self.encoding = encoding
 
     def body(self, node: dict[str, Any], *, signed: bool = True, corrupt: bool = False) -> Reply:
         text = node_text(node)
         out = '{"' + self.node_name + '":' + text
         if signed:
             content = text + (" " if corrupt else "")  # a well-formed signature of other text
-            out += (
-                ',"sign":"' + rsa_sign(content, self.ctx.keys.alipay_private, self.sign_type) + '"'
-            )
-        return Reply(200, (out + "}").encode("utf-8"))
+            key = self.ctx.keys.alipay_private
+            out += ',"sign":"' + _sign(content, key, self.sign_type, self.encoding) + '"'
+        return Reply(
+            200, (out + "}").encode(self.encoding), f"application/json;charset={self.encoding}"
+        )
 
     def gateway_error(
         self, code: str, sub_code: str, sub_msg: str, *, signed: bool = True
     ) -> Reply:
         msg = {
+            "20001": "Insufficient Token Permissions",
             "40001": "Missing Required Arguments",
             "40002": "Invalid Arguments",
             "40006": "Insufficient Permissions",
@@ -102,16 +153,14 @@ class _Responder:
                     "sub_msg": "系统繁忙",
                 }
             )
-        code = "SYSTEM_ERROR" if kind == "system_error" else "TICKET_PROCESSING"
-        return self.business_error(BizError(code))
+        return self.business_error(BizError(_FAULT_CODES[kind]))
 
 
 def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
     method = params.get("method", "")
     api = METHODS.get(method)
     node_name = method.replace(".", "_") + "_response" if api else "error_response"
-    sign_type = params.get("sign_type", "RSA2")
-    r = _Responder(ctx, node_name, sign_type if sign_type in ("RSA2", "RSA") else "RSA2")
+    r = _Responder(ctx, node_name, request_encoding(params))
     problem = _check_system(ctx, params, r)
     if problem is not None:
         return problem
@@ -168,6 +217,7 @@ def _check_system(ctx: SimContext, p: dict[str, str], r: _Responder) -> Reply | 
             ("sign_type", "isv.missing-signature-type"),
             ("timestamp", "isv.missing-timestamp"),
             ("version", "isv.missing-version"),
+            ("charset", "isv.missing-charset"),
         )
         if not p.get(name)
     ]
@@ -186,10 +236,17 @@ def _check_system(ctx: SimContext, p: dict[str, str], r: _Responder) -> Reply | 
         return r.gateway_error("40002", "isv.invalid-parameter", "version 参数无效，固定为 1.0")
     if p.get("format", "json").lower() != "json":
         return r.gateway_error("40002", "isv.invalid-format", "无效的数据格式，仅支持 JSON")
-    if p.get("charset", "utf-8").lower().replace("-", "") != "utf8":
-        return r.gateway_error("40002", "isv.invalid-charset", "模拟网关仅支持 utf-8 字符集")
+    if p["charset"].lower() not in CHARSETS:
+        return r.gateway_error(
+            "40002", "isv.invalid-charset", "无效的字符集，支持 utf-8、GBK、gb2312"
+        )
+    if p["sign_type"] != ctx.options.alipay_sign_type:
+        return r.gateway_error(
+            "40001", "isv.missing-signature-config", "应用未配置对应签名算法的公钥或者证书"
+        )
     content = alipay_sign_content(p)
-    if not rsa_verify(content, p["sign"], ctx.keys.app_private.public_key(), p["sign_type"]):
+    app_public = ctx.keys.app_private.public_key()
+    if not _verify(content, p["sign"], app_public, p["sign_type"], r.encoding):
         logger.info("sandbox alipay: request signature does not verify")
         return r.gateway_error(
             "40002",
@@ -205,6 +262,9 @@ def _check_system(ctx: SimContext, p: dict[str, str], r: _Responder) -> Reply | 
             "isv.invalid-timestamp",
             "非法的时间戳参数（格式 yyyy-MM-dd HH:mm:ss，北京时间，误差不超过10分钟）",
         )
+    token = p.get("app_auth_token", "")
+    if token and token != ctx.keys.app_auth_token:  # too long, garbage, or not ours
+        return r.gateway_error("20001", "aop.invalid-app-auth-token", "无效的应用授权令牌")
     return None
 
 

@@ -32,6 +32,8 @@ _CODE_NOTES = {
     "other_merchant": "其他商家的券",
     "external": "外部券码，1次",
     "external_multi": "外部券码，5次",
+    "third_party": "三方码，1次，核销须带 ticket_id",
+    "third_party_multi": "三方码，3次，核销须带 ticket_id",
 }
 
 
@@ -59,10 +61,13 @@ def _describe(sim: Simulator) -> str:
     ]
     for label, code in demo.codes.items():
         note = _CODE_NOTES.get(label, "")
-        lines.append(f"    {label:<15} {code:<14} {demo.order_nos[label]}  {note}")
+        lines.append(f"    {label:<17} {code:<14} {demo.order_nos[label]}  {note}")
+    lines.append("  third-party codes (三方码): send ticket_id in use_request:")
+    for label, ticket_id in demo.ticket_ids.items():
+        lines.append(f"    {label:<17} {demo.codes[label]:<14} ticket_id {ticket_id}")
     lines.append("  redemptions on record (request ids for reversal):")
     for label, request_id in DEMO_REQUEST_IDS.items():
-        lines.append(f"    {label:<15} {request_id}")
+        lines.append(f"    {label:<17} {request_id}")
     lines.append("Ctrl-C 停止 / to stop")
     return "\n".join(lines)
 

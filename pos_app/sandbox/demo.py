@@ -36,6 +36,9 @@ OUR_SHOP_ID = "671505495"
 OUR_SHOP_2_ID = "671505496"
 OUR_SHOP_EXTERNAL_ID = "store-001"
 OTHER_SHOP_ID = "771505495"
+# The one app_auth_token the simulator's Alipay gateway accepts (optional parameter; any other
+# token is "无效的应用授权令牌", code 20001). Same shape as a real one: 40 letters and digits.
+DEMO_APP_AUTH_TOKEN = "202406BB8f3c1d2e4a5b6c7d8e9f0a1b2c3d4X01"  # noqa: S105 - demo, not real
 
 # label -> code. Internal codes are 12 digits; external codes letters and digits.
 DEMO_CODES: dict[str, str] = {
@@ -52,6 +55,15 @@ DEMO_CODES: dict[str, str] = {
     "other_merchant": "391274650012",  # belongs to the other merchant (隔壁奶茶店)
     "external": "GAL358309629",  # our own external code, 1 use, with an order number
     "external_multi": "EXT2024A0001",  # our own external code, 5 uses
+    "third_party": "QM6201900017",  # third-party code (三方码): redeem only with its ticket_id
+    "third_party_multi": "QM6201900025",  # third-party code, 3 uses, likewise
+}
+
+# label -> ticket_id of the third-party codes (seed 003: "本地侧凭证id，如果是三方码值核销传参
+# ticketId，则该参数必须"). A redemption of one of these without its ticket_id is refused.
+DEMO_TICKET_IDS: dict[str, str] = {
+    "third_party": "2024060100073002315000000017",
+    "third_party_multi": "2024060100073002315000000025",
 }
 
 # label -> request id of a redemption already on record in the demo data.
@@ -185,6 +197,10 @@ def demo_dataset() -> dict[str, Any]:
         _voucher("other_merchant", "milk_tea", merchant=OTHER_PID),
         _voucher("external", "bread"),
         _voucher("external_multi", "bread", total=5),
+        _voucher("third_party", "bread", ticket_id=DEMO_TICKET_IDS["third_party"]),
+        _voucher(
+            "third_party_multi", "card", total=3, ticket_id=DEMO_TICKET_IDS["third_party_multi"]
+        ),
     ]
     prior = [
         _prior("used"),
@@ -235,6 +251,7 @@ class DemoKeys:
     top_session: str
     app_id: str = DEMO_APP_ID
     top_app_key: str = DEMO_TOP_APP_KEY
+    app_auth_token: str = DEMO_APP_AUTH_TOKEN
 
     @classmethod
     def generate(cls) -> DemoKeys:
@@ -253,6 +270,7 @@ class DemoKeys:
             "top_app_key": self.top_app_key,
             "top_app_secret": self.top_app_secret,
             "top_session": self.top_session,
+            "app_auth_token": self.app_auth_token,
         }
 
     @classmethod
@@ -264,6 +282,7 @@ class DemoKeys:
             top_session=data["top_session"],
             app_id=data.get("app_id", DEMO_APP_ID),
             top_app_key=data.get("top_app_key", DEMO_TOP_APP_KEY),
+            app_auth_token=data.get("app_auth_token", DEMO_APP_AUTH_TOKEN),
         )
 
 
@@ -305,6 +324,8 @@ class DemoCredentials:
     merchant_pid: str = OUR_PID
     order_nos: dict[str, str] = field(default_factory=dict)
     request_ids: dict[str, str] = field(default_factory=dict)
+    ticket_ids: dict[str, str] = field(default_factory=dict)  # third-party codes: label -> id
+    app_auth_token: str = DEMO_APP_AUTH_TOKEN  # optional; the only one the simulator accepts
 
     @classmethod
     def from_keys(cls, keys: DemoKeys) -> DemoCredentials:
@@ -320,6 +341,8 @@ class DemoCredentials:
             codes=dict(DEMO_CODES),
             order_nos={label: DEMO_ORDER_NOS[label] for label in DEMO_CODES},
             request_ids=dict(DEMO_REQUEST_IDS),
+            ticket_ids=dict(DEMO_TICKET_IDS),
+            app_auth_token=keys.app_auth_token,
         )
 
     def __repr__(self) -> str:  # keep secrets out of reprs, tracebacks and logs

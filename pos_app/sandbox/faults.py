@@ -16,9 +16,23 @@ Kinds and what the simulator does with the call:
                           ``isp.unknown-error``; likewise
 ``bad_signature``         process and commit, answer with a corrupted ``sign`` (Alipay only; TOP
                           responses are not signed)
+``forget_request``        redeem only: process and commit, drop the response like
+                          ``drop_response``, and forget that the request id was this client's, so
+                          the retry with the same ``ticket_request_id`` is answered as a use of an
+                          already used code by someone else (``isv.TICKET_STATUS_ILLEGAL``)
+``order_closed``          cancel only: answer the business error ``USE_BIZ_ORDER_CLOSE`` (signed,
+                          ``40004``) without processing (``commit=True``: process first)
+``order_not_exist``       cancel only: ``USE_BIZ_ORDER_NOT_EXIST``, likewise
+``empty_node``            redeem (TOP) only: HTTP 200 ``{"<method>_response":{}}`` without
+                          processing (``commit=True``: process first)
+``no_node``               redeem (TOP) only: HTTP 200 ``{"order_no":""}`` (no response node),
+                          likewise
+``other_request``         redeem (TOP) only: a well-formed success node about another
+                          ``ticket_code`` and another ``ticket_request_id``, likewise
 ========================  ======================================================================
 
-``api`` is ``"redeem"``, ``"cancel"``, ``"sync"`` or None (any). ``times`` counts the calls the
+``api`` is ``"redeem"``, ``"cancel"``, ``"sync"`` or None (any; a kind made for one API only
+ever applies to that API, see ``ONLY_FOR``). ``times`` counts the calls the
 fault applies to; ``times <= 0`` means every call until the faults are cleared.
 Command line form: ``KIND[:API[:TIMES[:DELAY]]]``, e.g. ``timeout:redeem:1:3``; an empty API or
 ``*`` means any.
@@ -42,11 +56,36 @@ KINDS = (
     "ticket_processing",
     "service_unavailable",
     "bad_signature",
+    "forget_request",
+    "order_closed",
+    "order_not_exist",
+    "empty_node",
+    "no_node",
+    "other_request",
 )
 APIS = ("redeem", "cancel", "sync")
 # Kinds that answer instead of processing (unless commit=True).
-ANSWER_INSTEAD = ("http_500", "system_error", "ticket_processing", "service_unavailable")
-ALIPAY_ONLY = ("bad_signature",)
+ANSWER_INSTEAD = (
+    "http_500",
+    "system_error",
+    "ticket_processing",
+    "service_unavailable",
+    "order_closed",
+    "order_not_exist",
+    "empty_node",
+    "no_node",
+    "other_request",
+)
+ALIPAY_ONLY = ("bad_signature",)  # TOP responses carry no signature to corrupt
+# Kinds that only make sense for one API (redeem is TOP's, cancel and sync are Alipay's).
+ONLY_FOR = {
+    "forget_request": "redeem",
+    "order_closed": "cancel",
+    "order_not_exist": "cancel",
+    "empty_node": "redeem",
+    "no_node": "redeem",
+    "other_request": "redeem",
+}
 _DEFAULT_DELAY = {"delay": 1.0, "timeout": 15.0}
 
 
@@ -63,6 +102,9 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
         if self.api is not None and self.api not in APIS:
             raise ValueError(f"unknown api {self.api!r}; one of {', '.join(APIS)}")
+        only = ONLY_FOR.get(self.kind)
+        if self.api is not None and only is not None and self.api != only:
+            raise ValueError(f"fault {self.kind!r} applies to api {only!r} only")
         if self.delay_s < 0:
             raise ValueError("delay_s must be >= 0")
 
@@ -136,7 +178,7 @@ class FaultSet:
         with self._lock:
             for entry in self._faults:
                 fault: Fault = entry[0]
-                if fault.api not in (None, api) or (fault.kind in ALIPAY_ONLY and not signed):
+                if not _applies(fault, api, signed=signed):
                     continue
                 if entry[1] > 0:
                     entry[1] -= 1
@@ -145,3 +187,11 @@ class FaultSet:
                 logger.info("sandbox fault %s applied to %s", fault.kind, api)
                 return fault
         return None
+
+
+def _applies(fault: Fault, api: str, *, signed: bool) -> bool:
+    if fault.api not in (None, api):
+        return False
+    if fault.kind in ALIPAY_ONLY and not signed:
+        return False
+    return ONLY_FOR.get(fault.kind, api) == api

@@ -49,6 +49,7 @@ class Voucher:
     flaky: bool = False  # first attempt of every request id fails with SYSTEM_ERROR
     processing_left: int = 0  # this many calls answer TICKET_PROCESSING ...
     after_processing: str = ""  # ... then the status becomes this
+    ticket_id: str = ""  # a third-party code's 本地侧凭证id: redeeming it needs this ticket_id
 
 
 @dataclass
@@ -70,11 +71,12 @@ class Redemption:
 
 @dataclass(frozen=True)
 class RedeemParams:
-    request_id: str
+    request_id: str  # "" when the caller sent none (seed 003: optional; no idempotency then)
     code: str
     quantity: int | None
     shop_id: str
     shop_type: str = "INTERNAL_SHOP"
+    ticket_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -79,28 +79,35 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if url.path == "/gateway.do":
                 self.server.ctx.state.note_request("alipay")
-                reply = alipay_api.handle(self.server.ctx, self._params(url.query, body))
+                form = body if self._form_body(body) else b""
+                params = self._params(url.query, body, _alipay_encoding(url.query, form))
+                reply = alipay_api.handle(self.server.ctx, params)
             elif url.path == "/router/rest":
                 self.server.ctx.state.note_request("top")
-                reply = top_api.handle(self.server.ctx, self._params(url.query, body))
+                reply = top_api.handle(self.server.ctx, self._params(url.query, body, "utf-8"))
             elif url.path.startswith("/__sim/"):
                 reply = _control(self.server.ctx, self.command, url.path, url.query, body)
             else:
                 reply = Reply(404, b'{"error":"not found"}')
-        except UnicodeDecodeError:
-            reply = Reply(400, b"request is not UTF-8", "text/plain")
+        except UnicodeDecodeError as exc:
+            reply = Reply(400, f"request is not {exc.encoding}".encode(), "text/plain")
         except Exception:
             logger.exception("sandbox: unexpected error handling %s", url.path)
             reply = Reply(500, b"simulator error", "text/plain")
         self._send(reply)
 
-    def _params(self, query: str, body: bytes) -> dict[str, str]:
-        params = dict(parse_qsl(query, keep_blank_values=True, errors="strict"))
-        ctype = self.headers.get("Content-Type", "")
-        if body and ("x-www-form-urlencoded" in ctype or not ctype):
-            text = body.decode("utf-8")
-            params.update(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    def _params(self, query: str, body: bytes, encoding: str) -> dict[str, str]:
+        params = dict(parse_qsl(query, keep_blank_values=True, encoding=encoding, errors="strict"))
+        if self._form_body(body):
+            text = body.decode(encoding)
+            params.update(
+                parse_qsl(text, keep_blank_values=True, encoding=encoding, errors="strict")
+            )
         return params
+
+    def _form_body(self, body: bytes) -> bool:
+        ctype = self.headers.get("Content-Type", "")
+        return bool(body) and ("x-www-form-urlencoded" in ctype or not ctype)
 
     def _send(self, reply: Reply) -> None:
         stopping = self.server.ctx.stopping
@@ -116,6 +123,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
+
+
+def _alipay_encoding(query: str, body: bytes) -> str:
+    """The codec an Alipay request names in its ``charset`` parameter (body wins, as below).
+
+    Read byte-transparently (latin-1) first: the parameter is ASCII, the rest may be GBK.
+    """
+    found = dict(parse_qsl(query, encoding="latin-1"))
+    found.update(parse_qsl(body.decode("latin-1"), encoding="latin-1"))
+    return alipay_api.request_encoding(found)
 
 
 def _control(ctx: SimContext, verb: str, path: str, query: str, body: bytes) -> Reply:

@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -244,10 +244,14 @@ class VoucherState:
     # ---------------------------------------------------------------- redeem
     def redeem(self, merchant_pid: str, p: RedeemParams) -> Answer:
         with self._lock:
+            anonymous = not p.request_id
+            if anonymous:  # no ticket_request_id: a new redemption every time, never a repeat
+                p = replace(p, request_id=self._anonymous_request_id())
             prior = self._redemptions.get(p.request_id)
             if prior is not None and prior.status != CLOSED:
                 return self._redeem_repeat(prior, merchant_pid, p)
             v = self._own_voucher(p.code, merchant_pid)
+            _check_ticket_id(v, p.ticket_id)
             shop = self._shop(merchant_pid, p.shop_id, p.shop_type)
             self._transient(v, "redeem:" + p.request_id)
             try:
@@ -269,12 +273,51 @@ class VoucherState:
                 ticket_trans_id=self._next_trans_id(),
             )
             r.response = self._redeem_fields(v, r, shop)
+            if anonymous:  # the caller sent no request id, so none is echoed
+                del r.response["ticket_request_id"]
             self._redemptions[r.request_id] = r
             self._save()
             logger.info(
                 "sandbox redeemed %s x%d (request %s)", mask_code(p.code), quantity, p.request_id
             )
             return Answer(dict(r.response))
+
+    def _anonymous_request_id(self) -> str:
+        # ":" keeps it apart from every id a caller can send (those are letters and digits).
+        self._counter += 1
+        return f"noid:{self._counter}"
+
+    def forget_request(self, request_id: str) -> None:
+        """The ``forget_request`` fault: the redemption stays (the code is used) but is no longer
+        filed under ``request_id``, so a retry with that id is a stranger's use of a used code."""
+        with self._lock:
+            r = self._redemptions.pop(request_id, None)
+            if r is None:
+                return
+            r.request_id = f"forgotten:{request_id}"
+            self._redemptions[r.request_id] = r
+            self._save()
+            logger.info("sandbox forgot request %s (%s)", request_id, mask_code(r.code))
+
+    def describe_redemption(self, code: str, request_id: str) -> Answer:
+        """The answer a redemption of ``code`` under ``request_id`` would get; nothing changes.
+
+        The ``other_request`` fault sends it: a well-formed success about another request.
+        """
+        with self._lock:
+            v = self._vouchers[code]
+            shop = next(s for s in self.shops if s["merchant_pid"] == v.merchant_pid)
+            r = Redemption(
+                request_id,
+                code,
+                1,
+                shop["shop_id"],
+                "INTERNAL_SHOP",
+                v.merchant_pid,
+                use_date=self._now(),
+                ticket_trans_id=f"{self._clock().strftime('%Y%m%d')}0016400402{99:014d}",
+            )
+            return Answer(self._redeem_fields(v, r, shop))
 
     def _redeem_repeat(self, prior: Redemption, merchant_pid: str, p: RedeemParams) -> Answer:
         same = (
@@ -331,7 +374,7 @@ class VoucherState:
         q = r.quantity
         detail = {"ticket_trans_id": r.ticket_trans_id, "ticket_code": v.code}
         detail.update({k: _money(item[k], q) for k in _MONEY_FIELDS})
-        detail["ticket_id"] = v.voucher_id
+        detail["ticket_id"] = v.ticket_id or v.voucher_id  # a third-party code: its own id
         fields: dict[str, Any] = {
             "ticket_request_id": r.request_id,
             "ticket_code": v.code,
@@ -450,3 +493,13 @@ class VoucherState:
             self._save()
             logger.info("sandbox synced %s remaining=%d", mask_code(p.code), p.quantity)
             return Answer({"request_id": p.request_id, "order_no": v.order_no})
+
+
+def _check_ticket_id(v: Voucher, ticket_id: str) -> None:
+    """A third-party code (三方码) is redeemed only with its own ticket_id (seed 003)."""
+    if not v.ticket_id:
+        return
+    if not ticket_id:
+        raise BizError("INVALID_PARAMETER", "参数有误：三方码核销必须传 ticket_id（本地侧凭证id）")
+    if ticket_id != v.ticket_id:
+        raise BizError("INVALID_PARAMETER", "参数有误：ticket_id 与该三方码的凭证id不一致")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pos_app.core.clock import FORMAT, parse_gateway_timestamp
 from pos_app.sandbox.demo import DemoKeys
-from pos_app.sandbox.faults import Fault, FaultSet
+from pos_app.sandbox.faults import ANSWER_INSTEAD, Fault, FaultSet
 from pos_app.sandbox.state import BizError, VoucherState
 
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
@@ -41,6 +41,9 @@ class SimOptions:
     timestamp_tolerance_s: float = 600.0  # both gateways: +-10 minutes of GMT+8 "now"
     legacy_fields: bool = True  # False: omit the fields integrations after 2022-09-22 lack
     top_calls_per_s: int = 100  # per app key; more answers TOP code 7 (App Call Limited)
+    # What the demo apps are registered for on the open platforms' consoles.
+    alipay_sign_type: str = "RSA2"  # requests signed otherwise: 40001 missing-signature-config
+    top_sign_method: str = "hmac-sha256"  # a request without sign_method: refused unless "md5"
 
 
 class RateLimiter:
@@ -143,22 +146,20 @@ def run_with_fault(
 ) -> Reply:
     """Run ``op`` (its argument: corrupt the signature) under ``fault``.
 
-    ``answer(kind)`` builds the reply of an answering fault (``system_error``,
-    ``ticket_processing``, ``service_unavailable``) in the gateway's own format.
+    ``answer(kind)`` builds the reply of an answering fault (``ANSWER_INSTEAD`` but ``http_500``:
+    ``system_error``, ``order_closed``, ``empty_node`` ...) in the gateway's own format.
+    ``forget_request`` is dropped here like ``drop_response``; the forgetting itself is the
+    gateway's part (it knows the request id).
     """
     if fault is None:
         return op(False)
-    if fault.kind == "http_500":
+    if fault.kind in ANSWER_INSTEAD:
         if fault.commits:
             op(False)
-        return HTTP_500
-    if fault.kind in ("system_error", "ticket_processing", "service_unavailable"):
-        if fault.commits:
-            op(False)
-        return answer(fault.kind)
+        return HTTP_500 if fault.kind == "http_500" else answer(fault.kind)
     reply = op(fault.kind == "bad_signature")
     if fault.kind in ("delay", "timeout"):
         return replace(reply, delay_s=fault.sleep_s)
-    if fault.kind == "drop_response":
+    if fault.kind in ("drop_response", "forget_request"):
         return replace(reply, drop=True)
     return reply

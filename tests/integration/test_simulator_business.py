@@ -427,6 +427,7 @@ def test_sync_internal_code_type_mismatch(env: Env) -> None:
 def test_rsa_sha1_client_works_end_to_end(simulator: Simulator) -> None:
     from pos_app.gateways.keys import load_private_key, load_public_key
 
+    simulator.options.alipay_sign_type = "RSA"  # an app registered for RSA (SHA-1)
     demo = simulator.demo
     client = AlipayClient(
         gateway_url=simulator.alipay_url,

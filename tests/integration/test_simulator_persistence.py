@@ -18,6 +18,7 @@ from sim_wire import TOP_NODE, SimWire
 
 from pos_app.sandbox import DEMO_CODES, DemoKeys, SandboxBusy, Simulator
 from pos_app.sandbox.cli import run_sandbox
+from pos_app.sandbox.demo import DEMO_TICKET_IDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,7 +85,9 @@ def test_demo_codes_are_stable_and_credentials_hide_secrets(simulator: Simulator
     assert simulator.demo.codes == DEMO_CODES
     assert simulator.demo.codes["single"] == "286501034417"
     assert all(
-        len(c) == 12 and c.isdigit() for k, c in DEMO_CODES.items() if not k.startswith("external")
+        len(c) == 12 and c.isdigit()
+        for k, c in DEMO_CODES.items()
+        if not k.startswith(("external", "third_party"))
     )
     text = repr(simulator.demo)
     assert simulator.demo.top_app_secret not in text
@@ -138,6 +141,8 @@ def test_run_sandbox_in_the_foreground_until_ctrl_c(tmp_path: Path) -> None:
         assert "/router/rest" in out and "fingerprint" in out
         for code in DEMO_CODES.values():
             assert code in out
+        for label, ticket_id in DEMO_TICKET_IDS.items():  # third-party codes with their ids
+            assert re.search(rf"{DEMO_CODES[label]}\s+ticket_id {ticket_id}", out), out
         keys = json.loads((tmp_path / "sb" / "keys.json").read_text(encoding="utf-8"))
         assert keys["top_app_secret"] not in out
         assert keys["app_private_key_b64"][:40] not in out
