@@ -390,16 +390,32 @@ def test_a_review_item_exits_3_is_listed_and_a_manager_resolves_it(terminal: Ter
 
 
 def test_redeem_sends_the_ticket_id_for_a_third_party_code(terminal: Terminal) -> None:
-    code = terminal.sim.demo.codes["external_multi"]
+    code = terminal.sim.demo.codes["third_party"]
+    ticket_id = terminal.sim.demo.ticket_ids["third_party"]
     status, body = terminal.json("redeem", code, "--ticket-id", "T 1")
     assert (status, body["code"]) == (2, "FIELD_INVALID")  # refused before anything is sent
-    status, body = terminal.json("redeem", code, "--ticket-id", "TID-0001")
-    assert status in (0, 1), body
-    rows = json.loads(terminal.run("journal", "--json").stdout)
-    assert [r["state"] for r in rows] == [body["state"]]
+    status, body = terminal.json("redeem", code)  # the platform needs it for this code
+    assert (status, body["state"], body["error_code"]) == (1, "FAILED", "INVALID_PARAMETER")
+    status, body = terminal.json("redeem", code, "--ticket-id", ticket_id)
+    assert (status, body["state"]) == (0, "SUCCEEDED"), body
     from pos_app.config.home import AppHome
     from pos_app.journal.sqlite import SqliteJournal
 
     with SqliteJournal(AppHome(terminal.home).journal_path("production")) as journal:
-        (row,) = journal.by_code(code)
-    assert row.payload["ticket_id"] == "TID-0001"  # a retry sends the identical request
+        row = journal.by_code(code)[0]
+    assert row.payload["ticket_id"] == ticket_id  # a retry sends the identical request
+
+
+def test_a_reversal_told_the_order_is_closed_exits_1_and_its_redemption_needs_review(
+    terminal: Terminal,
+) -> None:
+    code = terminal.sim.demo.codes["single"]
+    status, body = terminal.json("redeem", code)
+    assert status == 0
+    request_id = str(body["request_id"])
+    terminal.sim.faults.add(Fault("order_closed", api="cancel", times=1))
+    status, body = terminal.json("reverse", request_id, "--reason", "误核销", stdin="2468\n")
+    assert (status, body["state"], body["error_code"]) == (1, "FAILED", "USE_BIZ_ORDER_CLOSE")
+    assert "需核对" in str(body["message"])
+    listing = json.loads(terminal.run("journal", "--state", "REVIEW", "--json").stdout)
+    assert [(r["request_id"], r["kind"]) for r in listing] == [(request_id, "REDEEM")]

@@ -209,3 +209,49 @@ def test_a_disk_full_after_the_request_left_is_unknown_then_settled_once(
         (retried,) = service.recover()
         assert retried.state is OpState.SUCCEEDED
     assert len(simulator.state.redemptions_for(code)) == 1  # and only once
+
+
+def test_a_first_try_the_gateway_forgot_is_review_on_retry(
+    service: RedemptionService, simulator: Simulator
+) -> None:
+    code = simulator.demo.codes["single"]
+    simulator.faults.add(Fault("forget_request", api="redeem", times=1))
+    first = service.redeem(code)
+    assert first.state is OpState.UNKNOWN
+    (retried,) = service.recover()
+    assert retried.state is OpState.REVIEW  # "used" — by our own first try, as it happens
+    assert len(simulator.state.redemptions_for(code)) == 1
+
+
+@pytest.mark.parametrize("kind", ["empty_node", "no_node", "other_request"])
+def test_a_200_that_confirms_nothing_is_unknown_then_settled_once(
+    service: RedemptionService, simulator: Simulator, kind: str
+) -> None:
+    code = simulator.demo.codes["single"]
+    simulator.faults.add(Fault(kind, api="redeem", times=1))
+    first = service.redeem(code)
+    assert (first.state, first.error_code) == (OpState.UNKNOWN, "RESPONSE_MALFORMED")
+    assert simulator.state.redemptions_for(code) == []  # nothing was redeemed
+    (retried,) = service.recover()
+    assert retried.state is OpState.SUCCEEDED
+    assert retried.operation.request_id == first.operation.request_id
+    assert len(simulator.state.redemptions_for(code)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("order_closed", "USE_BIZ_ORDER_CLOSE"), ("order_not_exist", "USE_BIZ_ORDER_NOT_EXIST")],
+)
+def test_a_reversal_of_a_redemption_the_platform_does_not_know_puts_it_in_review(
+    service: RedemptionService, simulator: Simulator, kind: str, code: str
+) -> None:
+    redeemed = service.redeem(simulator.demo.codes["single"])
+    assert redeemed.state is OpState.SUCCEEDED
+    simulator.faults.add(Fault(kind, api="cancel", times=1))
+    outcome = service.reverse(redeemed.operation.id, reason="误核销", manager="店长")
+    assert (outcome.state, outcome.error_code) == (OpState.FAILED, code)
+    parent = service.get(redeemed.operation.id)
+    assert parent is not None and parent.state is OpState.REVIEW
+    # A manager who confirms the customer did consume makes it reversible again.
+    service.resolve_review(parent.id, OpState.SUCCEEDED, reason="已核实", manager="店长")
+    assert [r.id for r in service.reversible()] == [parent.id]
