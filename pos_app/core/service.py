@@ -141,6 +141,9 @@ class RedemptionService:
         self._listeners: list[Callable[[OpOutcome], None]] = []
         # One attempt per row at a time within this process (retry timer vs. a manual recover).
         self._attempt_lock = threading.Lock()
+        # Rows whose answer could not be written (disk full): the journal cannot hold their
+        # backoff, so it is kept here — a full disk must not turn the retry timer into a flood.
+        self._unrecorded: dict[int, tuple[int, datetime]] = {}
 
     def set_journal(self, journal: Journal) -> None:
         """Another undo log (a mode switch): used from the next operation on."""
@@ -309,7 +312,15 @@ class RedemptionService:
         return self._retry_all(self._journal.open_operations())
 
     def retry_due(self) -> list[OpOutcome]:
-        return self._retry_all(self._journal.open_operations(due_before=self._clock()))
+        now = self._clock()
+        due = self._journal.open_operations(due_before=now)
+        return self._retry_all([op for op in due if self._held_until(op) <= now])
+
+    def _held_until(self, op: Operation) -> datetime:
+        """When a row may be tried again: its journaled backoff, or the in-memory one."""
+        journaled = op.next_retry_at or datetime.min.replace(tzinfo=UTC)
+        held = self._unrecorded.get(op.id)
+        return journaled if held is None else max(journaled, held[1])
 
     def _retry_all(self, ops: list[Operation]) -> list[OpOutcome]:
         outcomes: list[OpOutcome] = []
@@ -325,10 +336,7 @@ class RedemptionService:
         if not pending:
             return None
         now = self._clock()
-        waits = [
-            (op.next_retry_at - now).total_seconds() if op.next_retry_at else 0.0 for op in pending
-        ]
-        return max(0.0, min(waits))
+        return max(0.0, min((self._held_until(op) - now).total_seconds() for op in pending))
 
     def _retry(self, op: Operation) -> OpOutcome:
         try:
@@ -364,6 +372,7 @@ class RedemptionService:
                 if latest is None:
                     return self._answer_not_recorded(current, how, exc)
                 settled = latest  # settled concurrently by another process: keep its answer
+            self._unrecorded.pop(current.id, None)
         outcome = OpOutcome(settled, how.error_code, _message(how), redeem)
         self._notify(outcome)
         return outcome
@@ -388,6 +397,9 @@ class RedemptionService:
             how.state.value,
             exc.detail,
         )
+        tries = self._unrecorded.get(op.id, (op.attempts, self._clock()))[0] + 1
+        hold = self._clock() + timedelta(seconds=retry_delay(tries))
+        self._unrecorded[op.id] = (tries, hold)
         error = JournalAfterSend(exc.detail)
         outcome = OpOutcome(op, error.code, error.message)
         self._notify(outcome)

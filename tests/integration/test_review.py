@@ -205,6 +205,11 @@ def test_a_disk_full_after_the_request_left_is_unknown_then_settled_once(
         assert outcome.state.is_open  # unknown — never "nothing was sent"
         assert outcome.message is not None and "未发送" not in outcome.message.zh
         assert len(simulator.state.redemptions_for(code)) == 1  # it did happen
+        # The backoff the full journal cannot hold is kept in memory: no flood of re-sends.
+        sent = simulator.state.total_requests()
+        assert service.retry_due() == []
+        assert (service.seconds_to_next_retry() or 0) >= 1
+        assert simulator.state.total_requests() == sent
         os.remove(small_disk / "filler")
         (retried,) = service.recover()
         assert retried.state is OpState.SUCCEEDED
