@@ -83,7 +83,13 @@ _Req = typing.TypeVar("_Req", RedeemRequest, CancelRequest, SyncRequest)
 Sender = Callable[[], SendResult]
 
 
-__all__ = ["AlreadyRedeemedHere", "OpOutcome", "RedemptionService", "ShopConfig"]
+__all__ = [
+    "AlreadyRedeemedHere",
+    "OpOutcome",
+    "RedemptionService",
+    "ShopConfig",
+    "review_message",
+]
 
 # A retry of an UNKNOWN (or crashed PENDING) redemption answered with one of these may be hearing
 # about our own first try: a manager decides (design.md rule 6), it is never a silent FAILED.
@@ -461,9 +467,7 @@ class RedemptionService:
 
     @staticmethod
     def _review(exc: PosError, why: str) -> Settle:
-        return Settle(
-            OpState.REVIEW, error_code=exc.code, error_message=exc.detail[:500], note=why
-        )
+        return Settle(OpState.REVIEW, error_code=exc.code, error_message=exc.detail[:500], note=why)
 
     # ----------------------------------------------------------------- review
     def review_items(self, limit: int = 200) -> list[Operation]:
@@ -597,8 +601,16 @@ def _message(how: Settle) -> Message | None:
     return message_for(how.error_code) if how.error_code else None
 
 
+def review_message(op: Operation) -> Message:
+    """Why a REVIEW row waits for a manager, from the answer that put it there: its reversal was
+    told the order is closed or missing (REVIEW_PARENT), or a retry was told "used"."""
+    if op.error_code in _ORDER_GONE_ANSWERS:
+        return message_for("REVIEW_PARENT")
+    return message_for("REVIEW_REDEEM")
+
+
 def _outcome_of(op: Operation) -> OpOutcome:
     code = op.error_code
     if op.state is OpState.REVIEW:
-        return OpOutcome(op, code, message_for("REVIEW_REDEEM"))
+        return OpOutcome(op, code, review_message(op))
     return OpOutcome(op, code, message_for(code) if code else None)

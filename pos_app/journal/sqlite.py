@@ -376,6 +376,11 @@ class SqliteJournal:
         if parent is None or parent.state is how.parent_state:
             return
         self._move_state(conn, parent, how.parent_state, at)
+        # The row's error code says why it is in review (the manager's list and the records show
+        # it); the answer that settled the redemption stays in its history.
+        conn.execute(
+            "UPDATE operations SET error_code = ? WHERE id = ?", (how.error_code, parent.id)
+        )
         note = f"reversal {child.request_id} answered {how.error_code}"
         self._record_change(
             conn, parent.id, how.parent_state, at, error_code=how.error_code, note=note

@@ -347,10 +347,10 @@ class MainWindow(QMainWindow):
             self._probe.shutdown(timeout_s=5.0)
 
     # ----------------------------------------------------------------- slots
-    def _redeem_typed(self, code: str, quantity: int, code_type: object) -> None:
+    def _redeem_typed(self, code: str, quantity: int, code_type: object, ticket_id: str) -> None:
         kind = code_type if isinstance(code_type, CodeType) else None
         self.show_screen(Screen.SCAN)
-        if self.scan_screen.submit(code, quantity, kind):
+        if self.scan_screen.submit(code, quantity, kind, ticket_id=ticket_id):
             self.manual_screen.clear()
 
     def _on_busy(self, busy: bool) -> None:

@@ -6,8 +6,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from pos_app.core.codes import mask_code
+from pos_app.core.service import review_message
 from pos_app.journal.model import Operation, OpKind, OpState
-from pos_app.ui.messages import local_time, money
+from pos_app.ui.messages import local_time, money, pick
 
 # Foreground colours on white; chosen to stay readable for red/green colour blindness too
 # (the state is always spelled out as well).
@@ -16,8 +17,10 @@ STATE_COLOURS: dict[OpState, str] = {
     OpState.FAILED: "#b00020",
     OpState.UNKNOWN: "#a15c00",
     OpState.PENDING: "#a15c00",
+    OpState.REVIEW: "#7d3c98",  # amber-violet: neither done nor failed, a manager decides
 }
 REVERSED_COLOUR = "#6b6b6b"
+REVIEW_BACKGROUND = "#f5eef8"  # a REVIEW row stands out in the records; text stays AA-readable
 
 
 def kind_text(kind: OpKind) -> str:
@@ -35,6 +38,8 @@ def state_text(state: OpState) -> str:
         return QCoreApplication.translate("OperationText", "Failed")
     if state is OpState.UNKNOWN:
         return QCoreApplication.translate("OperationText", "Confirming")
+    if state is OpState.REVIEW:
+        return QCoreApplication.translate("OperationText", "Needs review")
     return QCoreApplication.translate("OperationText", "Sending")
 
 
@@ -49,6 +54,11 @@ def row_colour(op: Operation) -> QColor:
     if op.kind is OpKind.REDEEM and op.reversed_by is not None:
         return QColor(REVERSED_COLOUR)
     return QColor(STATE_COLOURS[op.state])
+
+
+def review_text(op: Operation) -> str:
+    """Why a REVIEW row waits for a manager, in the UI's language ("" for any other row)."""
+    return pick(review_message(op)) if op.state is OpState.REVIEW else ""
 
 
 def link_text(op: Operation) -> str:

@@ -47,6 +47,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Needs review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -67,7 +71,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6</source>
+        <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -279,7 +283,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Needs review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Scan ignored: nothing is redeemed on the manager screen. Esc goes back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs review (%1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -299,6 +311,14 @@
     </message>
     <message>
         <source>Redeem (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket ID (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only for a third-party code: its ticket ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -323,6 +343,10 @@
             <numerusform>%n more digit to go.</numerusform>
             <numerusform>%n more digits to go.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The ticket ID is up to 64 letters, digits, - or _. Leave it empty if the voucher has none.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -349,6 +373,10 @@
     </message>
     <message>
         <source>Confirming</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -653,9 +681,124 @@
     </message>
 </context>
 <context>
+    <name>ReviewScreen</name>
+    <message>
+        <source>Operations that need a manager&apos;s decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason (required), e.g. what the customer&apos;s order shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer did consume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing needs review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick an operation first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording the decision…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer did consume: it counts as redeemed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not redeemed: it counts as failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is sent to the platform. Your name and reason are recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded: customer did consume (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded: not redeemed (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give a reason for the decision (visible text, not only spaces).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ScanScreen</name>
     <message>
         <source>Still redeeming the previous voucher. Scan this one again when it is done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voucher %1 needs review: ask the manager to check it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -720,6 +863,14 @@
     </message>
     <message>
         <source>(the platform did not name the item)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask the manager to check it (Manager → Needs review).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

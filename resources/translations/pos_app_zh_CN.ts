@@ -47,6 +47,10 @@
         <translation>待确认</translation>
     </message>
     <message>
+        <source>Needs review</source>
+        <translation>需核对</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -67,8 +71,8 @@
         <translation>显示 %1 / %2 条记录。</translation>
     </message>
     <message>
-        <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6</source>
-        <translation>已核销：%1 笔（%2 份，实付 %3）· 已撤销：%4 · 失败：%5 · 待确认：%6</translation>
+        <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
+        <translation>已核销：%1 笔（%2 份，实付 %3）· 已撤销：%4 · 失败：%5 · 待确认：%6 · 需核对：%7</translation>
     </message>
     <message>
         <source>Record #%1 is not in this list.</source>
@@ -278,8 +282,16 @@
         <translation>设置</translation>
     </message>
     <message>
+        <source>Needs review</source>
+        <translation>需核对</translation>
+    </message>
+    <message>
         <source>Scan ignored: nothing is redeemed on the manager screen. Esc goes back.</source>
         <translation>扫码已忽略：店长页面不做核销。按 Esc 返回扫码。</translation>
+    </message>
+    <message>
+        <source>Needs review (%1)</source>
+        <translation>需核对 (%1)</translation>
     </message>
 </context>
 <context>
@@ -299,6 +311,14 @@
     <message>
         <source>Redeem (Enter)</source>
         <translation>核销 (Enter)</translation>
+    </message>
+    <message>
+        <source>Ticket ID (optional)</source>
+        <translation>凭证ID（选填）</translation>
+    </message>
+    <message>
+        <source>Only for a third-party code: its ticket ID</source>
+        <translation>仅第三方券码需要：填写其凭证ID</translation>
     </message>
     <message>
         <source>Quantity</source>
@@ -321,6 +341,10 @@
         <translation>
             <numerusform>还差 %n 位数字。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The ticket ID is up to 64 letters, digits, - or _. Leave it empty if the voucher has none.</source>
+        <translation>凭证ID 最多 64 位字母、数字、- 或 _。券上没有就留空。</translation>
     </message>
 </context>
 <context>
@@ -348,6 +372,10 @@
     <message>
         <source>Confirming</source>
         <translation>确认中</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>需核对</translation>
     </message>
     <message>
         <source>Sending</source>
@@ -651,10 +679,125 @@
     </message>
 </context>
 <context>
+    <name>ReviewScreen</name>
+    <message>
+        <source>Operations that need a manager&apos;s decision</source>
+        <translation>需要店长核对的记录</translation>
+    </message>
+    <message>
+        <source>Reason (required), e.g. what the customer&apos;s order shows</source>
+        <translation>原因（必填），例如顾客订单上显示的情况</translation>
+    </message>
+    <message>
+        <source>Customer did consume</source>
+        <translation>顾客已消费</translation>
+    </message>
+    <message>
+        <source>Not redeemed</source>
+        <translation>未核销</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>份数</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因说明</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Nothing needs review.</source>
+        <translation>没有需要核对的记录。</translation>
+    </message>
+    <message>
+        <source>Confirm decision</source>
+        <translation>确认核对结论</translation>
+    </message>
+    <message>
+        <source>Pick an operation first.</source>
+        <translation>请先选择一条记录。</translation>
+    </message>
+    <message>
+        <source>Recording the decision…</source>
+        <translation>正在记录核对结论…</translation>
+    </message>
+    <message>
+        <source>Customer did consume: it counts as redeemed.</source>
+        <translation>顾客已消费：计入已核销。</translation>
+    </message>
+    <message>
+        <source>Not redeemed: it counts as failed.</source>
+        <translation>未核销：计为失败。</translation>
+    </message>
+    <message>
+        <source>Code: %1</source>
+        <translation>券码：%1</translation>
+    </message>
+    <message>
+        <source>Quantity: %1</source>
+        <translation>份数：%1</translation>
+    </message>
+    <message>
+        <source>Time: %1</source>
+        <translation>时间：%1</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <source>Nothing is sent to the platform. Your name and reason are recorded.</source>
+        <translation>不会向平台发送任何请求。您的姓名和原因会被记录。</translation>
+    </message>
+    <message>
+        <source>Recorded: customer did consume (%1).</source>
+        <translation>已记录：顾客已消费（%1）。</translation>
+    </message>
+    <message>
+        <source>Recorded: not redeemed (%1).</source>
+        <translation>已记录：未核销（%1）。</translation>
+    </message>
+    <message>
+        <source>Give a reason for the decision (visible text, not only spaces).</source>
+        <translation>请填写核对原因（需有可见文字，不能只有空格）。</translation>
+    </message>
+</context>
+<context>
     <name>ScanScreen</name>
     <message>
         <source>Still redeeming the previous voucher. Scan this one again when it is done.</source>
         <translation>上一张券还在核销中，请等它完成后再扫这一张。</translation>
+    </message>
+    <message>
+        <source>Voucher %1 needs review: ask the manager to check it.</source>
+        <translation>券 %1 需核对：请店长核对。</translation>
     </message>
     <message>
         <source>Voucher %1 confirmed: redeemed.</source>
@@ -719,6 +862,14 @@
     <message>
         <source>(the platform did not name the item)</source>
         <translation>（平台未返回商品名称）</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>需核对</translation>
+    </message>
+    <message>
+        <source>Ask the manager to check it (Manager → Needs review).</source>
+        <translation>请店长核对（店长 → 需核对）。</translation>
     </message>
     <message>
         <source>Confirming…</source>

@@ -114,9 +114,16 @@ class FakeService:
         code_type: Any = None,
         operator: str = "",
         again: bool = False,
+        ticket_id: str = "",
     ) -> OpOutcome:
         self.calls.append(
-            {"code": raw_code, "quantity": quantity, "code_type": code_type, "again": again}
+            {
+                "code": raw_code,
+                "quantity": quantity,
+                "code_type": code_type,
+                "again": again,
+                "ticket_id": ticket_id,
+            }
         )
         if self.gate is not None:
             assert self.gate.wait(10), "test never released the gate"

@@ -66,7 +66,7 @@ def test_enter_redeems_once_valid(qtbot: QtBot, screen: ManualScreen) -> None:
     assert screen.hint.text() == "格式正确，按 Enter 核销。"
     with qtbot.waitSignal(screen.submitted) as signal:
         QTest.keyClick(screen, Qt.Key.Key_Return)
-    assert signal.args == [CODE, 1, CodeType.INTERNAL]
+    assert signal.args == [CODE, 1, CodeType.INTERNAL, ""]
 
 
 def test_backspace_and_clear_keys(qtbot: QtBot, screen: ManualScreen) -> None:
@@ -86,7 +86,7 @@ def test_external_switch_accepts_letters(qtbot: QtBot, screen: ManualScreen) -> 
     assert screen.is_valid
     with qtbot.waitSignal(screen.submitted) as signal:
         qtbot.mouseClick(screen.redeem_button, Qt.MouseButton.LeftButton)
-    assert signal.args == ["GAL358309629", 1, CodeType.EXTERNAL]
+    assert signal.args == ["GAL358309629", 1, CodeType.EXTERNAL, ""]
 
 
 def test_switching_type_revalidates(qtbot: QtBot, screen: ManualScreen) -> None:

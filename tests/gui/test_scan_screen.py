@@ -67,7 +67,9 @@ def test_success_card_shows_item_quantity_paid_order_and_time(
     assert rows["时间"].startswith("20")
     assert rows["券码"] == "**** **** 4417"  # masked on screen too
     assert CODE not in card.text()
-    assert fake_service.calls == [{"code": CODE, "quantity": 2, "code_type": None, "again": False}]
+    assert fake_service.calls == [
+        {"code": CODE, "quantity": 2, "code_type": None, "again": False, "ticket_id": ""}
+    ]
     assert sounds.played[-1] is Cue.SUCCESS
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from pos_app.core.errors import InputInvalid, NotReviewable
-from pos_app.core.service import RedemptionService, ShopConfig
+from pos_app.core.messages import message_for
+from pos_app.core.service import RedemptionService, ShopConfig, review_message
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.top import TopClient
 from pos_app.journal.model import NewOperation, OpKind, OpState, Settle
@@ -75,6 +76,7 @@ def test_a_retry_told_used_is_review_not_failed(service: RedemptionService, in_d
     row = service.get(in_doubt)
     assert row is not None and row.state is OpState.REVIEW
     assert row.error_code == "TICKET_STATUS_ILLEGAL"
+    assert review_message(row) == message_for("REVIEW_REDEEM")
     assert service.open_operations() == []  # not retried again
     assert [r.id for r in service.review_items()] == [in_doubt]
     totals = service.totals(date.today())
@@ -151,6 +153,9 @@ def test_a_reversal_told_the_order_is_closed_fails_and_its_redemption_needs_revi
     parent = service.get(parent_id)
     assert parent is not None and parent.state is OpState.REVIEW
     assert parent.reversed_by is None
+    # The row says why it is in review (the manager's list shows it), not the redemption's answer.
+    assert parent.error_code == "USE_BIZ_ORDER_CLOSE"
+    assert review_message(parent) == message_for("REVIEW_PARENT")
     change = service.history(parent_id)[-1]
     assert (change.state, change.error_code) == (OpState.REVIEW, "USE_BIZ_ORDER_CLOSE")
     totals = service.totals(date.today())

@@ -49,6 +49,7 @@ _STATE_FILTERS: tuple[frozenset[OpState] | None, ...] = (
     frozenset({OpState.SUCCEEDED}),
     frozenset({OpState.FAILED}),
     frozenset({OpState.PENDING, OpState.UNKNOWN}),
+    frozenset({OpState.REVIEW}),
 )
 
 
@@ -121,6 +122,7 @@ class HistoryScreen(QWidget):
             self.tr("Succeeded"),
             self.tr("Failed"),
             self.tr("Being confirmed"),
+            self.tr("Needs review"),
         ):
             self.state_combo.addItem(text)
         self.refresh_button = QPushButton(self.tr("Refresh"))
@@ -283,8 +285,10 @@ class HistoryScreen(QWidget):
         self.status_label.setText(text.replace("%1", str(loaded)).replace("%2", str(total)))
 
     def _show_totals(self, totals: DayTotals) -> None:
+        # Needs review is counted apart: such a row may or may not have been redeemed.
         text = self.tr(
             "Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6"
+            " · Needs review: %7"
         )
         for placeholder, value in (
             ("%1", str(totals.redeemed_count)),
@@ -293,6 +297,7 @@ class HistoryScreen(QWidget):
             ("%4", str(totals.reversed_count)),
             ("%5", str(totals.failed_count)),
             ("%6", str(totals.open_count)),
+            ("%7", str(totals.review_count)),
         ):
             text = text.replace(placeholder, value)
         self.totals_label.setText(text)

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from pos_app.journal.model import Operation, OpState
-from pos_app.ui.operation_text import kind_text, row_state_text
+from pos_app.ui.operation_text import kind_text, review_text, row_state_text
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class RecordDetails(QFrame):
         error = ""
         if op.state is not OpState.SUCCEEDED:
             error = " ".join(part for part in (op.error_code, op.error_message) if part)
-        note = " · ".join(part for part in (op.reason, error) if part)
+        note = " · ".join(part for part in (review_text(op), op.reason, error) if part)
         self.note_label.setText(note)
 
     def _values(self) -> tuple[QLabel, ...]:

@@ -22,12 +22,20 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 
 from pos_app.core.codes import mask_code
 from pos_app.core.service import RedemptionService
 from pos_app.journal.model import Operation, OpKind, OpState
 from pos_app.ui.messages import error_text, local_time, money
-from pos_app.ui.operation_text import kind_text, link_text, row_colour, row_state_text
+from pos_app.ui.operation_text import (
+    REVIEW_BACKGROUND,
+    kind_text,
+    link_text,
+    review_text,
+    row_colour,
+    row_state_text,
+)
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.worker_calls import in_background
 
@@ -253,6 +261,8 @@ class OperationsModel(QAbstractTableModel):
             return self._display(op, column)
         if role == Qt.ItemDataRole.ForegroundRole and column in (Column.STATE, Column.LINK):
             return row_colour(op)
+        if role == Qt.ItemDataRole.BackgroundRole and op.state is OpState.REVIEW:
+            return QColor(REVIEW_BACKGROUND)  # the whole row: it waits for the manager
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.QUANTITY,
             Column.AMOUNT,
@@ -286,6 +296,7 @@ class OperationsModel(QAbstractTableModel):
     def _tooltip(self, op: Operation, column: Column) -> str:
         """The whole of a cut item name or order no, and the request id support asks for."""
         lines = [self._display(op, column)] if column in (Column.ITEM, Column.ORDER_NO) else []
+        lines.append(review_text(op))  # why it waits for the manager, on any cell of the row
         lines.append(self.tr("Request id: %1").replace("%1", op.request_id))
         return "\n".join(line for line in lines if line)
 

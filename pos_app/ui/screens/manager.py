@@ -1,4 +1,5 @@
-"""The manager's area: reversal, code sync, the day's records and settings, behind the PIN.
+"""The manager's area: reversal, code sync, the day's records, settings and the operations that
+need review (需核对), behind the PIN. The 需核对 tab shows how many wait, e.g. "需核对 (2)".
 
 The screen starts locked. ``unlock()`` asks for the manager PIN (``PinDialog.ask``) and, when it is
 right, shows the tabs with the manager's name; every reversal and sync is journaled under that
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QColor, QHideEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -32,10 +33,13 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.runtime import Runtime
 from pos_app.core.service import OpOutcome
+from pos_app.journal.model import OpState
 from pos_app.ui.dialogs.pin import PinDialog
+from pos_app.ui.operation_text import STATE_COLOURS
 from pos_app.ui.scanner import ScannerFilter
 from pos_app.ui.screens.history import HistoryScreen
 from pos_app.ui.screens.reversal import ReversalScreen
+from pos_app.ui.screens.review import ReviewScreen
 from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.screens.sync import SyncScreen
 from pos_app.ui.tasks import TaskManager
@@ -64,7 +68,8 @@ class ManagerScreen(QWidget):
     closed = Signal()
     unlocked = Signal(str)
     notice = Signal(str)  # a short text for the window's status bar
-    TAB_REVERSAL, TAB_SYNC, TAB_HISTORY, TAB_SETTINGS = range(4)
+    # Needs review is last so the other tabs keep their places (and keyboard habits).
+    TAB_REVERSAL, TAB_SYNC, TAB_HISTORY, TAB_SETTINGS, TAB_REVIEW = range(5)
 
     def __init__(
         self,
@@ -88,6 +93,7 @@ class ManagerScreen(QWidget):
         self.sync: SyncScreen | None = None
         self.history: HistoryScreen | None = None
         self.settings: SettingsScreen | None = None
+        self.review: ReviewScreen | None = None
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._locked_page())
@@ -272,19 +278,26 @@ class ManagerScreen(QWidget):
         self.sync = SyncScreen(service, self._tasks, self._current_manager)
         self.history = HistoryScreen(service, self._tasks)
         self.settings = SettingsScreen(self._runtime, self._tasks, scanner=self._scanner)
+        self.review = ReviewScreen(service, self._tasks, self._current_manager)
         blocked = self.tabs.blockSignals(True)  # unlock() shows the first tab itself
         self.tabs.addTab(self.reversal, self.tr("Reverse redemption"))
         self.tabs.addTab(self.sync, self.tr("Code sync"))
         self.tabs.addTab(self.history, self.tr("Today's records"))
         self.tabs.addTab(self.settings, self.tr("Settings"))
+        self.tabs.addTab(self.review, self.tr("Needs review"))
         self.tabs.blockSignals(blocked)
         self.reversal.reversed.connect(self.on_outcome)
+        self.review.resolved.connect(self.on_outcome)
+        self.review.count_changed.connect(self._show_review_count)
+        self.review.refresh()  # the badge shows at once, whichever tab is open
 
     def _tab_shown(self, index: int) -> None:
         if self._manager is None:
             return
         if index == self.TAB_REVERSAL and self.reversal is not None:
             self.reversal.refresh()  # the history tab reloads itself when shown
+        elif index == self.TAB_REVIEW and self.review is not None:
+            self.review.refresh()
 
     def handle_scan(self, code: str) -> bool:
         """Always consumed: a scan on a manager page must never take a use of the voucher."""
@@ -302,6 +315,17 @@ class ManagerScreen(QWidget):
         return True
 
     def on_outcome(self, outcome: OpOutcome) -> None:
-        """Connect to the app's settle events so the records tab stays current."""
+        """Connect to the app's settle events so the records and review tabs stay current."""
         if self.history is not None:
             self.history.on_outcome(outcome)
+        if self.review is not None and self.is_unlocked:
+            self.review.refresh()  # a retry or a reversal may have put a row in review
+
+    def _show_review_count(self, count: int) -> None:
+        """The tab's badge: how many operations wait for a decision."""
+        text = self.tr("Needs review")
+        if count:
+            text = self.tr("Needs review (%1)").replace("%1", str(count))
+        self.tabs.setTabText(self.TAB_REVIEW, text)
+        colour = QColor(STATE_COLOURS[OpState.REVIEW]) if count else QColor()
+        self.tabs.tabBar().setTabTextColor(self.TAB_REVIEW, colour)

@@ -3,6 +3,10 @@
 The code is shown grouped 4-4-4 as it is typed and checked live with the same rules the service
 applies (``codes.normalize_code``): the Redeem button and Enter only work once the code is valid.
 Internal codes are 12 digits; external codes (a merchant's own) up to 32 letters/digits.
+
+An external code may be a third-party code value, which seed 003 redeems with its 凭证ID
+(``ticket_id``): the field for it shows only while the code type is external, is optional, is
+checked live (``codes.validate_ticket_id``) and is cleared when the type goes back to internal.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -37,9 +42,9 @@ _OK_STYLE = "color: #1b5e20; font-size: 18px; font-weight: bold;"
 
 
 class ManualScreen(QWidget):
-    """Emits ``submitted(code, quantity, code_type)`` when a valid code is confirmed."""
+    """Emits ``submitted(code, quantity, code_type, ticket_id)`` when a valid code is confirmed."""
 
-    submitted = Signal(str, int, object)  # code (bare), quantity, CodeType
+    submitted = Signal(str, int, object, str)  # code (bare), quantity, CodeType, 凭证ID or ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +61,7 @@ class ManualScreen(QWidget):
         self._types.addButton(self.internal_button)
         self._types.addButton(self.external_button)
         self.internal_button.setChecked(True)
-        self._types.buttonToggled.connect(lambda *_: self._validate())
+        self._types.buttonToggled.connect(lambda *_: self._type_changed())
 
         self.display = QLabel(self)
         self.display.setObjectName("codeDisplay")
@@ -96,9 +101,12 @@ class ManualScreen(QWidget):
             "QPushButton:enabled { background: #2e7d32; color: #ffffff; }"
         )
         self.redeem_button.clicked.connect(self.confirm)
+        self.ticket_label = QLabel(self.tr("Ticket ID (optional)"), self)
+        self.ticket_label.setStyleSheet("font-size: 18px;")
+        self.ticket_edit = self._ticket_field()
 
         self._lay_out(title)
-        self._validate()
+        self._type_changed()
 
     # ----------------------------------------------------------------- layout
     def _toggle(self, text: str) -> QPushButton:
@@ -111,6 +119,17 @@ class ManualScreen(QWidget):
             "QPushButton:checked { background: #1565c0; color: #ffffff; font-weight: bold; }"
         )
         return button
+
+    def _ticket_field(self) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName("ticketIdEdit")
+        edit.setMaxLength(codes.MAX_TICKET_ID_LEN + 8)  # room for stray spaces; checked live
+        edit.setPlaceholderText(self.tr("Only for a third-party code: its ticket ID"))
+        edit.setMinimumHeight(44)
+        edit.setStyleSheet("font-size: 18px;")
+        edit.textChanged.connect(lambda *_: self._validate())
+        edit.returnPressed.connect(self.confirm)
+        return edit
 
     def _step_button(self, text: str, step: int) -> QPushButton:
         button = QPushButton(text, self)
@@ -138,6 +157,10 @@ class ManualScreen(QWidget):
         left.addLayout(types)
         left.addWidget(self.display)
         left.addWidget(self.hint)
+        ticket = QHBoxLayout()
+        ticket.addWidget(self.ticket_label)
+        ticket.addWidget(self.ticket_edit, 1)
+        left.addLayout(ticket)
         left.addStretch(1)
         left.addLayout(quantity)
         left.addWidget(self.redeem_button)
@@ -166,6 +189,13 @@ class ManualScreen(QWidget):
     def is_valid(self) -> bool:
         return self._valid is not None
 
+    @property
+    def ticket_id(self) -> str:
+        """The 凭证ID to send: "" unless the code type is external and one was typed."""
+        if self.code_type is not CodeType.EXTERNAL:
+            return ""
+        return self.ticket_edit.text().strip()
+
     def set_text(self, text: str) -> None:
         # Full-width digits from a Chinese input method become ASCII; spaces are display only.
         normal = unicodedata.normalize("NFKC", text)
@@ -180,6 +210,7 @@ class ManualScreen(QWidget):
 
     def clear(self) -> None:
         self.quantity.setValue(1)
+        self.ticket_edit.clear()
         self.set_text("")
 
     def confirm(self) -> bool:
@@ -187,10 +218,23 @@ class ManualScreen(QWidget):
         self._validate()
         if self._valid is None:
             return False
-        self.submitted.emit(self._valid.value, self.quantity.value(), self._valid.code_type)
+        ticket_id = codes.validate_ticket_id(self.ticket_id)  # _validate() checked it already
+        self.submitted.emit(
+            self._valid.value, self.quantity.value(), self._valid.code_type, ticket_id
+        )
         return True
 
     # ----------------------------------------------------------------- validation
+    def _type_changed(self) -> None:
+        """The 凭证ID belongs to third-party (external) codes only: hidden and emptied otherwise,
+        so a value typed for one code can never ride along with an internal one."""
+        external = self.code_type is CodeType.EXTERNAL
+        if not external:
+            self.ticket_edit.clear()
+        self.ticket_label.setVisible(external)
+        self.ticket_edit.setVisible(external)
+        self._validate()
+
     def _validate(self) -> None:
         self.display.setText(codes.group_code(self._text) if self._text else "—")
         self._valid = None
@@ -198,10 +242,12 @@ class ManualScreen(QWidget):
             self._set_hint(self._empty_hint(), _HINT_STYLE)
         else:
             try:
-                self._valid = codes.normalize_code(self._text, self.code_type)
+                valid = codes.normalize_code(self._text, self.code_type)
+                codes.validate_ticket_id(self.ticket_id)
             except InputInvalid as exc:
                 self._set_hint(*self._problem(exc))
             else:
+                self._valid = valid
                 self._set_hint(self.tr("Looks right. Press Enter to redeem."), _OK_STYLE)
         self.redeem_button.setEnabled(self._valid is not None)
 
@@ -215,6 +261,11 @@ class ManualScreen(QWidget):
         missing = codes.INTERNAL_CODE_LEN - len(self._text)
         if self.code_type is CodeType.INTERNAL and self._text.isdecimal() and missing > 0:
             return self.tr("%n more digit(s) to go.", "", missing), _HINT_STYLE
+        if exc.field == "ticket_id":
+            return self.tr(
+                "The ticket ID is up to 64 letters, digits, - or _. Leave it empty if the "
+                "voucher has none."
+            ), _ERROR_STYLE
         return ui_text.error_text(exc), _ERROR_STYLE
 
     def _set_hint(self, text: str, style: str) -> None:

@@ -3,8 +3,10 @@
 States of the result card: idle ("请扫码"), busy (a redemption is in flight: a second scan is told
 to wait), success (green), failure (red, the reason and what to do), unknown (amber "正在确认": the
 service retries with the same request id; the card turns green or red on its own when the row
-settles), and "already redeemed here" (when and by whom, with a button to redeem again for
-multi-use cards). Input mistakes are shown inline under the card, never in a pop-up.
+settles), review (amber-violet "需核对": a retry was told the voucher is used, perhaps by our own
+first try; it is not retried, a manager decides on the 需核对 page) and "already redeemed here"
+(when and by whom, with a button to redeem again for multi-use cards). Input mistakes are shown
+inline under the card, never in a pop-up.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pos_app.core import codes
 from pos_app.core.errors import AlreadyInFlight, InputInvalid, PosError
 from pos_app.core.messages import message_for
 from pos_app.core.models import CodeType
-from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
+from pos_app.core.service import AlreadyRedeemedHere, OpOutcome, review_message
 from pos_app.journal.model import Operation, OpKind, OpState
 from pos_app.ui import messages as ui_text
 from pos_app.ui.sound import Cue, SoundPlayer
@@ -42,6 +44,7 @@ class _Request:
     quantity: int
     code_type: CodeType | None
     key: str  # the normalised code, to recognise a second scan of the same voucher
+    ticket_id: str = ""  # seed 003 凭证ID, typed with a third-party code on the manual screen
 
 
 def _display_code(code: str) -> str:
@@ -110,9 +113,11 @@ class ScanScreen(QWidget):
         code_type: CodeType | None = None,
         *,
         again: bool = False,
+        ticket_id: str = "",
     ) -> bool:
         """Redeem in the background. False when refused at once (busy: told inline)."""
-        request = _Request(raw_code, quantity, code_type, self._key_of(raw_code, code_type))
+        key = self._key_of(raw_code, code_type)
+        request = _Request(raw_code, quantity, code_type, key, ticket_id)
         if self._in_flight is not None:
             if request.key == self._in_flight.key:
                 self._show_input_error(ui_text.pick(message_for("ALREADY_IN_FLIGHT")))
@@ -132,7 +137,12 @@ class ScanScreen(QWidget):
         service, operator = self._service, self._operator
         self._tasks.op(
             lambda: service.redeem(
-                raw_code, quantity, code_type=code_type, operator=operator, again=again
+                raw_code,
+                quantity,
+                code_type=code_type,
+                operator=operator,
+                again=again,
+                ticket_id=ticket_id,
             ),
             label="redeem",
         ).success(self._on_outcome).failure(self._on_error).run_in_background()
@@ -156,6 +166,10 @@ class ScanScreen(QWidget):
         watching = self._watching
         if watching is not None and op.id == watching.id and not self.busy:
             self._show_outcome(outcome, announce=op.state is not OpState.UNKNOWN)
+        elif op.id in self._confirming and op.state is OpState.REVIEW:
+            text = self.tr("Voucher %1 needs review: ask the manager to check it.")
+            self.notice.emit(ui_text.arg(text, _display_code(op.code)))
+            self._sounds.play(Cue.ATTENTION)
         elif op.id in self._confirming and outcome.settled:
             done = op.state is OpState.SUCCEEDED
             text = (
@@ -165,7 +179,7 @@ class ScanScreen(QWidget):
             )
             self.notice.emit(ui_text.arg(text, _display_code(op.code)))
             self._sounds.play(Cue.SUCCESS if done else Cue.FAILURE)
-        if outcome.settled:
+        if not op.state.is_open:
             self._confirming.pop(op.id, None)
 
     # ----------------------------------------------------------------- results
@@ -179,6 +193,8 @@ class ScanScreen(QWidget):
             view, cue = self._success_view(outcome), Cue.SUCCESS
         elif op.state is OpState.FAILED:
             view, cue = self._failure_view(outcome), Cue.FAILURE
+        elif op.state is OpState.REVIEW:
+            view, cue = self._review_view(outcome), Cue.ATTENTION
         else:
             view, cue = self._unknown_view(op, outcome), Cue.ATTENTION
         if op.state.is_open:
@@ -222,7 +238,13 @@ class ScanScreen(QWidget):
     def _redeem_again(self) -> None:
         request = self._again
         if request is not None and not self.busy:
-            self.submit(request.raw_code, request.quantity, request.code_type, again=True)
+            self.submit(
+                request.raw_code,
+                request.quantity,
+                request.code_type,
+                again=True,
+                ticket_id=request.ticket_id,
+            )
 
     def _refresh_unknown(self) -> None:
         op = self._watching
@@ -284,6 +306,23 @@ class ScanScreen(QWidget):
             self.tr("Not redeemed"),
             headline=reason,
             rows=((self.tr("Code"), _display_code(op.code)),),
+            footnote=ui_text.arg(self.tr("Error code: %1"), code) + f"  ·  {op.request_id}",
+        )
+
+    def _review_view(self, outcome: OpOutcome) -> CardView:
+        """Not green (it may not have been ours), not red (it may have been), not the amber
+        spinner (nothing is retried): the cashier hands it to the manager."""
+        op = outcome.operation
+        code = outcome.error_code or op.error_code
+        return CardView(
+            CardState.REVIEW,
+            self.tr("Needs review"),
+            headline=ui_text.pick(outcome.message or review_message(op)),
+            rows=(
+                (self.tr("Code"), _display_code(op.code)),
+                (self.tr("Quantity"), str(op.quantity)),
+            ),
+            detail=self.tr("Ask the manager to check it (Manager → Needs review)."),
             footnote=ui_text.arg(self.tr("Error code: %1"), code) + f"  ·  {op.request_id}",
         )
 

@@ -1,8 +1,8 @@
 """The big status area of the scan screen: idle, busy, and the coloured result of a redemption.
 
 The card only renders a ``CardView``; what goes into it (and in which language) is decided by the
-screen. Colours carry the meaning at a glance (green done, red not done, amber still open) and the
-title says it in words too, for colour-blind cashiers.
+screen. Colours carry the meaning at a glance (green done, red not done, amber still open,
+amber-violet for a manager to check) and the title says it in words too, for colour-blind cashiers.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class CardState(enum.StrEnum):
     FAILURE = "failure"
     UNKNOWN = "unknown"
     ALREADY = "already"
+    REVIEW = "review"  # a manager decides; not retried, so no "confirming" progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ _PALETTE: dict[CardState, tuple[str, str, str]] = {
     CardState.FAILURE: ("#ffebee", "#c62828", "#b71c1c"),
     CardState.UNKNOWN: ("#fff8e1", "#ff8f00", "#6d4c00"),
     CardState.ALREADY: ("#fff3e0", "#e65100", "#6d2a00"),
+    CardState.REVIEW: ("#f5eef8", "#8e44ad", "#4a235a"),
 }
 
 
