@@ -181,6 +181,7 @@ def test_idle_lock_waits_for_an_open_dialog(
 def test_settings_and_key_imports_are_journaled_under_the_manager(
     qtbot: QtBot,
     window: MainWindow,
+    *,
     answers: list[str | None],
     tasks: TaskManager,
     training_runtime: Runtime,

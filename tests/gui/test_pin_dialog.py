@@ -85,7 +85,9 @@ def test_five_wrong_pins_lock_out_with_time_left(
 
 def test_lockout_ends_and_pin_works_again(qtbot: QtBot, tmp_path: Path, tasks: TaskManager) -> None:
     now = [1000.0]
-    pins = ManagerPins(MemorySecretStore(), tmp_path / "pin.lock", clock=lambda: now[0], wall_clock=lambda: now[0])
+    pins = ManagerPins(
+        MemorySecretStore(), tmp_path / "pin.lock", clock=lambda: now[0], wall_clock=lambda: now[0]
+    )
     pins.set_pin("2468", manager="店长")
     dialog = _dialog(qtbot, pins, tasks)
     dialog.now = lambda: now[0]  # type: ignore[method-assign]
