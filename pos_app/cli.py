@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pos_app import __version__
 from pos_app.config.home import AppHome
@@ -24,9 +24,15 @@ from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
 from pos_app.journal.model import Operation, OpState
 from pos_app.logsetup import setup_logging
 
+if TYPE_CHECKING:
+    from pos_app.core.pin import ManagerPins
+    from pos_app.secrets.store import SecretStore
+
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_REFUSED = 0, 1, 2, 3, 4
+# Typed to confirm `manager reset-pin`: long enough that nobody types it by accident.
+RESET_PHRASE = "WIPE KEYS AND PIN"
 
 
 class CliError(Exception):
@@ -47,6 +53,15 @@ def _code_type(value: str) -> CodeType:
         return {"internal": CodeType.INTERNAL, "external": CodeType.EXTERNAL}[value]
     except KeyError:
         raise argparse.ArgumentTypeError("internal or external") from None
+
+
+def _add_manager_parser(sub: Any) -> None:
+    mg = sub.add_parser("manager", help="manager PIN")
+    mg_sub = mg.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    mg_sub.add_parser("set-pin", help="set the PIN; changing it needs the current PIN")
+    mg_sub.add_parser(
+        "reset-pin", help="forgotten PIN: wipe the PIN and every gateway key from the keyring"
+    )
 
 
 def _add_manager_commands(sub: Any) -> None:
@@ -89,9 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     ks_imp.add_argument("name")
     ks_imp.add_argument("file", nargs="?", default="-")
     ks_sub.add_parser("status")
-    mg = sub.add_parser("manager", help="manager PIN")
-    mg_sub = mg.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    mg_sub.add_parser("set-pin")
+    _add_manager_parser(sub)
     _add_redeem_parser(sub)
     _add_manager_commands(sub)
     jr = sub.add_parser("journal", help="list the undo log")
@@ -205,19 +218,52 @@ def _fail(exc: PosError, as_json: bool = False) -> int:
     return status
 
 
-def _audit(home: AppHome, action: str, detail: str) -> None:
+def _cli_user() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _audit(home: AppHome, action: str, detail: str, actor: str = "") -> None:
     """Manager actions outside an operation go to the journal's audit trail."""
     from pos_app.config.settings import load_settings
     from pos_app.journal.sqlite import SqliteJournal
 
     with SqliteJournal(home.journal_path(load_settings(home).mode)) as journal:
-        journal.audit(f"cli:{getpass.getuser()}", action, detail)
+        journal.audit(actor or _cli_user(), action, detail)
 
 
 def _read_pin(prompt: str = "店长密码 / manager PIN: ") -> str:
+    """A terminal is asked (no echo); otherwise the next line of standard input is the PIN."""
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     return sys.stdin.readline().strip()
+
+
+def _open_store_or_none() -> SecretStore | None:
+    """The keyring, or ``None`` when there is none (PIN checks then refuse: fail closed)."""
+    from pos_app.secrets.store import open_secret_store
+
+    try:
+        return open_secret_store()
+    except ConfigError as exc:
+        logger.warning("no usable keyring: %s", exc.code)
+        return None
+
+
+def _manager_gate(home: AppHome, pins: ManagerPins, what: str) -> str:
+    """Once a manager PIN exists, ``what`` needs it: the audit actor ("<manager> (cli:<user>)").
+
+    Every refusal (wrong, missing, locked, no keyring, damaged record) is audited and raised, so
+    the command exits 4 before it changes anything.
+    """
+    try:
+        if not pins.is_set():
+            return _cli_user()
+        manager = pins.verify(_read_pin("当前店长密码 / current manager PIN: "))
+    except PinRefused as exc:
+        checked = "PIN checked" if getattr(exc, "checked", False) else "PIN not checked"
+        _audit(home, "pin-refused", f"{what}: {exc.code} ({checked})")
+        raise
+    return f"{manager} ({_cli_user()})"
 
 
 # ---------------------------------------------------------------------------- commands
@@ -287,15 +333,17 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
     settings = load_settings(home)
     if args.action == "set":
-        from pos_app.core.runtime import check_mode_switch, settings_changes
+        from pos_app.core.runtime import check_mode_switch, manager_pins, settings_changes
         from pos_app.journal.sqlite import SqliteJournal
 
+        pins = manager_pins(home, _open_store_or_none())
+        actor = _manager_gate(home, pins, f"settings set {args.key}")
         updated = set_setting(settings, args.key, args.value)
         if updated.mode != settings.mode:
             with SqliteJournal(home.journal_path(settings.mode)) as journal:
                 check_mode_switch(journal, settings.mode, updated.mode)
         save_settings(home, updated)
-        _audit(home, "settings", settings_changes(settings, updated))
+        _audit(home, "settings", settings_changes(settings, updated), actor)
         settings = updated
     for key, value in settings_as_dict(settings).items():
         print(f"{key} = {value}")
@@ -303,6 +351,7 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
 
 def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.core.runtime import manager_pins
     from pos_app.secrets.store import SECRET_NAMES, import_secret, open_secret_store, status
 
     store = open_secret_store()
@@ -314,6 +363,8 @@ def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
         return EXIT_OK
     if args.name not in SECRET_NAMES:
         raise InputInvalid("FIELD_INVALID", "name", f"one of {', '.join(SECRET_NAMES)}")
+    # From stdin ("-"), the PIN is the first line and the key the rest.
+    actor = _manager_gate(home, manager_pins(home, store), f"keys import {args.name}")
     if args.file == "-":
         text = sys.stdin.read()
     else:
@@ -323,22 +374,52 @@ def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
         except OSError as exc:
             raise ConfigError(detail=f"cannot read {args.file}: {exc.strerror}") from None
     summary = import_secret(store, args.name, text.strip())
-    _audit(home, "key-import", f"{args.name}: {summary}")
+    _audit(home, "key-import", f"{args.name}: {summary}", actor)
     print(f"{args.name}: stored in {store.backend_name} ({summary})")
     return EXIT_OK
 
 
 def _cmd_manager(args: argparse.Namespace, home: AppHome) -> int:
-    from pos_app.core.pin import ManagerPins
+    from pos_app.core.runtime import manager_pins
 
-    pins = ManagerPins(home.pin_file)
+    if args.action == "reset-pin":
+        return _reset_pin(home)
+    pins = manager_pins(home, _open_store_or_none())
+    actor = _manager_gate(home, pins, "manager set-pin")  # the current PIN is the first line
+    name = pins.manager() or "manager"  # a changed PIN keeps its manager's name
     pin = _read_pin("新店长密码 / new manager PIN: ")
     if sys.stdin.isatty() and getpass.getpass("再输一次 / again: ") != pin:
         print("两次输入不一致 / the PINs differ", file=sys.stderr)
         return EXIT_INPUT
-    pins.set_pin(pin)
-    _audit(home, "pin-set", "manager PIN set from the command line")
+    pins.set_pin(pin, manager=name)
+    _audit(home, "pin-set", "manager PIN set from the command line", actor)
     print("店长密码已设置 / manager PIN set")
+    return EXIT_OK
+
+
+def _reset_pin(home: AppHome) -> int:
+    """The way back from a forgotten PIN (or a damaged record). It wipes every gateway key first
+    (then the PIN), so whoever resets the PIN cannot use the old keys: a manager must import the
+    keys again from the merchant's accounts and set a new PIN."""
+    from pos_app.core.runtime import manager_pins
+    from pos_app.secrets.store import open_secret_store, wipe_secrets
+
+    store = open_secret_store()
+    print(
+        "这将删除店长密码和系统密钥库中的全部网关密钥（之后须重新导入密钥、设置新密码）。\n"
+        "This deletes the manager PIN and every gateway key in the OS keyring (import the keys"
+        " and set a new PIN afterwards).",
+        file=sys.stderr,
+    )
+    prompt = f"输入 {RESET_PHRASE} 以确认 / type {RESET_PHRASE} to confirm: "
+    typed = input(prompt) if sys.stdin.isatty() else sys.stdin.readline()
+    if typed.strip() != RESET_PHRASE:
+        _audit(home, "pin-reset-refused", "the confirmation phrase did not match")
+        raise PinRefused("RESET_NOT_CONFIRMED")
+    wipe_secrets(store)
+    manager_pins(home, store).reset()
+    _audit(home, "pin-reset", "manager PIN and all gateway keys wiped from the keyring")
+    print("店长密码和网关密钥已清除 / manager PIN and gateway keys wiped")
     return EXIT_OK
 
 

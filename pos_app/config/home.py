@@ -66,7 +66,13 @@ class AppHome:
 
     @property
     def pin_file(self) -> Path:
+        """Where older versions kept the PIN record (it now lives in the OS keyring)."""
         return self.config_dir / "manager_pin.json"
+
+    @property
+    def pin_lock_file(self) -> Path:
+        """Serialises PIN checks between processes (the failure counter)."""
+        return self.config_dir / "manager_pin.lock"
 
     @property
     def journal_file(self) -> Path:

@@ -268,9 +268,33 @@ _CATALOGUE: dict[str, Message] = {
     "MANAGER_NAME": Message(
         "店长名称须为 1 到 32 个字符。", "The manager name must be 1 to 32 characters."
     ),
-    "PIN_FILE_INVALID": Message(
-        "店长密码文件无法读取或已损坏。请联系技术支持重新设置店长密码。",
-        "The manager PIN file cannot be read or is damaged. Call support to set the PIN again.",
+    "PIN_RECORD_INVALID": Message(
+        "店长密码记录已损坏或被改动，为安全起见已拒绝。请店长运行 pos-app manager reset-pin"
+        "（会清除系统密钥库中的网关密钥，之后须重新导入密钥并设置新密码）。",
+        "The manager PIN record is damaged or was altered, so access is refused. A manager must run"
+        " pos-app manager reset-pin (it wipes the gateway keys from the keyring; import them again"
+        " and set a new PIN afterwards).",
+    ),
+    "PIN_UNAVAILABLE": Message(
+        "无法核对店长密码：系统密钥库不可用或无法读取，为安全起见已拒绝。请先修复密钥库"
+        "（运行 pos-app doctor 查看原因）；忘记密码时运行 pos-app manager reset-pin。",
+        "The manager PIN cannot be checked: the OS keyring is unavailable or unreadable, so access"
+        " is refused. Fix the keyring first (pos-app doctor says why); if the PIN is forgotten, run"
+        " pos-app manager reset-pin.",
+    ),
+    "PIN_MISSING": Message(
+        "需要店长密码：请在提示时输入，或在标准输入的第一行提供。",
+        "The manager PIN is required: type it when asked, or give it as the first line of"
+        " standard input.",
+    ),
+    "RESET_NOT_CONFIRMED": Message(
+        "确认语句不一致，未做任何更改。",
+        "The confirmation phrase did not match; nothing was changed.",
+    ),
+    "PIN_LOCK_FAILED": Message(
+        "无法锁定店长密码记录（应用文件夹不可写），为安全起见未核对密码。请检查磁盘和权限。",
+        "The manager PIN record could not be locked (the app folder is not writable), so no PIN"
+        " was checked. Check the disk and its permissions.",
     ),
     "SANDBOX_BUSY": Message(
         "训练模式的模拟平台已被另一个收银程序占用（可能已打开一个窗口）。请先关闭它再试。",

@@ -70,7 +70,6 @@ class Runtime:
         self.settings = settings
         self.simulator = simulator
         self.journal = SqliteJournal(home.journal_path(settings.mode))
-        self.pins = ManagerPins(home.pin_file)
         self.secrets: SecretStore | None = None
         self.keyring_problem = ""
         try:
@@ -80,6 +79,7 @@ class Runtime:
             # Training mode uses the simulator's demo keys: no keyring is needed there.
             level = logging.INFO if settings.mode == "training" else logging.WARNING
             logger.log(level, "no usable keyring: %s", exc.code)
+        self.pins = manager_pins(home, self.secrets)
         self._lock = threading.Lock()
         self._top: TopClient | None = None
         self._alipay: AlipayClient | None = None
@@ -250,6 +250,12 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def manager_pins(home: AppHome, store: SecretStore | None) -> ManagerPins:
+    """The manager PIN of this till: its record in ``store`` (the OS keyring; ``None`` refuses
+    every check), its cross-process lock in ``home``."""
+    return ManagerPins(store, home.pin_lock_file, legacy_file=home.pin_file)
 
 
 def check_mode_switch(journal: Journal, before: str, after: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from pos_app.core.errors import ConfigError
-from pos_app.secrets.store import SECRET_NAMES
+from pos_app.secrets.store import INTERNAL_NAMES, SECRET_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -34,5 +34,5 @@ class MemorySecretStore:
 
     @staticmethod
     def _check(name: str) -> None:
-        if name not in SECRET_NAMES:
+        if name not in SECRET_NAMES and name not in INTERNAL_NAMES:
             raise ConfigError("SECRET_UNKNOWN", f"unknown secret name {name!r}")

@@ -43,6 +43,8 @@ SECRET_NAMES = (
     "top-session",
     "app-auth-token",
 )
+# Entries the app keeps for itself: never imported by `keys import`, never listed as keys.
+INTERNAL_NAMES = ("manager-pin",)
 DEFAULT_SERVICE = "pos_app"
 SERVICE_ENV = "POS_APP_KEYRING_SERVICE"
 # 1,000 characters is at most 2,000 bytes as UTF-16 (what the Windows backend stores), under the
@@ -241,7 +243,7 @@ def _sha256(value: str) -> str:
 
 
 def _check_name(name: str) -> None:
-    if name not in SECRET_NAMES:
+    if name not in SECRET_NAMES and name not in INTERNAL_NAMES:
         raise ConfigError("SECRET_UNKNOWN", f"unknown secret name {name!r}")
 
 
@@ -310,6 +312,14 @@ def status(store: SecretStore) -> dict[str, bool]:
                 raise
             present[name] = False
     return present
+
+
+def wipe_secrets(store: SecretStore) -> None:
+    """Delete every gateway key and token (the manager PIN reset: the old keys must not stay
+    usable by whoever reset the PIN)."""
+    for name in SECRET_NAMES:
+        store.delete(name)
+    logger.warning("all gateway keys deleted from %s", store.backend_name)
 
 
 def require_secret(store: SecretStore, name: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -109,7 +110,9 @@ def training_runtime(
     from pos_app.core.runtime import Runtime
     from pos_app.sandbox import Simulator
 
-    monkeypatch.setenv("POS_APP_KEYRING_SERVICE", "pos_app_gui_tests")
+    # Its own keyring service: the manager PIN record lives there and must not leak between tests.
+    service = f"pos_app_gui_tests_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("POS_APP_KEYRING_SERVICE", service)
     home = AppHome(tmp_path / "home")
     settings = replace(load_settings(home), timeout_s=2.0, sound_enabled=False)
     assert settings.mode == "training"
@@ -119,3 +122,9 @@ def training_runtime(
         yield runtime
     finally:
         runtime.close()
+        if runtime.secrets is not None:
+            from pos_app.core.pin import PIN_ENTRY
+            from pos_app.secrets.store import SECRET_NAMES
+
+            for name in (*SECRET_NAMES, PIN_ENTRY):
+                runtime.secrets.delete(name)

@@ -10,6 +10,8 @@ window runs over a real training Runtime (the tabs need the real settings and ke
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 from manager_helpers import WAIT_MS, wait_idle
@@ -24,6 +26,7 @@ from pos_app.sandbox import Simulator
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.screens.manager import IDLE_LOCK_MS, ManagerScreen
+from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.tasks import TaskManager
 
 PIN = "2468"
@@ -281,3 +284,42 @@ def test_scan_on_the_settings_page_is_ignored_with_a_notice(
     assert "扫码已忽略" in window.statusBar().currentMessage()
     assert window.current_screen() is Screen.MANAGER
     assert training_runtime.journal.by_code(code) == [] and sim.state.total_requests("top") == 0
+
+
+def test_settings_and_key_imports_are_journaled_under_the_manager(
+    qtbot: QtBot,
+    window: MainWindow,
+    *,
+    answers: list[str | None],
+    tasks: TaskManager,
+    training_runtime: Runtime,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the settings tab was built without the manager, so the audit actor was "?"."""
+    manager = manager_of(window)
+    answers.append(MANAGER)
+    assert manager.show_tab(ManagerScreen.TAB_SETTINGS)
+    settings = manager.settings
+    assert settings is not None
+    wait_idle(qtbot, tasks)
+    settings.fields["shop.id"].setText("shop-77")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(settings.saved, timeout=WAIT_MS):
+        qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, tasks)
+    audit = training_runtime.journal.audit_entries(date.today())
+    [change] = [e for e in audit if e.action == "settings"]
+    assert change.actor == MANAGER and "shop-77" in change.detail
+
+    if training_runtime.secrets is None:
+        pytest.skip("no Secret Service here: run under `make test` for the key import half")
+    token = tmp_path / "session.txt"
+    token.write_text("session-token-1", encoding="utf-8")
+    monkeypatch.setattr(SettingsScreen, "ask_key_file", classmethod(lambda *_: str(token)))
+    with qtbot.waitSignal(settings.key_imported, timeout=WAIT_MS):
+        settings.import_key("top-session")
+    wait_idle(qtbot, tasks)
+    [imported] = [
+        e for e in training_runtime.journal.audit_entries(date.today()) if e.action == "key-import"
+    ]
+    assert imported.actor == MANAGER and imported.detail.startswith("top-session:")

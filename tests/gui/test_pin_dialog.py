@@ -1,4 +1,5 @@
-"""The manager PIN dialog over the real PIN store (scrypt file) and the real serial worker."""
+"""The manager PIN dialog over the real PIN store (scrypt, record in a memory secret store) and
+the real serial worker."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.core.errors import PinLockedOut
 from pos_app.core.pin import LOCKOUT_S, MAX_TRIES, ManagerPins
+from pos_app.secrets.memory import MemorySecretStore
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.tasks import TaskManager
 
 
 @pytest.fixture
 def pins(tmp_path: Path) -> ManagerPins:
-    store = ManagerPins(tmp_path / "pin.json")
+    store = ManagerPins(MemorySecretStore(), tmp_path / "pin.lock")
     store.set_pin("2468", manager="王店长")
     return store
 
@@ -83,7 +85,9 @@ def test_five_wrong_pins_lock_out_with_time_left(
 
 def test_lockout_ends_and_pin_works_again(qtbot: QtBot, tmp_path: Path, tasks: TaskManager) -> None:
     now = [1000.0]
-    pins = ManagerPins(tmp_path / "pin.json", clock=lambda: now[0], wall_clock=lambda: now[0])
+    pins = ManagerPins(
+        MemorySecretStore(), tmp_path / "pin.lock", clock=lambda: now[0], wall_clock=lambda: now[0]
+    )
     pins.set_pin("2468", manager="店长")
     dialog = _dialog(qtbot, pins, tasks)
     dialog.now = lambda: now[0]  # type: ignore[method-assign]
@@ -105,7 +109,7 @@ def test_lockout_ends_and_pin_works_again(qtbot: QtBot, tmp_path: Path, tasks: T
 
 
 def test_first_use_sets_a_pin(qtbot: QtBot, tmp_path: Path, tasks: TaskManager) -> None:
-    pins = ManagerPins(tmp_path / "pin.json")
+    pins = ManagerPins(MemorySecretStore(), tmp_path / "pin.lock")
     dialog = _dialog(qtbot, pins, tasks)
     assert dialog.setting_up
     assert dialog.repeat_edit.isVisibleTo(dialog)

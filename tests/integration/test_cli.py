@@ -113,7 +113,13 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         sim.stop()
         import keyring
 
-        for name in ("alipay-private-key", "alipay-public-key", "top-app-secret", "top-session"):
+        for name in (
+            "alipay-private-key",
+            "alipay-public-key",
+            "top-app-secret",
+            "top-session",
+            "manager-pin",
+        ):
             for suffix in ["", *[f"#{i}" for i in range(1, 10)]]:
                 with contextlib.suppress(Exception):  # best-effort clean-up of test entries
                     keyring.delete_password(service, name + suffix)
@@ -219,7 +225,7 @@ def test_bad_input_exits_2_with_a_message_and_sends_nothing(
 
 
 def test_garbage_key_import_is_refused_specifically(terminal: Terminal) -> None:
-    done = terminal.run("keys", "import", "alipay-private-key", "-", stdin="not a key at all")
+    done = terminal.run("keys", "import", "alipay-private-key", "-", stdin="2468\nnot a key at all")
     assert done.returncode == 2
     assert "KEY_INVALID" in done.stderr
 
@@ -302,7 +308,7 @@ def test_two_processes_scanning_the_same_code_redeem_it_once(terminal: Terminal)
 
 
 def test_short_pin_is_refused_and_the_old_pin_still_works(terminal: Terminal) -> None:
-    done = terminal.run("manager", "set-pin", stdin="12\n")
+    done = terminal.run("manager", "set-pin", stdin="2468\n12\n")  # current PIN, then new
     assert done.returncode == 2
     assert "PIN_FORMAT" in done.stderr
     code = terminal.sim.demo.codes["single"]

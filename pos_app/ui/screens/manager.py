@@ -277,7 +277,10 @@ class ManagerScreen(QWidget):
         self.reversal = ReversalScreen(service, self._tasks, self._current_manager)
         self.sync = SyncScreen(service, self._tasks, self._current_manager)
         self.history = HistoryScreen(service, self._tasks)
-        self.settings = SettingsScreen(self._runtime, self._tasks, scanner=self._scanner)
+        # Settings and key imports are journaled under the manager who unlocked, like reversals.
+        self.settings = SettingsScreen(
+            self._runtime, self._tasks, scanner=self._scanner, manager_fn=self._current_manager
+        )
         self.review = ReviewScreen(service, self._tasks, self._current_manager)
         blocked = self.tabs.blockSignals(True)  # unlock() shows the first tab itself
         self.tabs.addTab(self.reversal, self.tr("Reverse redemption"))
