@@ -39,7 +39,7 @@ def state_text(state: OpState) -> str:
     if state is OpState.UNKNOWN:
         return QCoreApplication.translate("OperationText", "Confirming")
     if state is OpState.REVIEW:
-        return QCoreApplication.translate("OperationText", "Needs review")
+        return QCoreApplication.translate("OperationText", "Review")
     return QCoreApplication.translate("OperationText", "Sending")
 
 

@@ -376,7 +376,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Needs review</source>
+        <source>Review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

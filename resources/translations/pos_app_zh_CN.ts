@@ -374,7 +374,7 @@
         <translation>确认中</translation>
     </message>
     <message>
-        <source>Needs review</source>
+        <source>Review</source>
         <translation>需核对</translation>
     </message>
     <message>
