@@ -69,7 +69,7 @@ class Runtime:
         self.home = home
         self.settings = settings
         self.simulator = simulator
-        self.journal = SqliteJournal(home.journal_path(settings.mode))
+        self.journal = open_journal(home, settings.mode)
         self.pins = ManagerPins(home.pin_file)
         self.secrets: SecretStore | None = None
         self.keyring_problem = ""
@@ -131,7 +131,7 @@ class Runtime:
                 self.simulator = None
             if switched:
                 self.journal.close()
-                self.journal = SqliteJournal(self.home.journal_path(settings.mode))
+                self.journal = open_journal(self.home, settings.mode)
                 self.service.set_journal(self.journal)
         self.service.set_shop(self._shop_config())
 
@@ -250,6 +250,13 @@ class Runtime:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+
+
+def open_journal(home: AppHome, mode: str) -> SqliteJournal:
+    """The undo log of ``mode``. A production log found empty (0 bytes) is refused with
+    ``JOURNAL_EMPTY``: real rows are gone and must be restored, not replaced. A training log is
+    demo data: it is warned about loudly and started afresh."""
+    return SqliteJournal(home.journal_path(mode), empty_ok=mode != "production")
 
 
 def check_mode_switch(journal: Journal, before: str, after: str) -> None:

@@ -209,10 +209,9 @@ class RedemptionService:
 
     # ----------------------------------------------------------------- reverse
     def reverse(self, op_id: int, *, reason: str, manager: str, operator: str = "") -> OpOutcome:
-        reason = reason.strip()
+        reason = codes.validate_text(reason, field="reason", max_len=200, required=False)
         if not reason:
             raise InputInvalid("REASON_REQUIRED", "reason")
-        codes.validate_field(reason, field="reason", max_len=200)
         if not manager:
             raise InputInvalid("FIELD_INVALID", "manager", "a manager must approve a reversal")
         parent = self._journal.get(op_id)
