@@ -423,12 +423,22 @@ def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
 
 @_with_runtime()
 def _cmd_recover(args: argparse.Namespace, runtime: Any) -> int:
+    # Production rows left open when settings.toml was edited to training are tried too, at
+    # the production gateways; name them so nobody takes them for demo rows.
+    production = {op.request_id for op in runtime.other_mode_open()}
     outcomes = runtime.service.recover()
     if args.json:
         print(json.dumps([_op_dict(o.operation) for o in outcomes], ensure_ascii=False))
     else:
         for o in outcomes:
-            print(f"{o.state.value} {o.operation.kind.value} [{o.operation.request_id}]")
+            mark = " (正式/production)" if o.operation.request_id in production else ""
+            print(f"{o.state.value} {o.operation.kind.value} [{o.operation.request_id}]{mark}")
+        if production:
+            count, mode = len(production), runtime.settings.mode
+            print(
+                f"{count} 笔正式模式的待确认操作已在正式网关重试 / {count} production "
+                f"operation(s) retried at the production gateways while in {mode} mode"
+            )
         print(f"{len(outcomes)} open operation(s) tried")
     still_open = [o for o in outcomes if not o.settled]
     return EXIT_UNKNOWN if still_open else EXIT_OK
