@@ -64,16 +64,37 @@ def run_cli(
     argv: list[str],
     stdin: bytes = b"",
 ) -> Ran:
-    """``pos-app ARGV`` in this process, with ``stdin`` as a real process would see it."""
-    monkeypatch.setattr(
-        sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="surrogateescape")
-    )
+    """``pos-app ARGV`` in this process, its standard streams set up as a real process in a
+    UTF-8 locale has them: stdin surrogate-escaped, stdout strict, stderr backslash-escaped."""
+    streams = {
+        "stdin": _stream(stdin, "surrogateescape"),
+        "stdout": _stream(b"", "strict"),
+        "stderr": _stream(b"", "backslashreplace"),
+    }
+    before = {name: getattr(sys, name) for name in streams}
+    for name, stream in streams.items():
+        monkeypatch.setattr(sys, name, stream)
     try:
         status = main(argv)
     except SystemExit as exc:  # argparse: usage errors, --help, --version
         status = exc.code if isinstance(exc.code, int) else 2
-    captured = capsys.readouterr()
-    return Ran(status, captured.out, captured.err)
+    finally:
+        for name, stream in before.items():
+            monkeypatch.setattr(sys, name, stream)
+    out, err = (_text(streams[name]) for name in ("stdout", "stderr"))
+    capsys.readouterr()
+    return Ran(status, out, err)
+
+
+def _stream(data: bytes, errors: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors, write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    raw = stream.buffer
+    assert isinstance(raw, io.BytesIO)
+    return raw.getvalue().decode("utf-8", "replace")
 
 
 def assert_refused(ran: Ran, code: str) -> None:
@@ -184,7 +205,9 @@ def test_redeem_dash_reads_the_code_from_stdin(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = "999999999999"  # no such voucher: a definite answer from the simulator
-    ran = run_cli(capsys, monkeypatch, ["--home", str(home), "redeem", "-", "--json"], f"{code}\n".encode())
+    ran = run_cli(
+        capsys, monkeypatch, ["--home", str(home), "redeem", "-", "--json"], f"{code}\n".encode()
+    )
     assert ran.status == 1, ran
     assert '"TICKET_CODE_NOT_EXIST"' in ran.out or "券码不存在" in ran.out
     with SqliteJournal(AppHome(home).journal_path("training")) as journal:
@@ -259,3 +282,100 @@ def test_a_key_file_that_is_not_a_key_is_refused_by_name(
     assert_refused(ran, code)
     status = run_cli(capsys, monkeypatch, ["--home", str(home), "keys", "status"])
     assert "top-session: missing" in status.out
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+# Command heads that finish on their own (no GUI, no foreground simulator, no network probe).
+_HEADS: list[list[str]] = [
+    ["journal"],
+    ["journal", "--date"],
+    ["journal", "--state"],
+    ["settings", "show"],
+    ["settings", "set"],
+    ["settings", "set", "terminal.id"],
+    ["settings", "set", "network.timeout_s"],
+    ["redeem"],
+    ["redeem", "-"],
+    ["redeem", "--quantity"],
+    ["redeem", "--code-type"],
+    ["reverse"],
+    ["reverse", "--reason"],
+    ["sync"],
+    ["sync", "--remaining"],
+    ["keys", "import"],
+    ["keys", "import", "top-session"],
+    ["manager", "set-pin"],
+    ["recover"],
+    ["bogus"],
+    ["--verbose", "journal"],
+]
+_ODD = [
+    "",
+    "-",
+    "--",
+    "--json",
+    "\u202e",
+    "\u200b",
+    " ",
+    "0",
+    "-1",
+    "9" * 40,
+    "016569843362",
+    "０１６５６９８４３３６２",
+    os.devnull,
+    "/dev/zero",
+    "\udcff\udcfe",
+    "x" * 3000,
+    "2026-02-30",
+    "production",
+]
+_args = st.one_of(
+    st.sampled_from(_ODD),
+    st.text(max_size=24).filter(lambda s: "\x00" not in s),
+    # argv as the OS hands it over: any bytes but NUL, decoded the way Python decodes argv
+    st.binary(max_size=24).map(
+        lambda b: b.replace(b"\x00", b"").decode("utf-8", "surrogateescape")
+    ),
+)
+_argv = st.builds(
+    lambda head, rest: [*head, *rest], st.sampled_from(_HEADS), st.lists(_args, max_size=4)
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(argv=_argv, stdin=st.binary(max_size=64))
+def test_no_command_line_ends_in_a_traceback(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    argv: list[str],
+    stdin: bytes,
+) -> None:
+    ran = run_cli(capsys, monkeypatch, ["--home", str(tmp_path / "fuzz-home"), *argv], stdin)
+    assert 0 <= ran.status <= 4, (argv, ran)
+    assert "Traceback" not in ran.err, (argv, ran.err)
+    _count(request)
+
+
+_RAN: dict[str, int] = {}
+
+
+def _count(request: pytest.FixtureRequest) -> None:
+    _RAN[request.node.nodeid] = _RAN.get(request.node.nodeid, 0) + 1
+
+
+@pytest.fixture(autouse=True)
+def _report_inputs_ran(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> Iterator[None]:
+    yield
+    ran = _RAN.pop(request.node.nodeid, 0)
+    if ran:
+        with capsys.disabled():
+            print(f"\n{ran} CLI inputs ran (exit 0..4, no traceback)")
