@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from pos_app import __version__
 from pos_app.config.home import AppHome, HomeUnusable
-from pos_app.core.codes import mask_code
+from pos_app.core.codes import mask_code, validate_request_id
 from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
@@ -374,7 +374,8 @@ def _code_argument(value: str) -> str:
 
 @_with_runtime()
 def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
-    rows = [op for op in runtime.service.find_request(args.request_id) if op.kind.value == "REDEEM"]
+    request_id = validate_request_id(args.request_id)  # before it is looked up in the journal
+    rows = [op for op in runtime.service.find_request(request_id) if op.kind.value == "REDEEM"]
     if not rows:
         raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
     manager = runtime.pins.verify(_read_pin())

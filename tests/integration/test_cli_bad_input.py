@@ -7,6 +7,7 @@ and no input at all may end in a traceback or an exit status outside 0..4.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -14,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,14 @@ def run_cli(
     out, err = (_text(streams[name]) for name in ("stdout", "stderr"))
     capsys.readouterr()
     return Ran(status, out, err)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return functools.partial(run_cli, capsys, monkeypatch)
+
+
+Cli = Callable[..., Ran]
 
 
 def _stream(data: bytes, errors: str) -> io.TextIOWrapper:
@@ -256,7 +265,7 @@ needs_keyring = pytest.mark.skipif(
 @needs_keyring
 @pytest.mark.keyring
 @pytest.mark.parametrize(
-    ("source", "stdin", "code"),
+    "case",
     [
         ("key.bin", b"", "KEY_FILE_ENCODING"),
         ("-", b"MIIB\xff\xfe\x00garbage", "KEY_FILE_ENCODING"),
@@ -266,21 +275,15 @@ needs_keyring = pytest.mark.skipif(
     ],
 )
 def test_a_key_file_that_is_not_a_key_is_refused_by_name(
-    home: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    source: str,
-    stdin: bytes,
-    code: str,
+    home: Path, tmp_path: Path, cli: Cli, case: tuple[str, bytes, str]
 ) -> None:
+    source, stdin, code = case
     (tmp_path / "key.bin").write_bytes(bytes(range(256)))
-    monkeypatch.chdir(tmp_path)
-    ran = run_cli(
-        capsys, monkeypatch, ["--home", str(home), "keys", "import", "top-session", source], stdin
-    )
+    if source == "key.bin":
+        source = str(tmp_path / source)
+    ran = cli(["--home", str(home), "keys", "import", "top-session", source], stdin)
     assert_refused(ran, code)
-    status = run_cli(capsys, monkeypatch, ["--home", str(home), "keys", "status"])
+    status = cli(["--home", str(home), "keys", "status"])
     assert "top-session: missing" in status.out
 
 
@@ -350,14 +353,9 @@ _argv = st.builds(
 )
 @given(argv=_argv, stdin=st.binary(max_size=64))
 def test_no_command_line_ends_in_a_traceback(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest,
-    argv: list[str],
-    stdin: bytes,
+    tmp_path: Path, cli: Cli, request: pytest.FixtureRequest, argv: list[str], stdin: bytes
 ) -> None:
-    ran = run_cli(capsys, monkeypatch, ["--home", str(tmp_path / "fuzz-home"), *argv], stdin)
+    ran = cli(["--home", str(tmp_path / "fuzz-home"), *argv], stdin)
     assert 0 <= ran.status <= 4, (argv, ran)
     assert "Traceback" not in ran.err, (argv, ran.err)
     _count(request)
@@ -379,3 +377,17 @@ def _report_inputs_ran(
     if ran:
         with capsys.disabled():
             print(f"\n{ran} CLI inputs ran (exit 0..4, no traceback)")
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["reverse", "\udcff\udcfe", "--reason", "x"], "FIELD_INVALID"),  # argv not UTF-8
+        (["reverse", "R" * 33, "--reason", "x"], "FIELD_INVALID"),
+        (["redeem", "\u202e"], "CODE_EMPTY"),
+    ],
+)
+def test_bad_arguments_found_by_the_fuzzer_stay_refused(
+    home: Path, cli: Cli, argv: list[str], code: str
+) -> None:
+    assert_refused(cli(["--home", str(home), *argv], b"2468\n"), code)
