@@ -16,8 +16,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pos_app import __version__
-from pos_app.config.home import AppHome
-from pos_app.core.codes import mask_code, reversal_order_no, validate_reason
+from pos_app.config.home import AppHome, HomeUnusable
+from pos_app.core.codes import (
+    mask_code,
+    reversal_order_no,
+    validate_reason,
+    validate_request_id,
+)
 from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
@@ -33,6 +38,14 @@ logger = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_UNKNOWN, EXIT_REFUSED = 0, 1, 2, 3, 4
 # Typed to confirm `manager reset-pin`: long enough that nobody types it by accident.
 RESET_PHRASE = "WIPE KEYS AND PIN"
+# Errors whose detail says which folder, file or key (never a value) the message is about.
+_DETAIL_SHOWN = frozenset(
+    {"HOME_UNUSABLE", "JOURNAL_EMPTY", "JOURNAL_ERROR", "KEY_FILE_UNREADABLE", "SECRET_MISSING"}
+)
+# A key file is a few KiB; reading more than this would let /dev/zero exhaust memory.
+MAX_KEY_FILE_BYTES = 64 * 1024
+# One scanned or typed code per line on stdin (``redeem -``); longer is not a code.
+MAX_CODE_LINE_BYTES = 4096
 
 
 class CliError(Exception):
@@ -215,6 +228,8 @@ def _fail(exc: PosError, as_json: bool = False) -> int:
             )
         )
     print(f"错误 {exc.code}: {exc.zh}\n{exc.en}", file=sys.stderr)
+    if exc.code in _DETAIL_SHOWN and exc.detail:
+        print(f"  ({exc.detail})", file=sys.stderr)
     return status
 
 
@@ -225,9 +240,9 @@ def _cli_user() -> str:
 def _audit(home: AppHome, action: str, detail: str, actor: str = "") -> None:
     """Manager actions outside an operation go to the journal's audit trail."""
     from pos_app.config.settings import load_settings
-    from pos_app.journal.sqlite import SqliteJournal
+    from pos_app.core.runtime import open_journal
 
-    with SqliteJournal(home.journal_path(load_settings(home).mode)) as journal:
+    with open_journal(home, load_settings(home).mode) as journal:
         journal.audit(actor or _cli_user(), action, detail)
 
 
@@ -235,7 +250,10 @@ def _read_pin(prompt: str = "店长密码 / manager PIN: ") -> str:
     """A terminal is asked (no echo); otherwise the next line of standard input is the PIN."""
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
-    return sys.stdin.readline().strip()
+    # One line from the byte stream, not the text wrapper: the wrapper would read ahead and keep
+    # what follows (the key of `keys import NAME -`) in its own buffer.
+    line = sys.stdin.buffer.readline(1024)
+    return line.decode("utf-8", errors="replace").strip()
 
 
 def _open_store_or_none() -> SecretStore | None:
@@ -271,12 +289,9 @@ def _manager_gate(home: AppHome, pins: ManagerPins, what: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = args.command or "gui"
-    home = AppHome(args.home)
-    setup_logging(home.log_dir, verbose=args.verbose)
-    handler = _COMMANDS[command]
+    handler = _COMMANDS[args.command or "gui"]
     try:
-        return handler(args, home)
+        return handler(args, _open_home(args))
     except AlreadyRedeemedHere as exc:
         prev = exc.previous
         print(
@@ -289,6 +304,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc, getattr(args, "json", False))
     except KeyboardInterrupt:
         return 130
+
+
+def _open_home(args: argparse.Namespace) -> AppHome:
+    """The app's folders and its log file, or ``HomeUnusable`` (exit 2) saying which folder and
+    why — checked before anything else, so a bad ``--home`` never ends in a traceback."""
+    home = AppHome(args.home)
+    try:
+        setup_logging(home.log_dir, verbose=args.verbose)
+    except OSError as exc:
+        raise HomeUnusable(detail=f"{home.log_dir}: {exc.strerror or exc}") from None
+    return home
 
 
 Command = Callable[[argparse.Namespace, Any], int]
@@ -333,14 +359,18 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
     settings = load_settings(home)
     if args.action == "set":
-        from pos_app.core.runtime import check_mode_switch, manager_pins, settings_changes
-        from pos_app.journal.sqlite import SqliteJournal
+        from pos_app.core.runtime import (
+            check_mode_switch,
+            manager_pins,
+            open_journal,
+            settings_changes,
+        )
 
         pins = manager_pins(home, _open_store_or_none())
         actor = _manager_gate(home, pins, f"settings set {args.key}")
         updated = set_setting(settings, args.key, args.value)
         if updated.mode != settings.mode:
-            with SqliteJournal(home.journal_path(settings.mode)) as journal:
+            with open_journal(home, settings.mode) as journal:
                 check_mode_switch(journal, settings.mode, updated.mode)
         save_settings(home, updated)
         _audit(home, "settings", settings_changes(settings, updated), actor)
@@ -365,18 +395,30 @@ def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
         raise InputInvalid("FIELD_INVALID", "name", f"one of {', '.join(SECRET_NAMES)}")
     # From stdin ("-"), the PIN is the first line and the key the rest.
     actor = _manager_gate(home, manager_pins(home, store), f"keys import {args.name}")
-    if args.file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            with open(args.file, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise ConfigError(detail=f"cannot read {args.file}: {exc.strerror}") from None
+    text = _read_key_text(args.file)
     summary = import_secret(store, args.name, text.strip())
     _audit(home, "key-import", f"{args.name}: {summary}", actor)
     print(f"{args.name}: stored in {store.backend_name} ({summary})")
     return EXIT_OK
+
+
+def _read_key_text(source: str) -> str:
+    """A key's text from a file or stdin (``-``): at most ``MAX_KEY_FILE_BYTES``, UTF-8 (a
+    byte-order mark from Notepad is dropped)."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_KEY_FILE_BYTES + 1)
+        else:
+            with open(source, "rb") as fh:
+                data = fh.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError("KEY_FILE_UNREADABLE", f"{source}: {exc.strerror or exc}") from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise InputInvalid("KEY_FILE_TOO_LARGE", "file", f"more than {MAX_KEY_FILE_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputInvalid("KEY_FILE_ENCODING", "file", "not UTF-8 text") from None
 
 
 def _cmd_manager(args: argparse.Namespace, home: AppHome) -> int:
@@ -426,7 +468,7 @@ def _reset_pin(home: AppHome) -> int:
 @_with_runtime()
 def _cmd_redeem(args: argparse.Namespace, runtime: Any) -> int:
     outcome = runtime.service.redeem(
-        args.code,
+        _code_argument(args.code),
         args.quantity,
         code_type=args.code_type,
         operator=args.operator,
@@ -436,9 +478,21 @@ def _cmd_redeem(args: argparse.Namespace, runtime: Any) -> int:
     return _report(outcome, args.json)
 
 
+def _code_argument(value: str) -> str:
+    """``-`` reads the code from the first line of stdin, so a full code never shows in ``ps``.
+    Bytes that are not UTF-8 become U+FFFD, which the code rules then refuse by name."""
+    if value != "-":
+        return value
+    line = sys.stdin.buffer.readline(MAX_CODE_LINE_BYTES + 1)
+    if len(line) > MAX_CODE_LINE_BYTES:
+        raise InputInvalid("CODE_FORMAT", "ticket_code", "the line on stdin is too long")
+    return line.decode("utf-8", errors="replace")
+
+
 @_with_runtime()
 def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
-    rows = [op for op in runtime.service.find_request(args.request_id) if op.kind.value == "REDEEM"]
+    request_id = validate_request_id(args.request_id)  # before it is looked up in the journal
+    rows = [op for op in runtime.service.find_request(request_id) if op.kind.value == "REDEEM"]
     if not rows:
         raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
     row = rows[0]
@@ -511,12 +565,22 @@ def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
 
 @_with_runtime()
 def _cmd_recover(args: argparse.Namespace, runtime: Any) -> int:
+    # Production rows left open when settings.toml was edited to training are tried too, at
+    # the production gateways; name them so nobody takes them for demo rows.
+    production = {op.request_id for op in runtime.other_mode_open()}
     outcomes = runtime.service.recover()
     if args.json:
         print(json.dumps([_op_dict(o.operation) for o in outcomes], ensure_ascii=False))
     else:
         for o in outcomes:
-            print(f"{o.state.value} {o.operation.kind.value} [{o.operation.request_id}]")
+            mark = " (正式/production)" if o.operation.request_id in production else ""
+            print(f"{o.state.value} {o.operation.kind.value} [{o.operation.request_id}]{mark}")
+        if production:
+            count, mode = len(production), runtime.settings.mode
+            print(
+                f"{count} 笔正式模式的待确认操作已在正式网关重试 / {count} production "
+                f"operation(s) retried at the production gateways while in {mode} mode"
+            )
         print(f"{len(outcomes)} open operation(s) tried")
     still_open = [o for o in outcomes if not o.settled]
     return EXIT_UNKNOWN if still_open else EXIT_OK

@@ -21,12 +21,23 @@ from pathlib import Path
 
 import platformdirs
 
+from pos_app.core.errors import ConfigError
+
 logger = logging.getLogger(__name__)
 
 APP_NAME = "pos_app"
 ENV_HOME = "POS_APP_HOME"
 _DIR_MODE = 0o700
 _FILE_MODE = 0o600
+# Room for the app's own names below the home within every OS's path limit (Linux 4096).
+MAX_HOME_CHARS = 1024
+
+
+class HomeUnusable(ConfigError):
+    """The app's folder cannot be used: not a folder, not writable, or a path the OS refuses.
+    ``detail`` names the folder and why (paths hold no secrets)."""
+
+    code = "HOME_UNUSABLE"
 
 
 class AppHome:
@@ -42,7 +53,7 @@ class AppHome:
         environ = os.environ if env is None else env
         chosen = root if root not in (None, "") else environ.get(ENV_HOME) or None
         if chosen is not None:
-            base = Path(chosen).expanduser().resolve()
+            base = _resolve(chosen)
             self.explicit = True
             self.root = base
             self.config_dir = base
@@ -91,10 +102,40 @@ class AppHome:
         return self.data_dir / "sandbox"
 
     def ensure(self) -> AppHome:
-        """Create every folder (0700). Existing folders are left as they are."""
+        """Create every folder (0700) and check each is a folder this user can write, or raise
+        ``HomeUnusable``: a home on a file, ``/dev/null`` or a read-only disk is refused here,
+        before a log file is opened or a journal row written. Existing folders keep their mode."""
         for folder in (self.config_dir, self.data_dir, self.log_dir, self.sandbox_dir):
-            make_private_dir(folder)
+            try:
+                make_private_dir(folder)
+            except (OSError, ValueError) as exc:
+                raise HomeUnusable(detail=f"{_short(str(folder))}: {_why(exc)}") from None
+            if not folder.is_dir():
+                raise HomeUnusable(detail=f"{_short(str(folder))}: not a folder")
+            if not os.access(folder, os.W_OK | os.X_OK):  # EROFS counts, even for root
+                raise HomeUnusable(detail=f"{_short(str(folder))}: not writable (read-only?)")
         return self
+
+
+def _resolve(chosen: Path | str) -> Path:
+    """The absolute home folder, refused up front when its path is too long to hold the app's
+    files (so no half-made chain of folders is left behind) or is no path at all."""
+    try:
+        path = Path(chosen).expanduser().resolve()
+    except (OSError, ValueError, RuntimeError) as exc:  # too long, NUL byte, symlink loop
+        raise HomeUnusable(detail=f"{_short(str(chosen))}: {_why(exc)}") from None
+    if len(str(path)) > MAX_HOME_CHARS:
+        raise HomeUnusable(detail=f"{_short(str(path))}: path longer than {MAX_HOME_CHARS}")
+    return path
+
+
+def _short(text: str) -> str:
+    """A path fit for one line of an error message."""
+    return text if len(text) <= 120 else f"{text[:50]}…{text[-50:]}"
+
+
+def _why(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 def make_private_dir(folder: Path) -> None:

@@ -31,6 +31,12 @@ _EXTERNAL = re.compile(r"(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,32}")
 # Query keys that carry a voucher code in the links seen on vouchers.
 _URL_CODE_KEYS = ("ticket_code", "ticketCode", "code", "c", "qrcode", "voucher", "t")
 _SEPARATORS = str.maketrans("", "", " -_\u00a0\u3000\t")
+# Letters that render as blank space although their category says they are letters or symbols.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Marks and overrides that change the direction text is shown in (the "Trojan source" set).
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 # Framing some scanners add on their own: an AIM symbology identifier (``]C1``, ``]Q1``) in front,
 # or Code 39's ``*…*`` start/stop characters. Other punctuation is refused, not guessed away.
 _SCANNER_FRAMING = re.compile(r"^(?:\][A-Za-z][0-9])?\*?(?P<body>.*?)\*?$")
@@ -153,16 +159,12 @@ MAX_TICKET_ID_LEN = 64
 
 
 def validate_reason(value: str, *, field: str = "reason") -> str:
-    """A manager's reason: required, at most 200 characters, and something a person can read.
-
-    Text made only of invisible characters (format controls such as U+202E, zero-width spaces,
-    whitespace) is no reason.
-    """
-    text = value.strip()
-    visible = [ch for ch in text if unicodedata.category(ch)[0] not in ("C", "Z")]
-    if not visible:
+    """A manager's reason (a reversal, a review decision): required, at most 200 characters, and
+    something a person can read (``TEXT_INVISIBLE`` for one made only of invisible characters)."""
+    text = validate_text(value, field=field, max_len=MAX_REASON_LEN, required=False)
+    if not text:
         raise InputInvalid("REASON_REQUIRED", field)
-    return validate_field(text, field=field, max_len=MAX_REASON_LEN)
+    return text
 
 
 def validate_ticket_id(value: str) -> str:
@@ -192,6 +194,26 @@ def reversal_order_no(typed: str, *, known: str, code_type: CodeType) -> str:
     if not known and code_type is CodeType.EXTERNAL:
         raise InputInvalid("ORDER_NO_REQUIRED", "order_no", "external code: order_no required")
     return known
+
+
+def validate_text(value: str, *, field: str, max_len: int, required: bool = True) -> str:
+    """Free text a person typed (a reason, a name): controls and direction overrides removed,
+    trimmed, and refused when nothing in it is visible — a lone U+202E or zero-width space is no
+    reason for a reversal, and would make the next text in a list read backwards."""
+    text = "".join(ch for ch in value if not _is_control(ch)).strip()
+    if value.strip() and not any(_is_visible(ch) for ch in text):
+        raise InputInvalid("TEXT_INVISIBLE", field, "only invisible characters")
+    return validate_field(text, field=field, max_len=max_len, required=required)
+
+
+def _is_control(ch: str) -> bool:
+    """Characters free text never needs: C0/C1 controls and bidirectional overrides."""
+    return unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS
+
+
+def _is_visible(ch: str) -> bool:
+    """Has a glyph of its own: not a control, format character, separator or combining mark."""
+    return unicodedata.category(ch)[0] not in "CZM" and ch not in _BLANK_LETTERS
 
 
 def new_request_id(prefix: str = "P") -> str:

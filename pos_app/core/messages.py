@@ -164,11 +164,19 @@ _CATALOGUE: dict[str, Message] = {
         "本机记录写入失败，为安全起见未发送。请检查磁盘空间并联系技术支持。",
         "The local log could not be written, so nothing was sent. Check disk space; call support.",
     ),
+    "JOURNAL_EMPTY": Message(
+        "正式模式的本机记录文件是空的（0 字节），原有记录已丢失，为安全起见拒绝启动。"
+        "请联系技术支持从备份恢复该文件；不要删除它。",
+        "The production log file is empty (0 bytes): its records are gone, so the app will not"
+        " start. Call support to restore it from a backup; do not delete it.",
+    ),
     "NOT_REVERSIBLE": Message(
         "这笔记录不能撤销（只有已成功且未撤销的核销可以撤销）。",
         "This record cannot be reversed (only succeeded, not yet reversed redemptions can).",
     ),
-    "REASON_REQUIRED": Message("请填写撤销原因。", "Give a reason for the reversal."),
+    "REASON_REQUIRED": Message(
+        "请填写原因（撤销或核对的原因），以便日后查对。", "Give a reason (for the reversal or the decision)."
+    ),
     "REVIEW_REDEEM": Message(
         "需核对：重试时平台说这张券已被使用，可能就是本次第一次尝试核销成功的。请店长查看券记录后确认顾客是否已消费，不要让顾客重复扫码。",
         "Needs review: the retry was told the voucher is used — possibly by this redemption's first try. A manager checks and decides; do not scan again.",
@@ -197,6 +205,10 @@ _CATALOGUE: dict[str, Message] = {
         "输入的订单号与本机记录中的口碑订单号不一致。请核对，或清空订单号使用记录中的订单号。",
         "The order number typed differs from the one in this terminal's log. Check it, or leave it"
         " empty to use the logged one.",
+    ),
+    "TEXT_INVISIBLE": Message(
+        "填写的内容只有看不见的字符（空格或控制字符）。请用文字填写。",
+        "What was entered holds only invisible characters (spaces or control characters). Type words.",
     ),
     "ALREADY_IN_FLIGHT": Message(
         "这张券正在核销中，请等待结果，不要重复扫码。",
@@ -295,6 +307,24 @@ _CATALOGUE: dict[str, Message] = {
         "无法锁定店长密码记录（应用文件夹不可写），为安全起见未核对密码。请检查磁盘和权限。",
         "The manager PIN record could not be locked (the app folder is not writable), so no PIN"
         " was checked. Check the disk and its permissions.",
+    ),
+    "HOME_UNUSABLE": Message(
+        "数据文件夹无法使用（不是文件夹、不可写或路径无效），什么也没有发送。"
+        "请用 --home 或 POS_APP_HOME 指定一个可写的文件夹。",
+        "The data folder cannot be used (not a folder, not writable, or an invalid path); nothing"
+        " was sent. Give a writable folder with --home or POS_APP_HOME.",
+    ),
+    "KEY_FILE_UNREADABLE": Message(
+        "密钥文件无法读取。请核对文件路径和权限后重新导入。",
+        "The key file cannot be read. Check its path and permissions and import it again.",
+    ),
+    "KEY_FILE_TOO_LARGE": Message(
+        "密钥文件太大（最多 64 KiB），不像是密钥。请选择平台给出的密钥文件。",
+        "The key file is too large (at most 64 KiB) to be a key. Pick the key file the platform gave.",
+    ),
+    "KEY_FILE_ENCODING": Message(
+        "密钥文件不是 UTF-8 文本。请导入平台给出的文本密钥（Base64 或 PEM），不要导入二进制文件。",
+        "The key file is not UTF-8 text. Import the key as text (Base64 or PEM), not a binary file.",
     ),
     "SANDBOX_BUSY": Message(
         "训练模式的模拟平台已被另一个收银程序占用（可能已打开一个窗口）。请先关闭它再试。",

@@ -8,6 +8,7 @@ needs them, before anything is written) and rebuilt when the settings change.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from dataclasses import dataclass
@@ -23,14 +24,14 @@ from pos_app.config.settings import (
     settings_as_dict,
     validate_for_production,
 )
-from pos_app.core.errors import ConfigError, NoKeyringBackend
+from pos_app.core.errors import ConfigError, NoKeyringBackend, PosError
 from pos_app.core.models import ShopType
 from pos_app.core.pin import ManagerPins
 from pos_app.core.service import RedemptionService, ShopConfig
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.gateways.top import TopClient
-from pos_app.journal.model import Journal
+from pos_app.journal.model import Journal, Operation
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.secrets.store import (
     SecretStore,
@@ -69,7 +70,7 @@ class Runtime:
         self.home = home
         self.settings = settings
         self.simulator = simulator
-        self.journal = SqliteJournal(home.journal_path(settings.mode))
+        self.journal = open_journal(home, settings.mode)
         self.secrets: SecretStore | None = None
         self.keyring_problem = ""
         try:
@@ -81,14 +82,17 @@ class Runtime:
             logger.log(level, "no usable keyring: %s", exc.code)
         self.pins = manager_pins(home, self.secrets)
         self._lock = threading.Lock()
-        self._top: TopClient | None = None
-        self._alipay: AlipayClient | None = None
+        # Clients by "for production rows while in another mode?" (see _attach_other_modes).
+        self._tops: dict[bool, TopClient] = {}
+        self._alipays: dict[bool, AlipayClient] = {}
+        self._other_journals: list[SqliteJournal] = []
         self.service = RedemptionService(
             journal=self.journal,
             top=self._top_client,
             alipay=self._alipay_client,
             shop=self._shop_config(),
         )
+        self._attach_other_modes()
 
     @classmethod
     def open(cls, home: AppHome, *, start_simulator: bool = True) -> Runtime:
@@ -131,9 +135,11 @@ class Runtime:
                 self.simulator = None
             if switched:
                 self.journal.close()
-                self.journal = SqliteJournal(self.home.journal_path(settings.mode))
+                self.journal = open_journal(self.home, settings.mode)
                 self.service.set_journal(self.journal)
         self.service.set_shop(self._shop_config())
+        if switched:
+            self._attach_other_modes()
 
     def import_key(self, name: str, text: str, *, by: str = "") -> str:
         """Validate and store a secret in the keyring; returns a summary without the value."""
@@ -150,10 +156,56 @@ class Runtime:
             self._drop_clients()
 
     def _drop_clients(self) -> None:
-        for client in (self._top, self._alipay):
-            if client is not None:
-                client.close()
-        self._top = self._alipay = None
+        clients: list[TopClient | AlipayClient] = [*self._tops.values(), *self._alipays.values()]
+        for client in clients:
+            client.close()
+        self._tops.clear()
+        self._alipays.clear()
+
+    # ------------------------------------------------------------------ other modes' open rows
+    def _attach_other_modes(self) -> None:
+        """Production rows still open while the settings say training (someone edited
+        settings.toml by hand): retried at the production gateways with the production keys,
+        never the simulator, and counted as open. Without production keys they stay UNKNOWN.
+        Open training rows wait while in production: they are demo data (``check_mode_switch``)."""
+        self._detach_other_modes()
+        path = self.home.journal_path("production")
+        if self.settings.mode == "production" or not path.exists():
+            return
+        try:
+            journal = open_journal(self.home, "production")
+        except PosError as exc:
+            logger.error("the production undo log cannot be opened (%s): not retried", exc.code)
+            return
+        stranded = journal.open_operations()
+        if not stranded:
+            journal.close()
+            return
+        logger.warning(
+            "%d production operation(s) still open in %s mode: retried at the production "
+            "gateways (%s)",
+            len(stranded),
+            self.settings.mode,
+            ", ".join(op.request_id for op in stranded),
+        )
+        self._other_journals.append(journal)
+        production_rows = RedemptionService(
+            journal=journal,
+            top=functools.partial(self._top_client, production=True),
+            alipay=functools.partial(self._alipay_client, production=True),
+            shop=self._shop_config(),
+        )
+        self.service.set_other_modes([production_rows])
+
+    def _detach_other_modes(self) -> None:
+        self.service.set_other_modes([])
+        for journal in self._other_journals:
+            journal.close()
+        self._other_journals.clear()
+
+    def other_mode_open(self) -> list[Operation]:
+        """Open rows of another mode's undo log that this runtime retries (see above)."""
+        return [op for journal in self._other_journals for op in journal.open_operations()]
 
     def _shop_config(self) -> ShopConfig:
         s = self.settings
@@ -166,9 +218,13 @@ class Runtime:
         )
 
     # ------------------------------------------------------------------ credentials
-    def top_credentials(self) -> TopCredentials:
-        if self.training and self.simulator is not None:
-            demo = self.simulator.demo
+    def _simulator_for(self, production: bool) -> Simulator | None:
+        """The training simulator when requests go there; never for production rows."""
+        return None if production or not self.training else self.simulator
+
+    def top_credentials(self, *, production: bool = False) -> TopCredentials:
+        if simulator := self._simulator_for(production):
+            demo = simulator.demo
             return TopCredentials(demo.top_app_key, demo.top_app_secret, demo.top_session)
         store = self._store()
         return TopCredentials(
@@ -177,9 +233,9 @@ class Runtime:
             require_secret(store, "top-session"),
         )
 
-    def alipay_credentials(self) -> AlipayCredentials:
-        if self.training and self.simulator is not None:
-            demo = self.simulator.demo
+    def alipay_credentials(self, *, production: bool = False) -> AlipayCredentials:
+        if simulator := self._simulator_for(production):
+            demo = simulator.demo
             return AlipayCredentials(
                 demo.app_id, demo.app_private_key_b64, demo.alipay_public_key_b64, ""
             )
@@ -196,35 +252,37 @@ class Runtime:
             raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
         return self.secrets
 
-    def _urls(self) -> tuple[str, str]:
-        if self.training and self.simulator is not None:
-            return self.simulator.alipay_url, self.simulator.top_url
+    def _urls(self, production: bool = False) -> tuple[str, str]:
+        if simulator := self._simulator_for(production):
+            return simulator.alipay_url, simulator.top_url
+        if production and self.settings.mode != "production":
+            validate_for_production(self.settings)  # the rules production itself would apply
         return self.settings.alipay_gateway, self.settings.top_gateway
 
-    def _top_client(self) -> TopClient:
+    def _top_client(self, production: bool = False) -> TopClient:
         with self._lock:
-            if self._top is None:
-                top = self.top_credentials()
+            if production not in self._tops:
+                top = self.top_credentials(production=production)
                 if not top.app_key:
                     raise ConfigError(detail="top.app_key is not set")
-                self._top = TopClient(
-                    gateway_url=self._urls()[1],
+                self._tops[production] = TopClient(
+                    gateway_url=self._urls(production)[1],
                     app_key=top.app_key,
                     app_secret=top.app_secret,
                     session_key=top.session,
                     sign_method=self.settings.top_sign_method,
                     timeout_s=self.settings.timeout_s,
                 )
-            return self._top
+            return self._tops[production]
 
-    def _alipay_client(self) -> AlipayClient:
+    def _alipay_client(self, production: bool = False) -> AlipayClient:
         with self._lock:
-            if self._alipay is None:
-                creds = self.alipay_credentials()
+            if production not in self._alipays:
+                creds = self.alipay_credentials(production=production)
                 if not creds.app_id:
                     raise ConfigError(detail="alipay.app_id is not set")
-                self._alipay = AlipayClient(
-                    gateway_url=self._urls()[0],
+                self._alipays[production] = AlipayClient(
+                    gateway_url=self._urls(production)[0],
                     app_id=creds.app_id,
                     private_key=load_private_key(creds.private_key),
                     alipay_public_key=load_public_key(creds.alipay_public_key),
@@ -232,7 +290,7 @@ class Runtime:
                     app_auth_token=creds.app_auth_token,
                     timeout_s=self.settings.timeout_s,
                 )
-            return self._alipay
+            return self._alipays[production]
 
     # ------------------------------------------------------------------ health
     def gateway_health(self, timeout_s: float = 2.0) -> bool:
@@ -246,6 +304,7 @@ class Runtime:
     def close(self) -> None:
         with self._lock:
             self._drop_clients()
+        self._detach_other_modes()
         self.journal.close()
         if self.simulator is not None:
             self.simulator.stop()
@@ -256,6 +315,13 @@ def manager_pins(home: AppHome, store: SecretStore | None) -> ManagerPins:
     """The manager PIN of this till: its record in ``store`` (the OS keyring; ``None`` refuses
     every check), its cross-process lock in ``home``."""
     return ManagerPins(store, home.pin_lock_file, legacy_file=home.pin_file)
+
+
+def open_journal(home: AppHome, mode: str) -> SqliteJournal:
+    """The undo log of ``mode``. A production log found empty (0 bytes) is refused with
+    ``JOURNAL_EMPTY``: real rows are gone and must be restored, not replaced. A training log is
+    demo data: it is warned about loudly and started afresh."""
+    return SqliteJournal(home.journal_path(mode), empty_ok=mode != "production")
 
 
 def check_mode_switch(journal: Journal, before: str, after: str) -> None:

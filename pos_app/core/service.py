@@ -145,6 +145,7 @@ class RedemptionService:
         self._shop = shop
         self._clock = clock or (lambda: datetime.now(UTC))
         self._listeners: list[Callable[[OpOutcome], None]] = []
+        self._other_modes: list[RedemptionService] = []
         # One attempt per row at a time within this process (retry timer vs. a manual recover).
         self._attempt_lock = threading.Lock()
         # Rows whose answer could not be written (disk full): the journal cannot hold their
@@ -155,6 +156,14 @@ class RedemptionService:
         """Another undo log (a mode switch): used from the next operation on."""
         with self._attempt_lock:
             self._journal = journal
+
+    def set_other_modes(self, services: list[RedemptionService]) -> None:
+        """Services over other modes' undo logs whose open rows this one's ``recover``,
+        ``retry_due``, ``seconds_to_next_retry`` and ``open_count`` include, each retried at its
+        own gateway: a hand edit of the mode must not hide an UNKNOWN real redemption. Their
+        outcomes are not passed to this service's listeners (their row ids are another file's)."""
+        with self._attempt_lock:
+            self._other_modes = list(services)
 
     def set_shop(self, shop: ShopConfig) -> None:
         """New shop settings, used from the next operation on (rows written keep their payload)."""
@@ -315,18 +324,31 @@ class RedemptionService:
     # ----------------------------------------------------------------- retries
     def recover(self) -> list[OpOutcome]:
         """Re-send every open row now (start-up after a crash, or `pos-app recover`)."""
-        return self._retry_all(self._journal.open_operations())
+        own = self._retry_all(self._journal.open_operations())
+        return own + self._in_other_modes(lambda other: other.recover())
 
     def retry_due(self) -> list[OpOutcome]:
         now = self._clock()
         due = self._journal.open_operations(due_before=now)
-        return self._retry_all([op for op in due if self._held_until(op) <= now])
+        own = self._retry_all([op for op in due if self._held_until(op) <= now])
+        return own + self._in_other_modes(lambda other: other.retry_due())
 
     def _held_until(self, op: Operation) -> datetime:
         """When a row may be tried again: its journaled backoff, or the in-memory one."""
         journaled = op.next_retry_at or datetime.min.replace(tzinfo=UTC)
         held = self._unrecorded.get(op.id)
         return journaled if held is None else max(journaled, held[1])
+
+    def _in_other_modes(
+        self, retry: Callable[[RedemptionService], list[OpOutcome]]
+    ) -> list[OpOutcome]:
+        outcomes: list[OpOutcome] = []
+        for other in self._other_modes:
+            try:
+                outcomes += retry(other)
+            except PosError as exc:  # that log's trouble must not hide this one's outcomes
+                logger.error("retry of another mode's open rows failed: %s", exc.code)
+        return outcomes
 
     def _retry_all(self, ops: list[Operation]) -> list[OpOutcome]:
         outcomes: list[OpOutcome] = []
@@ -338,11 +360,13 @@ class RedemptionService:
         return outcomes
 
     def seconds_to_next_retry(self) -> float | None:
-        pending = self._journal.open_operations()
-        if not pending:
-            return None
         now = self._clock()
-        return max(0.0, min((self._held_until(op) - now).total_seconds() for op in pending))
+        pending = self._journal.open_operations()
+        waits = [(self._held_until(op) - now).total_seconds() for op in pending]
+        waits += [
+            w for other in self._other_modes if (w := other.seconds_to_next_retry()) is not None
+        ]
+        return max(0.0, min(waits)) if waits else None
 
     def _retry(self, op: Operation) -> OpOutcome:
         try:
@@ -532,7 +556,9 @@ class RedemptionService:
         return self._journal.open_operations()
 
     def open_count(self) -> int:
-        return len(self._journal.open_operations())
+        """Open rows here and in the other modes' logs this service retries."""
+        own = len(self._journal.open_operations())
+        return own + sum(other.open_count() for other in self._other_modes)
 
     def history(self, op_id: int) -> list[StateChange]:
         return self._journal.history(op_id)

@@ -17,10 +17,12 @@ database's mode, which is checked (and tightened) after opening.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -112,9 +114,18 @@ def _insert_audit(
 class SqliteJournal:
     """``Journal`` on a SQLite file at ``path`` (created, with its folder, if missing)."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        empty_ok: bool = False,
+    ) -> None:
+        """``empty_ok``: a journal file found empty (0 bytes) is warned about and started afresh
+        (training); otherwise it is refused with ``JOURNAL_EMPTY`` (production)."""
         self.path = Path(path)
         self._clock = clock or _utc_now
+        self._empty_ok = empty_ok
         self._lock = threading.RLock()
         self._closed = False
         try:
@@ -129,8 +140,8 @@ class SqliteJournal:
     def _connect(self) -> sqlite3.Connection:
         if not self.path.parent.exists():
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        os.close(fd)
+        if not self._existing_file_ok():
+            self._create_aside()
         conn = sqlite3.connect(
             self.path,
             timeout=BUSY_TIMEOUT_MS / 1000,
@@ -151,6 +162,45 @@ class SqliteJournal:
             conn.close()
             raise
         return conn
+
+    def _existing_file_ok(self) -> bool:
+        """Whether a journal file is there to open. One of 0 bytes was truncated (a copy gone
+        wrong, a full disk, a hand edit): this class never leaves one (``_create_aside``), and
+        opening it would silently start a new, empty undo log with every open row gone."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return False
+        if size:
+            return True
+        if not self._empty_ok:
+            raise JournalError("JOURNAL_EMPTY", str(self.path))
+        logger.warning(
+            "THE JOURNAL %s IS EMPTY (0 bytes): its earlier rows are gone; starting a new one",
+            self.path,
+        )
+        return True
+
+    def _create_aside(self) -> None:
+        """Build a new journal file (mode 0600, WAL header written) under a temporary name and
+        link it into place, so a crash never leaves an empty file under the journal's name and
+        a file another process created meanwhile is never replaced."""
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".new", dir=self.path.parent
+        )
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp_name, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                conn.close()
+            with contextlib.suppress(FileExistsError):  # another process was first: use its file
+                os.link(tmp_name, self.path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{tmp_name}{suffix}")
 
     def _tighten_modes(self) -> None:
         if os.name != "posix":

@@ -379,7 +379,7 @@ def test_a_review_item_exits_3_is_listed_and_a_manager_resolves_it(terminal: Ter
     status, body = terminal.json(
         "review", request_id, "--resolve", "failed", "--reason", "\u202e", stdin="2468\n"
     )
-    assert (status, body["code"]) == (2, "REASON_REQUIRED")
+    assert (status, body["code"]) == (2, "TEXT_INVISIBLE")
     listing = json.loads(terminal.run("journal", "--state", "REVIEW", "--json").stdout)
     assert len(listing) == 1  # nothing changed by the refusals
     status, body = terminal.json(

@@ -118,14 +118,22 @@ def test_a_manager_resolves_a_review_with_a_reason(
         service.resolve_review(in_doubt, OpState.FAILED, reason="again", manager="店长")
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "\u202e", "\u200b\u202e "])
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [
+        ("", "REASON_REQUIRED"),
+        ("   ", "REASON_REQUIRED"),
+        ("\u202e", "TEXT_INVISIBLE"),
+        ("\u200b\u202e ", "TEXT_INVISIBLE"),
+    ],
+)
 def test_a_review_needs_a_visible_reason(
-    service: RedemptionService, in_doubt: int, reason: str
+    service: RedemptionService, in_doubt: int, reason: str, code: str
 ) -> None:
     service.recover()
     with pytest.raises(InputInvalid) as exc:
         service.resolve_review(in_doubt, OpState.FAILED, reason=reason, manager="店长")
-    assert exc.value.code == "REASON_REQUIRED"
+    assert exc.value.code == code
     row = service.get(in_doubt)
     assert row is not None and row.state is OpState.REVIEW
 

@@ -315,9 +315,10 @@ def test_reversal_with_unknown_outcome_settles_once(runtime: Runtime, kind: str)
         assert reversal.error_code == "SIGNATURE_INVALID"
     settled = runtime.service.recover()
     assert [o.state for o in settled] == [OpState.SUCCEEDED]
-    assert runtime.simulator.state.cancels_for(code) and len(
+    assert (
         runtime.simulator.state.cancels_for(code)
-    ) == 1
+        and len(runtime.simulator.state.cancels_for(code)) == 1
+    )
 
 
 def test_sync_sets_the_remaining_count_of_an_external_code(runtime: Runtime) -> None:
@@ -557,3 +558,89 @@ def test_a_shop_with_only_top_keys_can_redeem(runtime: Runtime) -> None:
         assert "alipay-private-key" in info.value.detail
     finally:
         runtime.simulator = sim  # closed by the fixture
+
+
+def test_a_reversal_reason_of_invisible_characters_is_refused_and_nothing_is_sent(
+    runtime: Runtime,
+) -> None:
+    code = demo_code(runtime, "single")
+    redeemed = runtime.service.redeem(code).operation
+    assert runtime.simulator is not None
+    before = runtime.simulator.state.total_requests()
+    with pytest.raises(InputInvalid) as info:
+        runtime.service.reverse(redeemed.id, reason="\u202e\u200b ", manager="店长王")
+    assert (info.value.code, info.value.field) == ("TEXT_INVISIBLE", "reason")
+    assert runtime.simulator.state.total_requests() == before
+    assert runtime.simulator.state.cancels_for(code) == []
+    assert [op.kind for op in runtime.service.day_page(datetime.now().date())] == [OpKind.REDEEM]
+
+
+def _production_keys(sim: Simulator) -> dict[str, str]:
+    demo = sim.demo
+    return {
+        "alipay-private-key": demo.app_private_key_b64,
+        "alipay-public-key": demo.alipay_public_key_b64,
+        "top-app-secret": demo.top_app_secret,
+        "top-session": demo.top_session,
+    }
+
+
+def _strand_a_production_row(runtime: Runtime, gateway: Simulator) -> tuple[str, int]:
+    """A real redemption of unknown outcome, then settings.toml edited by hand to training
+    (no mode-switch check runs). Returns the code and the row's id."""
+    from pos_app.config.settings import save_settings
+    from pos_app.secrets.memory import MemorySecretStore
+
+    production = production_settings(runtime.settings, gateway)
+    runtime.apply_settings(production)
+    runtime.secrets = MemorySecretStore(_production_keys(gateway))
+    gateway.faults.add(Fault("drop_response", api="redeem", times=1))
+    code = gateway.demo.codes["single"]
+    row = runtime.service.redeem(code).operation
+    assert row.state is OpState.UNKNOWN
+    runtime.close()
+    save_settings(runtime.home, set_setting(production, "mode", "training"))  # the hand edit
+    return code, row.id
+
+
+def test_a_production_row_hidden_by_a_hand_edit_to_training_is_retried_at_production(
+    runtime: Runtime, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pos_app.secrets.memory import MemorySecretStore
+
+    code, row_id = _strand_a_production_row(runtime, simulator)
+    with caplog.at_level("WARNING", logger="pos_app.core.runtime"):
+        training = Runtime.open(runtime.home)
+    try:
+        assert training.training and training.simulator is not None
+        assert any("1 production operation(s) still open" in r.getMessage() for r in caplog.records)
+        assert training.service.open_count() == 1  # what the status bar shows
+        assert training.service.seconds_to_next_retry() is not None  # the retry timer sees it
+        assert [op.id for op in training.other_mode_open()] == [row_id]
+        training.secrets = MemorySecretStore(_production_keys(simulator))
+        outcomes = training.service.recover()
+        assert [(o.operation.id, o.state) for o in outcomes] == [(row_id, OpState.SUCCEEDED)]
+        assert len(simulator.state.redemptions_for(code)) == 1  # at "production", once
+        assert training.simulator.state.redemptions_for(code) == []  # never the demo gateway
+        assert training.service.open_count() == 0
+        assert training.service.day_count(datetime.now().date()) == 0  # not in training totals
+    finally:
+        training.close()
+
+
+def test_a_stranded_production_row_without_production_keys_stays_unknown(
+    runtime: Runtime, simulator: Simulator
+) -> None:
+    from pos_app.secrets.memory import MemorySecretStore
+
+    code, row_id = _strand_a_production_row(runtime, simulator)
+    training = Runtime.open(runtime.home)
+    try:
+        training.secrets = MemorySecretStore()  # the production keys are gone
+        outcomes = training.service.recover()
+        assert [(o.operation.id, o.error_code) for o in outcomes] == [(row_id, "SECRET_MISSING")]
+        assert [op.state for op in training.other_mode_open()] == [OpState.UNKNOWN]
+        assert training.service.open_count() == 1
+        assert len(simulator.state.redemptions_for(code)) == 1  # only the first, lost answer
+    finally:
+        training.close()

@@ -17,6 +17,7 @@ from pos_app.core.codes import (
     validate_field,
     validate_quantity,
     validate_request_id,
+    validate_text,
 )
 from pos_app.core.errors import InputInvalid
 from pos_app.core.models import CodeType
@@ -316,3 +317,39 @@ def test_reversal_order_no_refusals_are_specific(typed: str, known: str, code: s
         reversal_order_no(typed, known=known, code_type=EXT)
     assert caught.value.code == code and caught.value.field == "order_no"
     assert "订单号" in caught.value.zh and "order number" in caught.value.en
+
+
+# --------------------------------------------------------------------------- free text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u202e",  # RIGHT-TO-LEFT OVERRIDE alone
+        "\u200b\u200b",  # zero-width spaces
+        " \u2066\u2069 ",  # an empty isolate between spaces
+        "\u3164",  # Hangul filler: a letter that renders as nothing
+        "\u0301",  # a combining accent on nothing
+        "\x1b\x07",  # terminal controls
+    ],
+)
+def test_text_of_invisible_characters_only_is_refused_by_name(text: str) -> None:
+    with pytest.raises(InputInvalid) as info:
+        validate_text(text, field="reason", max_len=200)
+    assert (info.value.code, info.value.field) == ("TEXT_INVISIBLE", "reason")
+    assert "不可见" in info.value.zh or "看不见" in info.value.zh
+    assert "invisible" in info.value.en
+
+
+def test_direction_overrides_and_controls_are_removed_from_visible_text() -> None:
+    assert validate_text(" 顾客\u202e退款\x07 ", field="reason", max_len=200) == "顾客退款"
+    assert validate_text("a\u200db", field="reason", max_len=200) == "a\u200db"  # ZWJ kept
+
+
+def test_plain_blank_text_keeps_its_old_meaning() -> None:
+    assert validate_text("   ", field="reason", max_len=200, required=False) == ""
+    with pytest.raises(InputInvalid) as info:
+        validate_text("   ", field="reason", max_len=200)
+    assert info.value.code == "FIELD_INVALID"
+    with pytest.raises(InputInvalid):
+        validate_text("x" * 201, field="reason", max_len=200)

@@ -526,3 +526,40 @@ def test_threads_share_one_journal(journal: SqliteJournal) -> None:
         t.join()
     assert errors == []
     assert journal.day_count(DAY, states=frozenset({OpState.SUCCEEDED})) == 80
+
+
+# --------------------------------------------------------------------------- an emptied journal
+
+
+def test_an_emptied_journal_is_refused_and_kept_as_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"")  # truncated by a bad copy or a full disk
+    with pytest.raises(JournalError) as info:
+        SqliteJournal(path)
+    assert info.value.code == "JOURNAL_EMPTY"
+    assert str(path) in info.value.detail
+    assert "0 字节" in info.value.zh and "empty" in info.value.en
+    assert path.stat().st_size == 0  # not silently turned into a new, empty log
+
+
+def test_an_emptied_journal_may_start_afresh_with_a_loud_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "training-journal.sqlite3"
+    path.write_bytes(b"")
+    with caplog.at_level("WARNING", logger="pos_app.journal.sqlite"):
+        journal = SqliteJournal(path, empty_ok=True)
+    journal.close()
+    assert any("EMPTY" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    assert path.stat().st_size > 0
+
+
+def test_a_new_journal_never_exists_as_an_empty_file(tmp_path: Path) -> None:
+    """It is built aside and linked in, so a crash cannot leave the 0-byte file that the check
+    above would refuse; nothing of the aside file is left behind."""
+    path = tmp_path / "data" / "journal.sqlite3"
+    SqliteJournal(path).close()
+    assert path.stat().st_size > 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["journal.sqlite3"]
+    SqliteJournal(path).close()  # and it opens again as the same, non-empty log
