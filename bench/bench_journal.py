@@ -33,7 +33,7 @@ from benchlib import (
 from journal_gen import code_of, generate, request_id_of
 from rig import fresh_code, journal_path, open_runtime, start_simulator
 
-from pos_app.journal.model import OpKind
+from pos_app.core.journal import OpKind
 from pos_app.journal.sqlite import SqliteJournal
 
 N_ROWS = 1_000_000

@@ -65,8 +65,8 @@ def start(home_dir: str) -> dict[str, Any]:
     t0 = time.monotonic_ns()
     from pos_app.app import choose_language, create_application, install_translators
     from pos_app.config.home import AppHome
-    from pos_app.core.runtime import Runtime
     from pos_app.logsetup import setup_logging
+    from pos_app.runtime import Runtime
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.tasks import TaskManager
 

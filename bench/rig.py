@@ -23,8 +23,8 @@ quiet_keyring()
 
 from pos_app.config.home import AppHome  # noqa: E402
 from pos_app.config.settings import load_settings  # noqa: E402
-from pos_app.core.runtime import Runtime  # noqa: E402
 from pos_app.logsetup import setup_logging  # noqa: E402
+from pos_app.runtime import Runtime  # noqa: E402
 from pos_app.sandbox import DemoKeys, Simulator, alipay_api, server, top_api  # noqa: E402
 from pos_app.sandbox import demo as sim_demo  # noqa: E402
 

@@ -29,7 +29,7 @@ from pos_app.ui import messages as ui_text
 from pos_app.ui.paths import translations_dir
 
 if TYPE_CHECKING:
-    from pos_app.core.runtime import Runtime
+    from pos_app.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def install_excepthook(
 
 def _open_runtime(home: AppHome) -> Runtime:
     # Imported late: the gateways and the simulator load only once Qt is up.
-    from pos_app.core.runtime import Runtime
+    from pos_app.runtime import Runtime
 
     return Runtime.open(home)
 

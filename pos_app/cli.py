@@ -24,14 +24,14 @@ from pos_app.core.codes import (
     validate_request_id,
 )
 from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
+from pos_app.core.journal import Operation, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
-from pos_app.journal.model import Operation, OpState
 from pos_app.logsetup import setup_logging
 
 if TYPE_CHECKING:
     from pos_app.core.pin import ManagerPins
-    from pos_app.secrets.store import SecretStore
+    from pos_app.core.secret_store import SecretStore
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ def _cli_user() -> str:
 def _audit(home: AppHome, action: str, detail: str, actor: str = "") -> None:
     """Manager actions outside an operation go to the journal's audit trail."""
     from pos_app.config.settings import load_settings
-    from pos_app.core.runtime import open_journal
+    from pos_app.runtime import open_journal
 
     with open_journal(home, load_settings(home).mode) as journal:
         journal.audit(actor or _cli_user(), action, detail)
@@ -326,7 +326,7 @@ def _with_runtime(*, gateways: bool = True) -> Callable[[Command], Callable[...,
 
     def wrap(fn: Command) -> Callable[..., int]:
         def run(args: argparse.Namespace, home: AppHome) -> int:
-            from pos_app.core.runtime import Runtime
+            from pos_app.runtime import Runtime
 
             runtime = Runtime.open(home, start_simulator=gateways)
             try:
@@ -359,7 +359,7 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
     settings = load_settings(home)
     if args.action == "set":
-        from pos_app.core.runtime import (
+        from pos_app.runtime import (
             check_mode_switch,
             manager_pins,
             open_journal,
@@ -381,7 +381,7 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
 
 def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
-    from pos_app.core.runtime import manager_pins
+    from pos_app.runtime import manager_pins
     from pos_app.secrets.store import SECRET_NAMES, import_secret, open_secret_store, status
 
     store = open_secret_store()
@@ -422,7 +422,7 @@ def _read_key_text(source: str) -> str:
 
 
 def _cmd_manager(args: argparse.Namespace, home: AppHome) -> int:
-    from pos_app.core.runtime import manager_pins
+    from pos_app.runtime import manager_pins
 
     if args.action == "reset-pin":
         return _reset_pin(home)
@@ -443,7 +443,7 @@ def _reset_pin(home: AppHome) -> int:
     """The way back from a forgotten PIN (or a damaged record). It wipes every gateway key first
     (then the PIN), so whoever resets the PIN cannot use the old keys: a manager must import the
     keys again from the merchant's accounts and set a new PIN."""
-    from pos_app.core.runtime import manager_pins
+    from pos_app.runtime import manager_pins
     from pos_app.secrets.store import open_secret_store, wipe_secrets
 
     store = open_secret_store()

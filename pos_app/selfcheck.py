@@ -143,8 +143,8 @@ def check_data_folder(home: AppHome) -> str:
 
 def check_training_redemption() -> str:
     """Redeem the demo code ``single`` against the bundled simulator on a throw-away home."""
-    from pos_app.core.runtime import Runtime
-    from pos_app.journal.model import OpState
+    from pos_app.core.journal import OpState
+    from pos_app.runtime import Runtime
 
     tmp_home = tempfile.TemporaryDirectory(prefix="pos_app_selfcheck_", ignore_cleanup_errors=True)
     with tmp_home as tmp:

@@ -12,23 +12,20 @@ Folders are created on construction with mode 0700 (owner only).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
 
 from pos_app.core.errors import ConfigError
+from pos_app.core.files import make_private_dir
 
 logger = logging.getLogger(__name__)
 
 APP_NAME = "pos_app"
 ENV_HOME = "POS_APP_HOME"
-_DIR_MODE = 0o700
-_FILE_MODE = 0o600
 # Room for the app's own names below the home within every OS's path limit (Linux 4096).
 MAX_HOME_CHARS = 1024
 
@@ -138,55 +135,3 @@ def _why(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
-def make_private_dir(folder: Path) -> None:
-    """``mkdir -p`` where every folder this call creates gets mode 0700 whatever the umask."""
-    missing: list[Path] = []
-    probe = folder
-    while not probe.exists():
-        missing.append(probe)
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    for path in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            path.mkdir(mode=_DIR_MODE)
-            if os.name == "posix":
-                os.chmod(path, _DIR_MODE)
-            logger.debug("created %s", path)
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` crash-safely, mode 0600.
-
-    A temp file in the same folder is written, flushed and fsynced, then ``os.replace``d over the
-    target, then the folder is fsynced. A failure at any step leaves the old file intact and no
-    temp file behind; the ``OSError`` propagates.
-    """
-    make_private_dir(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX only; Windows has no directory handles to fsync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # some filesystems refuse fsync on directories
-        logger.debug("fsync of folder %s refused", folder)
-    finally:
-        os.close(fd)

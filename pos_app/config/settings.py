@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from pos_app.config.home import AppHome, write_private_file
+from pos_app.config.home import AppHome
 from pos_app.config.toml_write import Scalar, dumps
 from pos_app.core.errors import ConfigError, InputInvalid
+from pos_app.core.files import write_atomic
 from pos_app.core.messages import Message
 
 logger = logging.getLogger(__name__)
@@ -405,7 +406,7 @@ def save_settings(home: AppHome, settings: Settings) -> None:
     text = "# pos_app settings (no secrets here: keys live in the OS keyring)\n"
     text += dumps(settings_document(settings))
     try:
-        write_private_file(home.config_file, text.encode("utf-8"))
+        write_atomic(home.config_file, text.encode("utf-8"))
     except OSError as exc:
         raise ConfigError("SETTINGS_WRITE_FAILED", f"{home.config_file}: {exc.strerror}") from None
     logger.info("settings saved to %s", home.config_file)

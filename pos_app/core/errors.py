@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pos_app.core.messages import Message, message_for
 
 if TYPE_CHECKING:
-    from pos_app.journal.model import Operation
+    from pos_app.core.journal import Operation
 
 
 class PosError(Exception):

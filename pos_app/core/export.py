@@ -13,15 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from pos_app.core.codes import mask_code
-from pos_app.journal.model import Operation
+from pos_app.core.files import atomic_file
+from pos_app.core.journal import Operation
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ def render_csv(operations: Iterable[Operation], headers: Sequence[str] | None = 
     return buffer.getvalue()
 
 
-def _write(out: TextIO, ops: Iterable[Operation], headers: Sequence[str] | None) -> int:
+def _write(out: IO[str], ops: Iterable[Operation], headers: Sequence[str] | None) -> int:
     head = list(headers) if headers is not None else list(COLUMNS)
     if len(head) != len(COLUMNS):
         raise ValueError(f"expected {len(COLUMNS)} headers, got {len(head)}")
@@ -122,17 +121,7 @@ def write_csv(
     path: Path, operations: Iterable[Operation], headers: Sequence[str] | None = None
 ) -> int:
     """Write ``operations`` to ``path`` (crash-safe, UTF-8 with BOM); return the row count."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            count = _write(handle, operations, headers)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(Path(path), encoding="utf-8-sig", newline="") as handle:
+        count = _write(handle, operations, headers)
     logger.info("exported %d journal rows to %s", count, path)
     return count

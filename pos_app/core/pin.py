@@ -38,13 +38,14 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from pos_app.config.filelock import exclusive_lock
 from pos_app.core.errors import ConfigError, InputInvalid, PinLockedOut, PinRefused
+from pos_app.core.files import exclusive_lock
 from pos_app.core.messages import Message
+from pos_app.core.secret_store import SecretStore
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +63,6 @@ _MAX_MANAGER_LEN = 32
 _MAX_SCRYPT_N = 2**20  # a forged record must not make every check take minutes
 
 T = TypeVar("T")
-
-
-class PinVault(Protocol):
-    """Where the record is kept: the keyring-backed ``SecretStore`` (or a memory one in tests)."""
-
-    def get(self, name: str) -> str | None: ...
-
-    def set(self, name: str, value: str) -> None: ...
-
-    def delete(self, name: str) -> None: ...
 
 
 class WrongPin(PinRefused):
@@ -133,7 +124,7 @@ class ManagerPins:
 
     def __init__(
         self,
-        vault: PinVault | None,
+        vault: SecretStore | None,
         lock_file: Path,
         *,
         legacy_file: Path | None = None,
@@ -271,7 +262,7 @@ class ManagerPins:
             self._deadline_for = record.locked_until
         return max(self._deadline - self._clock(), 0.0)
 
-    def _need_vault(self) -> PinVault:
+    def _need_vault(self) -> SecretStore:
         if self._vault is None:
             raise PinRefused("PIN_UNAVAILABLE", "no OS keyring")
         return self._vault
@@ -288,7 +279,7 @@ class ManagerPins:
         text = json.dumps(asdict(record), ensure_ascii=False, sort_keys=True)
         _vault_call(lambda: vault.set(PIN_ENTRY, text))
 
-    def _migrate_legacy(self, vault: PinVault) -> _Record | None:
+    def _migrate_legacy(self, vault: SecretStore) -> _Record | None:
         """An older install kept the record in a file: move it into the keyring, once."""
         if self.legacy_file is None:
             return None

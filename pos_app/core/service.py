@@ -33,6 +33,16 @@ from pos_app.core.errors import (
     PosError,
     ProtocolDefect,
 )
+from pos_app.core.journal import (
+    DayTotals,
+    Journal,
+    NewOperation,
+    Operation,
+    OpKind,
+    OpState,
+    Settle,
+    StateChange,
+)
 from pos_app.core.messages import Message, message_for
 from pos_app.core.models import (
     CancelRequest,
@@ -45,16 +55,6 @@ from pos_app.core.models import (
     SyncResult,
 )
 from pos_app.core.result_fields import redeem_result_fields
-from pos_app.journal.model import (
-    DayTotals,
-    Journal,
-    NewOperation,
-    Operation,
-    OpKind,
-    OpState,
-    Settle,
-    StateChange,
-)
 
 logger = logging.getLogger(__name__)
 

@@ -40,8 +40,7 @@ from pos_app.core.errors import (
     NotReversible,
     PosError,
 )
-from pos_app.journal.migrations import migrate
-from pos_app.journal.model import (
+from pos_app.core.journal import (
     TRANSITIONS,
     AuditEntry,
     DayTotals,
@@ -52,6 +51,7 @@ from pos_app.journal.model import (
     Settle,
     StateChange,
 )
+from pos_app.journal.migrations import migrate
 from pos_app.journal.sqlite_rows import (
     IS_OPEN,
     REDEEMED_HERE,

@@ -10,7 +10,7 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from pos_app.journal.model import Operation, OpKind, OpState
+from pos_app.core.journal import Operation, OpKind, OpState
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)

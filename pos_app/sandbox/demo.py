@@ -22,6 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from pos_app.core.files import write_atomic
 from pos_app.gateways.keys import load_private_key, private_key_pkcs8_base64, public_key_base64
 
 logger = logging.getLogger(__name__)
@@ -295,14 +296,7 @@ def load_or_create_keys(data_dir: Path) -> DemoKeys:
             path.chmod(0o600)
         return DemoKeys.from_json(json.loads(path.read_text(encoding="utf-8")))
     keys = DemoKeys.generate()
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(keys.to_json(), fh, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(keys.to_json(), indent=1).encode("utf-8"))
     logger.info("generated sandbox demo keys in %s", data_dir)
     return keys
 

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import IO
+
+from pos_app.core.files import lock_handle, make_private_dir, unlock_handle
 
 LOCK_FILE = "sandbox.lock"
 
@@ -21,10 +22,10 @@ class DirLock:
 
     @classmethod
     def acquire(cls, data_dir: Path) -> DirLock:
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dir(data_dir)
         handle = open(data_dir / LOCK_FILE, "a+b")  # noqa: SIM115 - held until release()
         try:
-            _lock(handle)
+            lock_handle(handle, wait=False)
         except OSError:
             handle.close()
             raise SandboxBusy(
@@ -39,26 +40,6 @@ class DirLock:
 
     def release(self) -> None:
         if not self._handle.closed:
-            _unlock(self._handle)
+            unlock_handle(self._handle)
             self._handle.close()
 
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

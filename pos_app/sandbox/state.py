@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -23,6 +22,7 @@ from typing import Any
 
 from pos_app.core.clock import FORMAT, now_china
 from pos_app.core.codes import mask_code
+from pos_app.core.files import write_atomic
 from pos_app.sandbox.records import (
     AVAILABLE,
     CLOSED,
@@ -132,13 +132,8 @@ class VoucherState:
     def _save(self) -> None:
         if self._path is None:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._path.with_suffix(".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(self.to_json(), fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._path)
+        data = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+        write_atomic(self._path, data.encode("utf-8"))
 
     # ---------------------------------------------------------------- queries (tests, /__sim/state)
     def note_request(self, gateway: str) -> None:

@@ -23,7 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import keyring
 import keyring.backends.chainer
@@ -32,6 +32,7 @@ import keyring.errors
 
 from pos_app.core.errors import ConfigError, InputInvalid, NoKeyringBackend, SecretMissing
 from pos_app.core.messages import Message
+from pos_app.core.secret_store import SecretStore
 from pos_app.gateways.keys import fingerprint, load_private_key, load_public_key
 
 logger = logging.getLogger(__name__)
@@ -55,16 +56,6 @@ _HEADER = re.compile(r"pos_app-chunked:v1:([0-9]{1,4}):([0-9a-f]{64})")
 _MAX_CHUNKS = 64
 
 T = TypeVar("T")
-
-
-class SecretStore(Protocol):
-    backend_name: str
-
-    def get(self, name: str) -> str | None: ...
-
-    def set(self, name: str, value: str) -> None: ...
-
-    def delete(self, name: str) -> None: ...
 
 
 def no_keyring_help(platform: str | None = None) -> Message:

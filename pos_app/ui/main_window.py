@@ -48,7 +48,7 @@ from pos_app.ui.widgets.banner import TrainingBanner
 
 if TYPE_CHECKING:
     from pos_app.config.settings import Settings
-    from pos_app.core.runtime import Runtime
+    from pos_app.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 

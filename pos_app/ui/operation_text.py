@@ -6,8 +6,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from pos_app.core.codes import mask_code
+from pos_app.core.journal import Operation, OpKind, OpState
 from pos_app.core.service import review_message
-from pos_app.journal.model import Operation, OpKind, OpState
 from pos_app.ui.messages import local_time, money, pick
 
 # Foreground colours on white; chosen to stay readable for red/green colour blindness too

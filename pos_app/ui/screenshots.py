@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from pos_app.app import create_application, install_translators
 from pos_app.config.home import AppHome
-from pos_app.core.runtime import Runtime
+from pos_app.runtime import Runtime
 from pos_app.sandbox import Fault
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.tasks import TaskManager

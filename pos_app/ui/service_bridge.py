@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from pos_app.core.journal import OpState
 from pos_app.core.service import OpOutcome
-from pos_app.journal.model import OpState
 from pos_app.ui.tasks import TaskManager
 
 if TYPE_CHECKING:

@@ -107,7 +107,7 @@ def training_runtime(
     """A real Runtime in training mode: simulator over HTTP on 127.0.0.1, SQLite in tmp_path."""
     from pos_app.config.home import AppHome
     from pos_app.config.settings import load_settings
-    from pos_app.core.runtime import Runtime
+    from pos_app.runtime import Runtime
     from pos_app.sandbox import Simulator
 
     # Its own keyring service: the manager PIN record lives there and must not leak between tests.

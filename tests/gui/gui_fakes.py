@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from pos_app.config.settings import Settings
+from pos_app.core.journal import DayTotals, Operation, OpKind, OpState
 from pos_app.core.messages import message_for
 from pos_app.core.models import RedeemResult
 from pos_app.core.service import OpOutcome
-from pos_app.journal.model import DayTotals, Operation, OpKind, OpState
 
 CODE = "286501034417"
 

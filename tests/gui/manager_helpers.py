@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from pytestqt.qtbot import QtBot
 
-from pos_app.core.runtime import Runtime
-from pos_app.journal.model import NewOperation, Operation, OpKind, OpState, Settle
+from pos_app.core.journal import NewOperation, Operation, OpKind, OpState, Settle
+from pos_app.runtime import Runtime
 from pos_app.ui.tasks import TaskManager
 
 WAIT_MS = 10_000

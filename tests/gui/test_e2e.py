@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from pos_app.core.journal import OpState
 from pos_app.core.messages import message_for
-from pos_app.journal.model import OpState
 from pos_app.sandbox import Fault
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.tasks import TaskManager

@@ -11,8 +11,8 @@ from manager_helpers import WAIT_MS, add_row, wait_idle
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from pos_app.core.runtime import Runtime
-from pos_app.journal.model import OpState
+from pos_app.core.journal import OpState
+from pos_app.runtime import Runtime
 from pos_app.sandbox.demo import DEMO_CODES
 from pos_app.ui.screens.history import HistoryScreen
 from pos_app.ui.screens.history_model import Column

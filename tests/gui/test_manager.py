@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from pos_app.core.journal import OpKind, OpState
 from pos_app.core.models import CancelRequest
 from pos_app.core.pin import MAX_TRIES
-from pos_app.core.runtime import Runtime
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.keys import load_private_key, load_public_key
-from pos_app.journal.model import OpKind, OpState
+from pos_app.runtime import Runtime
 from pos_app.sandbox.demo import DEMO_CODES, DEMO_REQUEST_IDS
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.screens.history_model import Column

@@ -20,8 +20,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from pos_app.core.runtime import Runtime
-from pos_app.journal.model import OpKind
+from pos_app.core.journal import OpKind
+from pos_app.runtime import Runtime
 from pos_app.sandbox import Simulator
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen

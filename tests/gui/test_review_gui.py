@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.codes import mask_code
+from pos_app.core.journal import NewOperation, Operation, OpKind, OpState, Settle
 from pos_app.core.messages import message_for
-from pos_app.core.runtime import Runtime
 from pos_app.core.service import RedemptionService, ShopConfig
 from pos_app.gateways.top import TopClient
-from pos_app.journal.model import NewOperation, Operation, OpKind, OpState, Settle
 from pos_app.journal.sqlite import SqliteJournal
+from pos_app.runtime import Runtime
 from pos_app.sandbox import Fault
 from pos_app.sandbox.demo import DEMO_CODES
 from pos_app.ui.dialogs.pin import PinDialog

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.errors import AlreadyInFlight, ConfigError, InputInvalid
+from pos_app.core.journal import OpState
 from pos_app.core.messages import message_for
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
-from pos_app.journal.model import OpState
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.service_bridge import ServiceEvents
 from pos_app.ui.sound import Cue, SoundPlayer
@@ -261,7 +261,7 @@ def test_other_kinds_of_outcome_do_not_touch_the_card(
 ) -> None:
     fake_service.script.append(unknown(op_id=11))
     redeem(qtbot, screen)
-    from pos_app.journal.model import OpKind
+    from pos_app.core.journal import OpKind
 
     reversal = OpOutcome(make_op(11, kind=OpKind.REVERSE, state=OpState.SUCCEEDED))
     fake_service.notify(reversal)

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.config.home import AppHome
 from pos_app.config.settings import load_settings
-from pos_app.core.runtime import Runtime
+from pos_app.runtime import Runtime
 from pos_app.sandbox import Simulator
 from pos_app.secrets.store import SECRET_NAMES, SERVICE_ENV, KeyringSecretStore
 from pos_app.ui.scanner import ScannerFilter

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from pos_app.core.errors import AlreadyInFlight, NotReversible
-from pos_app.journal.model import NewOperation, OpKind, OpState, Settle
+from pos_app.core.journal import NewOperation, OpKind, OpState, Settle
 from pos_app.journal.sqlite import SqliteJournal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,7 +114,7 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from pos_app.journal.model import NewOperation, OpKind, OpState, Settle
+    from pos_app.core.journal import NewOperation, OpKind, OpState, Settle
     from pos_app.journal.sqlite import SqliteJournal
 
     journal = SqliteJournal(Path(sys.argv[1]))

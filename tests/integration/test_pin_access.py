@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pos_app.config.home import AppHome
+from pos_app.core.journal import AuditEntry
 from pos_app.core.pin import MAX_TRIES, PIN_ENTRY
-from pos_app.journal.model import AuditEntry
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.secrets.store import SECRET_NAMES, KeyringSecretStore
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from pos_app.core.errors import InputInvalid, NotReviewable
+from pos_app.core.journal import NewOperation, OpKind, OpState, Settle
 from pos_app.core.messages import message_for
 from pos_app.core.service import RedemptionService, ShopConfig, review_message
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.top import TopClient
-from pos_app.journal.model import NewOperation, OpKind, OpState, Settle
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.sandbox import Fault, Simulator
 

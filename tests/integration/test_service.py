@@ -14,10 +14,10 @@ import pytest
 from pos_app.config.home import AppHome
 from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import AlreadyInFlight, ConfigError, InputInvalid, NotReversible
+from pos_app.core.journal import OpKind, OpState
 from pos_app.core.models import CodeType
-from pos_app.core.runtime import Runtime
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
-from pos_app.journal.model import OpKind, OpState
+from pos_app.runtime import Runtime
 from pos_app.sandbox import Fault, Simulator
 
 
@@ -479,7 +479,7 @@ def test_a_shop_id_the_gateway_would_refuse_is_refused_before_the_journal(
 
 
 def test_a_stored_payload_refused_on_retry_stays_unknown(runtime: Runtime) -> None:
-    from pos_app.journal.model import NewOperation
+    from pos_app.core.journal import NewOperation
 
     # a row an older version wrote and sent, whose payload today's rules refuse
     op = runtime.journal.add(
@@ -609,7 +609,7 @@ def test_a_production_row_hidden_by_a_hand_edit_to_training_is_retried_at_produc
     from pos_app.secrets.memory import MemorySecretStore
 
     code, row_id = _strand_a_production_row(runtime, simulator)
-    with caplog.at_level("WARNING", logger="pos_app.core.runtime"):
+    with caplog.at_level("WARNING", logger="pos_app.runtime"):
         training = Runtime.open(runtime.home)
     try:
         assert training.training and training.simulator is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.core.export import COLUMNS, iter_pages, operation_row, render_csv, write_csv
-from pos_app.journal.model import Operation, OpKind, OpState
+from pos_app.core.journal import Operation, OpKind, OpState
 
 AT = datetime(2024, 5, 1, 2, 3, 4, tzinfo=UTC)
 

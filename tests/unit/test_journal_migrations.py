@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pos_app.core.errors import JournalError, NotReversible
+from pos_app.core.journal import NewOperation, OpKind, OpState, Settle
 from pos_app.journal.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
-from pos_app.journal.model import NewOperation, OpKind, OpState, Settle
 from pos_app.journal.sqlite import SqliteJournal
 
 

@@ -23,8 +23,7 @@ from pos_app.core.errors import (
     JournalError,
     NotReversible,
 )
-from pos_app.journal.migrations import SCHEMA_VERSION
-from pos_app.journal.model import (
+from pos_app.core.journal import (
     TRANSITIONS,
     NewOperation,
     Operation,
@@ -32,6 +31,7 @@ from pos_app.journal.model import (
     OpState,
     Settle,
 )
+from pos_app.journal.migrations import SCHEMA_VERSION
 from pos_app.journal.sqlite import SqliteJournal
 
 DAY = date(2024, 5, 6)

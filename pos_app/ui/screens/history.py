@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.export import iter_pages, write_csv
+from pos_app.core.journal import DayTotals, Operation, OpKind, OpState
 from pos_app.core.service import OpOutcome, RedemptionService
-from pos_app.journal.model import DayTotals, Operation, OpKind, OpState
 from pos_app.ui.messages import error_text, money
 from pos_app.ui.operation_text import kind_text, link_text, row_state_text
 from pos_app.ui.screens.history_details import RecordDetails

@@ -12,7 +12,7 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
-from pos_app.journal.model import Operation, OpState
+from pos_app.core.journal import Operation, OpState
 from pos_app.ui.operation_text import kind_text, review_text, row_state_text
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from pos_app.core.codes import mask_code
+from pos_app.core.journal import Operation, OpKind, OpState
 from pos_app.core.service import RedemptionService
-from pos_app.journal.model import Operation, OpKind, OpState
 from pos_app.ui.messages import error_text, local_time, money
 from pos_app.ui.operation_text import (
     REVIEW_BACKGROUND,

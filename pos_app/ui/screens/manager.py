@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.core.runtime import Runtime
+from pos_app.core.journal import OpState
 from pos_app.core.service import OpOutcome
-from pos_app.journal.model import OpState
+from pos_app.runtime import Runtime
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.operation_text import STATE_COLOURS
 from pos_app.ui.scanner import ScannerFilter

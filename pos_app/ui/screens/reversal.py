@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.codes import MAX_ORDER_NO_LEN, mask_code, normalize_code, reversal_order_no
 from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.journal import Operation, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome, RedemptionService
-from pos_app.journal.model import Operation, OpState
 from pos_app.ui.messages import error_text, local_time, money, pick
 from pos_app.ui.operation_text import STATE_COLOURS, reversal_summary
 from pos_app.ui.tasks import TaskManager

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.codes import MAX_REASON_LEN, mask_code, validate_reason
 from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.journal import Operation, OpState
 from pos_app.core.service import OpOutcome, RedemptionService
-from pos_app.journal.model import Operation, OpState
 from pos_app.ui.messages import arg, error_text, local_time
 from pos_app.ui.operation_text import review_text
 from pos_app.ui.screens.reversal import result_style

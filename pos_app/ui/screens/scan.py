@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from pos_app.core import codes
 from pos_app.core.errors import AlreadyInFlight, InputInvalid, PosError
+from pos_app.core.journal import Operation, OpKind, OpState
 from pos_app.core.messages import message_for
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome, review_message
-from pos_app.journal.model import Operation, OpKind, OpState
 from pos_app.ui import messages as ui_text
 from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.widgets.result_card import CardState, CardView, ResultCard

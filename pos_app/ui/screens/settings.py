@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from pos_app.config import settings as cfg
 from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import InputInvalid, PosError
-from pos_app.core.runtime import Runtime
+from pos_app.runtime import Runtime
 from pos_app.secrets.store import SECRET_NAMES, status
 from pos_app.ui.messages import error_text
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter

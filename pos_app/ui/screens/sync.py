@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.codes import MAX_QUANTITY, mask_code, normalize_code
 from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.journal import OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome, RedemptionService
-from pos_app.journal.model import OpState
 from pos_app.ui.messages import error_text, pick
 from pos_app.ui.screens.reversal import result_style
 from pos_app.ui.tasks import TaskManager

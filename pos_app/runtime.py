@@ -25,16 +25,16 @@ from pos_app.config.settings import (
     validate_for_production,
 )
 from pos_app.core.errors import ConfigError, NoKeyringBackend, PosError
+from pos_app.core.journal import Journal, Operation
 from pos_app.core.models import ShopType
 from pos_app.core.pin import ManagerPins
+from pos_app.core.secret_store import SecretStore
 from pos_app.core.service import RedemptionService, ShopConfig
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.gateways.top import TopClient
-from pos_app.journal.model import Journal, Operation
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.secrets.store import (
-    SecretStore,
     import_secret,
     open_secret_store,
     require_secret,
