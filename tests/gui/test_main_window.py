@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from gui_fakes import CODE, FakeRuntime, FakeService, success, unknown
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
@@ -177,16 +177,11 @@ def test_manager_screen_is_plugged_in_and_a_cancelled_pin_goes_home(
 def test_saved_settings_are_applied_to_banner_and_scanner(
     qtbot: QtBot, window: MainWindow, fake_runtime: FakeRuntime
 ) -> None:
-    class FakeSettingsScreen(QObject):
-        saved = Signal(object)
-
-    manager = window.screens[Screen.MANAGER]
-    settings_screen = FakeSettingsScreen()
-    manager.settings = settings_screen  # type: ignore[attr-defined]
-    manager.unlocked.emit("店长")  # type: ignore[attr-defined]
+    """The manager screen relays its settings tab's ``saved`` (test_manager_access.py saves
+    through the real tab); the window re-applies mode, scanner and sound."""
     scanner = replace(fake_runtime.settings.scanner, min_chars=10, terminators="enter")
     fake_runtime.settings = replace(fake_runtime.settings, mode="production", scanner=scanner)
-    settings_screen.saved.emit(fake_runtime.settings)
+    window.manager_screen.settings_saved.emit(fake_runtime.settings)
     assert not window.banner.isVisible()
     assert window.mode_label.text() == "模式：正式"
     assert window.scanner.config.min_chars == 10

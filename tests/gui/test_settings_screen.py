@@ -50,9 +50,13 @@ def keyring_runtime(
 
 
 def _screen(
-    qtbot: QtBot, runtime: Runtime, tasks: TaskManager, scanner: ScannerFilter | None = None
+    qtbot: QtBot,
+    runtime: Runtime,
+    tasks: TaskManager,
+    probe: TaskManager,
+    scanner: ScannerFilter | None = None,
 ) -> SettingsScreen:
-    screen = SettingsScreen(runtime, tasks, scanner=scanner)
+    screen = SettingsScreen(runtime, tasks, probe=probe, scanner=scanner)
     qtbot.addWidget(screen)
     screen.resize(1000, 700)
     wait_idle(qtbot, tasks)
@@ -68,11 +72,11 @@ def _need_keyring(runtime: Runtime) -> KeyringSecretStore:
 
 # ----------------------------------------------------------------------------- settings file
 def test_changes_persist_to_the_toml_file(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     runtime = keyring_runtime
     scanner = ScannerFilter()
-    screen = _screen(qtbot, runtime, tasks, scanner)
+    screen = _screen(qtbot, runtime, tasks, probe, scanner)
     screen.fields["shop.id"].clear()  # type: ignore[attr-defined]
     qtbot.keyClicks(screen.fields["shop.id"], "shop-42")
     screen.fields["alipay.app_id"].setText("2021000123456789")  # type: ignore[attr-defined]
@@ -98,18 +102,18 @@ def test_changes_persist_to_the_toml_file(
     assert "Saved" in screen.status_label.text()
     assert scanner.config.min_chars == 10 and scanner.config.terminators == ("enter",)
     # A fresh screen shows what was saved.
-    again = _screen(qtbot, runtime, tasks)
+    again = _screen(qtbot, runtime, tasks, probe)
     assert again.form_values()["shop.id"] == "shop-42"
     assert not again.tab_check.isChecked()
 
 
 def test_a_bad_field_is_named_and_nothing_is_saved(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     runtime = keyring_runtime
     config = runtime.home.config_file
     before = config.read_bytes() if config.exists() else None
-    screen = _screen(qtbot, runtime, tasks)
+    screen = _screen(qtbot, runtime, tasks, probe)
     screen.fields["alipay.app_id"].setText("not-digits")  # type: ignore[attr-defined]
     screen.fields["shop.id"].setText("shop-1")  # type: ignore[attr-defined]
     screen.save_button.click()
@@ -121,9 +125,9 @@ def test_a_bad_field_is_named_and_nothing_is_saved(
 
 
 def test_language_change_asks_for_a_restart(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     screen.fields["ui.language"].setCurrentIndex(1)  # type: ignore[attr-defined]
     with qtbot.waitSignal(screen.saved, timeout=WAIT_MS):
         screen.save_button.click()
@@ -160,13 +164,15 @@ def _import(  # noqa: PLR0917 - test helper
 @pytest.mark.keyring
 def test_keys_are_imported_into_the_keyring(
     qtbot: QtBot,
+    *,
     keyring_runtime: Runtime,
     tasks: TaskManager,
+    probe: TaskManager,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = _need_keyring(keyring_runtime)
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     assert store.backend_name in screen.backend_label.text()
     assert screen.key_status["alipay-private-key"].text() == "not set"
 
@@ -199,13 +205,15 @@ def test_keys_are_imported_into_the_keyring(
 @pytest.mark.keyring
 def test_a_bad_key_file_is_refused(
     qtbot: QtBot,
+    *,
     keyring_runtime: Runtime,
     tasks: TaskManager,
+    probe: TaskManager,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = _need_keyring(keyring_runtime)
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     bad = tmp_path / "not_a_key.pem"
     bad.write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n")
     _import(qtbot, screen, tasks, "alipay-private-key", bad, monkeypatch)
@@ -217,33 +225,35 @@ def test_a_bad_key_file_is_refused(
 
 
 def test_without_a_keyring_the_screen_says_so(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     keyring_runtime.secrets = None
     keyring_runtime.keyring_problem = "没有系统密钥库"
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     assert "没有系统密钥库" in screen.backend_label.text()
     assert not any(button.isEnabled() for button in screen.key_buttons.values())
 
 
 # ----------------------------------------------------------------------------- connection
-def test_connection_test(qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager) -> None:
-    screen = _screen(qtbot, keyring_runtime, tasks)
+def test_connection_test(
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
+) -> None:
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     screen.test_button.click()
-    wait_idle(qtbot, tasks)
+    wait_idle(qtbot, probe)
     assert screen.test_label.text() == "The platform answers."
     assert keyring_runtime.simulator is not None
     keyring_runtime.simulator.stop()
     screen.test_button.click()
-    wait_idle(qtbot, tasks)
+    wait_idle(qtbot, probe)
     assert "No answer" in screen.test_label.text()
 
 
 # ----------------------------------------------------------------------------- scanner test page
 def test_scanner_test_page_shows_keys_timings_and_terminator(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     page = screen.scanner_test
     # A scanner burst: twelve digits and Enter, a few milliseconds apart.
     qtbot.keyClicks(page.capture, "286501034417")
@@ -303,10 +313,10 @@ def test_judge_rules() -> None:
 
 
 def test_the_app_scanner_is_off_while_the_test_page_listens(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     scanner = ScannerFilter()
-    screen = _screen(qtbot, keyring_runtime, tasks, scanner)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe, scanner)
     screen.tabs.setCurrentIndex(3)
     screen.show()
     qtbot.waitExposed(screen)

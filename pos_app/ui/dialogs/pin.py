@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import PinLockedOut, PinRefused, PosError
 from pos_app.core.pin import ManagerPins
 from pos_app.ui.messages import error_text, pick
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
