@@ -7,6 +7,7 @@ gnome-keyring); they use a unique keyring service name and delete what they stor
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +26,11 @@ from pos_app.core.runtime import Runtime
 from pos_app.sandbox import Simulator
 from pos_app.secrets.store import SECRET_NAMES, SERVICE_ENV, KeyringSecretStore
 from pos_app.ui.scanner import ScannerFilter
+from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.screens.scanner_test import ScannerTestPage, judge
 from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.tasks import TaskManager
+from pos_app.ui.widgets.result_card import CardState
 
 
 @pytest.fixture
@@ -247,6 +250,42 @@ def test_connection_test(
     screen.test_button.click()
     wait_idle(qtbot, probe)
     assert "No answer" in screen.test_label.text()
+
+
+def test_the_connection_test_never_queues_in_front_of_a_redemption(
+    qtbot: QtBot,
+    *,
+    keyring_runtime: Runtime,
+    tasks: TaskManager,
+    probe: TaskManager,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the connection test ran on the money lane, so a redemption scanned while the
+    platform was slow to answer the test waited behind it. Now it runs on the probe lane."""
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
+    scan = ScanScreen(keyring_runtime.service, tasks)
+    qtbot.addWidget(scan)
+    gate = threading.Event()
+    answered: list[str] = []
+
+    def slow_health(timeout_s: float = 2.0) -> bool:
+        assert gate.wait(10), "test never released the probe"
+        answered.append("health")
+        return True
+
+    monkeypatch.setattr(keyring_runtime, "gateway_health", slow_health)
+    assert keyring_runtime.simulator is not None
+    code = keyring_runtime.simulator.demo.codes["single"]
+    screen.test_button.click()
+    assert scan.submit(code)
+    assert probe.pending_labels() == ["test-connection"]
+    assert tasks.pending_labels() == ["redeem"], "the money lane owes only the redemption"
+    qtbot.waitUntil(lambda: scan.card.state is CardState.SUCCESS, timeout=WAIT_MS)
+    assert answered == [] and screen.test_label.text() == "Testing…"
+    gate.set()
+    wait_idle(qtbot, probe)
+    assert answered == ["health"]
+    assert screen.test_label.text() == "The platform answers."
 
 
 # ----------------------------------------------------------------------------- scanner test page
