@@ -2,27 +2,24 @@
 
 Screens live in a stack: scan (home), manual entry (F2), history (F3), manager (F9); Esc goes
 back/clears. A scanner burst is recognised anywhere in the app (``ScannerFilter``, installed
-application-wide) and redeemed on the scan screen, unless the screen on show takes scans itself
-(``handle_scan``). While a dialog is open a burst is swallowed and ignored (the cashier is told):
-its Enter must never press a dialog's default button, its digits never fill a PIN field.
+application-wide) and redeemed on the scan screen, unless the manager screen shows (its pages
+search or fill a field with it, never redeem). While a dialog is open a burst is swallowed and
+ignored (the cashier is told): its Enter must never press a dialog's default button, its digits
+never fill a PIN field.
 
-Optional hooks a screen may implement (duck-typed, all optional):
-
-* ``handle_scan(code: str) -> bool`` — consume a scan (True) instead of redeeming it (the
-  manager screen always does: its pages search or fill a field with it, never redeem);
-* ``handle_escape() -> bool`` — consume Esc (True) instead of going back to the scan screen;
-* ``activated() -> None`` — called every time the screen is shown.
+The window holds the app's two background lanes (``pos_app.ui.tasks.Lane``): the money lane it
+is given and the probe lane for the gateway health light. Both lanes' default error display, and
+the screens' ``notice`` texts, show in the status bar.
 """
 
 from __future__ import annotations
 
 import enum
-import importlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,11 +36,13 @@ from PySide6.QtWidgets import (
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
+from pos_app.ui.screens.history import HistoryScreen
+from pos_app.ui.screens.manager import ManagerScreen
 from pos_app.ui.screens.manual import ManualScreen
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.service_bridge import RetryPump, ServiceEvents
 from pos_app.ui.sound import Cue, SoundPlayer
-from pos_app.ui.tasks import TaskManager
+from pos_app.ui.tasks import Lane, TaskManager, in_background
 from pos_app.ui.widgets.banner import TrainingBanner
 
 if TYPE_CHECKING:
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_MS = 30_000
+NOTICE_MS = 15_000  # how long a notice (or the default error display) stays in the status bar
 MIN_SIZE = (800, 600)
 DEFAULT_SIZE = (1024, 768)
 
@@ -69,22 +69,11 @@ def scanner_config(settings: Settings) -> ScannerConfig:
     return ScannerConfig.from_values(s.min_chars, s.max_interval_ms, s.terminator_list)
 
 
-def _load_screen_class(module: str, name: str) -> type[QWidget] | None:
-    """The screen class another engineer provides, or None while it does not exist yet."""
-    try:
-        found: Any = getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            logger.exception("screen %s.%s failed to import", module, name)
-        return None
-    except Exception:  # a broken screen must not take the cashier's screens down with it
-        logger.exception("screen %s.%s failed to import", module, name)
-        return None
-    return found if isinstance(found, type) and issubclass(found, QWidget) else None
-
-
 class MainWindow(QMainWindow):
-    """Built from a ``Runtime`` and the serial ``TaskManager``; call ``start()`` once shown."""
+    """Built from a ``Runtime`` and the money lane (``tasks``); call ``start()`` once shown.
+
+    ``probe``: the probe lane; made (and shut down) here when not given.
+    """
 
     def __init__(
         self,
@@ -102,11 +91,10 @@ class MainWindow(QMainWindow):
         self.tasks = tasks
         settings = runtime.settings
         self.sounds = sounds or SoundPlayer(enabled=settings.sound_enabled)
-        self._probe = probe or TaskManager("probe", self)
+        self.probe = probe or TaskManager(Lane.PROBE, self)
         self._own_probe = probe is None
         self._probing = False
         self._shut_down = False
-        self._followed: list[object] = []  # settings screens whose `saved` we listen to
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
         # Application-wide: a burst never types into a dialog or presses its default button.
@@ -117,16 +105,19 @@ class MainWindow(QMainWindow):
             runtime.service, tasks, self.events, sounds=self.sounds, parent=self
         )
         self.manual_screen = ManualScreen(self)
+        self.history_screen = HistoryScreen(runtime.service, tasks, self)
+        self.manager_screen = ManagerScreen(
+            runtime, tasks, self.events, self, probe=self.probe, scanner=self.scanner
+        )
         self.stack = QStackedWidget(self)
         self.screens: dict[Screen, QWidget] = {
             Screen.SCAN: self.scan_screen,
             Screen.MANUAL: self.manual_screen,
-            Screen.HISTORY: self._history_screen(),
-            Screen.MANAGER: self._manager_screen(),
+            Screen.HISTORY: self.history_screen,
+            Screen.MANAGER: self.manager_screen,
         }
         for widget in self.screens.values():
             self.stack.addWidget(widget)
-            self._wire_optional_hooks(widget)
         self.nav_buttons: dict[Screen, QPushButton] = {}
         self._build_layout()
         self._build_status_bar()
@@ -135,9 +126,7 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self.on_scanned)
         if scanner is None:
             self.scanner.install()
-        self.manual_screen.submitted.connect(self._redeem_typed)
-        self.scan_screen.busy_changed.connect(self._on_busy)
-        self.events.outcome.connect(self._on_outcome)
+        self._wire_screens()
         self.pump.open_count_changed.connect(self._show_open_count)
         self._health_timer = QTimer(self)
         self._health_timer.setInterval(HEALTH_INTERVAL_MS)
@@ -149,49 +138,21 @@ class MainWindow(QMainWindow):
         self.show_screen(Screen.SCAN)
 
     # ----------------------------------------------------------------- building
-    def _history_screen(self) -> QWidget:
-        cls = _load_screen_class("pos_app.ui.screens.history", "HistoryScreen")
-        if cls is None:
-            return self._placeholder(self.tr("History is not available in this build."))
-        factory: Callable[..., QWidget] = cls
-        return factory(self.runtime.service, self.tasks, self)
-
-    def _manager_screen(self) -> QWidget:
-        cls = _load_screen_class("pos_app.ui.screens.manager", "ManagerScreen")
-        if cls is None:
-            return self._placeholder(self.tr("Manager functions are not available in this build."))
-        factory: Callable[..., QWidget] = cls
-        return factory(self.runtime, self.tasks, self, scanner=self.scanner)
-
-    def _wire_optional_hooks(self, widget: QWidget) -> None:
-        """Signals/slots another screen may offer: ``closed`` (go home), ``on_outcome(outcome)``
-        (settle events), ``unlocked`` then ``settings.saved`` (re-apply mode, scanner, sound),
-        ``notice(text)`` (a status-bar message)."""
-        on_outcome = getattr(widget, "on_outcome", None)
-        if callable(on_outcome):
-            self.events.outcome.connect(on_outcome)
-        closed = getattr(widget, "closed", None)
-        if isinstance(closed, SignalInstance):
-            closed.connect(lambda: self.show_screen(Screen.SCAN))
-        unlocked = getattr(widget, "unlocked", None)
-        if isinstance(unlocked, SignalInstance):
-            unlocked.connect(lambda *_: self._follow_settings(widget))
-        notice = getattr(widget, "notice", None)
-        if isinstance(notice, SignalInstance):
-            notice.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-
-    def _follow_settings(self, widget: QWidget) -> None:
-        settings_screen = getattr(widget, "settings", None)
-        saved = getattr(settings_screen, "saved", None)
-        if isinstance(saved, SignalInstance) and settings_screen not in self._followed:
-            self._followed.append(settings_screen)
-            saved.connect(lambda *_: self.apply_settings())
-
-    def _placeholder(self, text: str) -> QWidget:
-        label = QLabel(text, self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("font-size: 22px; color: #616161;")
-        return label
+    def _wire_screens(self) -> None:
+        """Each screen's signals to where they go; every settle event reaches each screen once."""
+        self.manual_screen.submitted.connect(self._redeem_typed)
+        self.scan_screen.busy_changed.connect(self._on_busy)
+        self.events.outcome.connect(self._on_outcome)
+        self.events.outcome.connect(self.history_screen.on_outcome)
+        self.manager_screen.closed.connect(lambda: self.show_screen(Screen.SCAN))
+        self.manager_screen.settings_saved.connect(lambda _settings: self.apply_settings())
+        for notices in (
+            self.scan_screen.notice,
+            self.manager_screen.notice,
+            self.tasks.error_shown,
+            self.probe.error_shown,
+        ):
+            notices.connect(self.show_notice)
 
     def _build_layout(self) -> None:
         nav = QHBoxLayout()
@@ -286,22 +247,17 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(widget)
         self.nav_buttons[screen].setChecked(True)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        activated = getattr(widget, "activated", None)
-        if callable(activated):
-            activated()
+        if screen is Screen.MANAGER:
+            self.manager_screen.activated()  # asks for the PIN when locked
 
     def go_back(self) -> None:
         """Esc: clear what is on the screen, or go back to the scan screen."""
         screen = self.current_screen()
-        widget = self.screens[screen]
         if screen is Screen.SCAN:
             self.scan_screen.reset()
         elif screen is Screen.MANUAL and self.manual_screen.text:
             self.manual_screen.clear()
         else:
-            handle = getattr(widget, "handle_escape", None)
-            if callable(handle) and handle():
-                return
             self.show_screen(Screen.SCAN)
 
     def on_scanned(self, code: str) -> None:
@@ -314,10 +270,8 @@ class MainWindow(QMainWindow):
             )
             self.sounds.play(Cue.ATTENTION)
             return
-        widget = self.stack.currentWidget()
-        handle = getattr(widget, "handle_scan", None)
-        if callable(handle) and handle(code):
-            return
+        if self.current_screen() is Screen.MANAGER and self.manager_screen.handle_scan(code):
+            return  # searched or filled a field there, or ignored with a notice: never redeemed
         if self.current_screen() is not Screen.SCAN:
             self.show_screen(Screen.SCAN)
         self.scan_screen.submit(code)
@@ -326,10 +280,14 @@ class MainWindow(QMainWindow):
         if self._probing:
             return
         self._probing = True
-        runtime = self.runtime
-        self._probe.op(runtime.gateway_health, label="gateway_health").success(
-            self._show_health
-        ).failure(lambda _error: self._show_health(False)).run_in_background()
+        in_background(
+            self.probe,
+            self,
+            self.runtime.gateway_health,
+            self._show_health,
+            lambda _error: self._show_health(False),
+            label="gateway_health",
+        )
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -344,7 +302,7 @@ class MainWindow(QMainWindow):
         self._health_timer.stop()
         self.scanner.uninstall()
         if self._own_probe:
-            self._probe.shutdown(timeout_s=5.0)
+            self.probe.shutdown(timeout_s=5.0)
 
     # ----------------------------------------------------------------- slots
     def _redeem_typed(self, code: str, quantity: int, code_type: object, ticket_id: str) -> None:
@@ -352,6 +310,10 @@ class MainWindow(QMainWindow):
         self.show_screen(Screen.SCAN)
         if self.scan_screen.submit(code, quantity, kind, ticket_id=ticket_id):
             self.manual_screen.clear()
+
+    def show_notice(self, text: str) -> None:
+        """A one-line notice in the status bar: a screen's news or a background failure."""
+        self.statusBar().showMessage(text, NOTICE_MS)
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
@@ -363,10 +325,13 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self.pump.note_outcome(outcome)
-        service = self.runtime.service
-        self.tasks.op(service.open_count, label="open_count").success(
-            self._show_open_count
-        ).run_in_background()
+        in_background(
+            self.tasks,
+            self,
+            self.runtime.service.open_count,
+            self._show_open_count,
+            label="open_count",
+        )
 
     def _show_open_count(self, count: int) -> None:
         self.open_label.setText(self.tr("Unconfirmed: %n", "", count))

@@ -24,8 +24,10 @@ from pos_app.app import create_application, install_translators
 from pos_app.config.home import AppHome
 from pos_app.runtime import Runtime
 from pos_app.sandbox import Fault
+from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
-from pos_app.ui.tasks import TaskManager
+from pos_app.ui.screens.history import HistoryScreen
+from pos_app.ui.tasks import TaskManager, in_background
 from pos_app.ui.widgets.result_card import CardState
 
 logger = logging.getLogger(__name__)
@@ -99,22 +101,24 @@ class _Shooter:
         _wait(lambda: card.state is state)
 
 
-def _reverse_in_background(tasks: TaskManager, runtime: Runtime, code: str) -> None:
+def _reverse_in_background(tasks: TaskManager, owner: QWidget, runtime: Runtime, code: str) -> None:
     """A manager's earlier reversal, so the records show a reversed row linked to its redemption."""
     service = runtime.service
     ops = [op for op in service.reversible() if op.code == code]
     done: list[bool] = []
-    tasks.op(
+    in_background(
+        tasks,
+        owner,
         lambda: service.reverse(ops[0].id, reason="顾客要求取消", manager="店长", operator="店长"),
+        lambda _outcome: done.append(True),
         label="shots-reverse",
-    ).success(lambda _outcome: done.append(True)).run_in_background()
+    )
     _wait(lambda: bool(done))
 
 
-def _select_record(history: Any, row: int) -> None:
-    table = getattr(history, "table", None)
-    if table is not None and table.model().rowCount() > row:
-        table.selectRow(row)
+def _select_record(history: HistoryScreen, row: int) -> None:
+    if history.table.model().rowCount() > row:
+        history.table.selectRow(row)
 
 
 def _cashier_screens(shooter: _Shooter, runtime: Runtime) -> None:
@@ -145,40 +149,34 @@ def _cashier_screens(shooter: _Shooter, runtime: Runtime) -> None:
     _wait(lambda: window.scan_screen.card.state is CardState.SUCCESS)
     shooter.scan(codes["external"], CardState.SUCCESS)
     shooter.scan(codes["expired"], CardState.FAILURE)
-    _reverse_in_background(shooter.tasks, runtime, codes["single_2"])
+    _reverse_in_background(shooter.tasks, window, runtime, codes["single_2"])
     # The platform keeps answering "processing" for this one: it stays 待确认 in the records.
     faults.add(Fault("ticket_processing", api="redeem", times=0))
     shooter.scan(codes["single_3"], CardState.UNKNOWN)
     window.show_screen(Screen.HISTORY)
     _settle(shooter.tasks)
-    _select_record(window.screens[Screen.HISTORY], 1)  # the reversal: its details pane filled
+    _select_record(window.history_screen, 1)  # the reversal: its details pane filled
     shooter.shot("history")
 
 
 def _manager_screens(shooter: _Shooter) -> None:
     window = shooter.window
-    manager: Any = window.screens[Screen.MANAGER]
+    manager = window.manager_screen
     # The locked page as it shows behind the PIN dialog (show_screen would open the dialog).
     window.stack.setCurrentWidget(manager)
     window.nav_buttons[Screen.MANAGER].setChecked(True)
     shooter.shot("manager-locked")
-    if not hasattr(manager, "unlock"):
-        return
 
     def answer_pin() -> None:
-        dialog: Any = QApplication.activeModalWidget()
-        if dialog is None or not getattr(dialog, "pin_edit", dialog).isEnabled():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PinDialog) or not dialog.pin_edit.isEnabled():
             QTimer.singleShot(50, answer_pin)  # the dialog first reads the PIN state
             return
         QTest.keyClicks(dialog.pin_edit, MANAGER_PIN)
         _wait(lambda: len(dialog.pin_edit.text()) == len(MANAGER_PIN))  # typed keys are replayed
         shooter.shot_with_dialog("manager-pin", dialog)
         QTimer.singleShot(20_000, dialog.reject)  # never hang on a dialog that stays open
-        ok = dialog.ok_button() if hasattr(dialog, "ok_button") else None
-        if ok is not None:
-            QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
-        else:
-            QTest.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+        QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(100, answer_pin)
     window.show_screen(Screen.MANAGER)  # asks for the PIN at once

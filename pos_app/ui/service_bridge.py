@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from pos_app.core.journal import OpState
 from pos_app.core.service import OpOutcome
-from pos_app.ui.tasks import TaskManager
+from pos_app.ui.tasks import TaskManager, in_background
 
 if TYPE_CHECKING:
     from pos_app.core.service import RedemptionService
@@ -72,10 +72,14 @@ class RetryPump(QObject):
         if recover:
             self._in_queue = True
             service = self._service
-            self._tasks.op(
+            in_background(
+                self._tasks,
+                self,
                 lambda: (service.recover(), service.seconds_to_next_retry(), service.open_count()),
+                self._after,
+                self._failed,
                 label="recover",
-            ).success(self._after).failure(self._failed).run_in_background()
+            )
         else:
             self.wake(0)
 
@@ -104,10 +108,14 @@ class RetryPump(QObject):
             return
         self._in_queue = True
         service = self._service
-        self._tasks.op(
+        in_background(
+            self._tasks,
+            self,
             lambda: (service.retry_due(), service.seconds_to_next_retry(), service.open_count()),
+            self._after,
+            self._failed,
             label="retry_due",
-        ).success(self._after).failure(self._failed).run_in_background()
+        )
 
     def _after(self, result: tuple[list[OpOutcome], float | None, int]) -> None:
         self._in_queue = False
@@ -119,8 +127,8 @@ class RetryPump(QObject):
             int(1000 * (self._idle_poll_s if next_s is None else max(MIN_WAIT_S, next_s)))
         )
 
-    def _failed(self, error: Exception) -> None:
+    def _failed(self, _error: Exception) -> None:
+        # Logged by the lane; not shown: the rows stay open and the next pass tries again.
         self._in_queue = False
-        logger.error("retry pass failed: %s", type(error).__name__, exc_info=error)
         if self._running:
             self._timer.start(int(1000 * self._idle_poll_s))

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from pos_app.ui import messages as ui_text
-from pos_app.ui.tasks import TaskManager
+from pos_app.ui.tasks import Lane, TaskManager
 
 REPO = Path(__file__).resolve().parents[2]
 TS_DIR = REPO / "resources" / "translations"
@@ -32,11 +32,22 @@ TS_DIR = REPO / "resources" / "translations"
 # ------------------------------------------------------------------------------------- worker
 @pytest.fixture
 def tasks(qapp: QApplication) -> Iterator[TaskManager]:
-    manager = TaskManager("test-service")
+    """The money lane."""
+    manager = TaskManager(Lane.MONEY)
     try:
         yield manager
     finally:
         assert manager.shutdown(timeout_s=10), "service worker did not stop"
+
+
+@pytest.fixture
+def probe(qapp: QApplication) -> Iterator[TaskManager]:
+    """The probe lane (gateway health, the connection test)."""
+    manager = TaskManager(Lane.PROBE)
+    try:
+        yield manager
+    finally:
+        assert manager.shutdown(timeout_s=10), "probe worker did not stop"
 
 
 # ------------------------------------------------------------------------------------- language

@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.core.journal import NewOperation, Operation, OpKind, OpState, Settle
 from pos_app.runtime import Runtime
+from pos_app.ui.screens.manager import ManagerScreen
+from pos_app.ui.service_bridge import ServiceEvents
 from pos_app.ui.tasks import TaskManager
 
 WAIT_MS = 10_000
@@ -18,6 +20,14 @@ WAIT_MS = 10_000
 def wait_idle(qtbot: QtBot, tasks: TaskManager) -> None:
     """Until every queued job has run and its callback was delivered."""
     qtbot.waitUntil(lambda: not tasks.busy, timeout=WAIT_MS)
+
+
+def build_manager(runtime: Runtime, tasks: TaskManager, probe: TaskManager) -> ManagerScreen:
+    """The manager screen on its own, following the service's settle events as in the window."""
+    events = ServiceEvents(runtime.service)
+    screen = ManagerScreen(runtime, tasks, events, probe=probe)
+    events.setParent(screen)  # lives as long as the screen
+    return screen
 
 
 def add_row(

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+import shiboken6
 from gui_fakes import CODE, FakeRuntime, FakeService, success, unknown
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from pos_app.core.errors import JournalError
+from pos_app.core.messages import message_for
+from pos_app.core.service import OpOutcome
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
-from pos_app.ui.tasks import TaskManager
+from pos_app.ui.tasks import TaskManager, in_background
 from pos_app.ui.widgets.result_card import CardState
 
 
@@ -177,16 +183,11 @@ def test_manager_screen_is_plugged_in_and_a_cancelled_pin_goes_home(
 def test_saved_settings_are_applied_to_banner_and_scanner(
     qtbot: QtBot, window: MainWindow, fake_runtime: FakeRuntime
 ) -> None:
-    class FakeSettingsScreen(QObject):
-        saved = Signal(object)
-
-    manager = window.screens[Screen.MANAGER]
-    settings_screen = FakeSettingsScreen()
-    manager.settings = settings_screen  # type: ignore[attr-defined]
-    manager.unlocked.emit("店长")  # type: ignore[attr-defined]
+    """The manager screen relays its settings tab's ``saved`` (test_manager_access.py saves
+    through the real tab); the window re-applies mode, scanner and sound."""
     scanner = replace(fake_runtime.settings.scanner, min_chars=10, terminators="enter")
     fake_runtime.settings = replace(fake_runtime.settings, mode="production", scanner=scanner)
-    settings_screen.saved.emit(fake_runtime.settings)
+    window.manager_screen.settings_saved.emit(fake_runtime.settings)
     assert not window.banner.isVisible()
     assert window.mode_label.text() == "模式：正式"
     assert window.scanner.config.min_chars == 10
@@ -213,3 +214,109 @@ def test_scan_while_a_dialog_is_open_is_swallowed_and_ignored(
     assert fake_service.calls == []  # nothing redeemed behind the dialog
     assert "扫码已忽略" in window.statusBar().currentMessage()
     dialog.reject()
+
+
+# --- background work: the default error display and the two lanes (issue #10) ---------------
+
+
+def test_a_failing_background_call_without_a_handler_shows_its_message(
+    qtbot: QtBot, window: MainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: the history screen hand-wrote its own fallback into its own label (and the
+    open-count refresh only logged); now every unhandled failure, on either lane, shows its
+    zh/en text in the status bar and is logged once (the code only: a detail may name a code)."""
+    shown: list[str] = []
+    window.tasks.error_shown.connect(shown.append)
+
+    def broken_journal() -> int:
+        raise JournalError(detail=f"disk full while writing {CODE}")
+
+    answers: list[int] = []
+    with caplog.at_level(logging.WARNING, logger="pos_app.ui.tasks"):
+        in_background(window.tasks, window, broken_journal, answers.append, label="open_count")
+        qtbot.waitUntil(lambda: bool(shown), timeout=3000)
+    assert answers == [], "done() is not called on a failure"
+    assert shown == [message_for("JOURNAL_ERROR").zh]
+    assert window.statusBar().currentMessage() == message_for("JOURNAL_ERROR").zh
+    assert "open_count" in caplog.text and "JOURNAL_ERROR" in caplog.text
+    assert CODE not in caplog.text, "the voucher code in the detail never reaches the log"
+
+    # A defect (not a PosError) on the probe lane: the generic text, and a traceback in the log.
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="pos_app.ui.tasks"):
+        in_background(window.probe, window, lambda: 1 // 0, answers.append, label="probe-bug")
+        qtbot.waitUntil(
+            lambda: window.statusBar().currentMessage() == message_for("POS_ERROR").zh,
+            timeout=3000,
+        )
+    [record] = [r for r in caplog.records if "probe-bug" in r.getMessage()]
+    assert record.exc_info is not None and record.exc_info[0] is ZeroDivisionError
+
+
+def test_a_screen_call_without_a_handler_uses_the_default_display(
+    qtbot: QtBot, window: MainWindow, fake_service: FakeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history screen's totals have no failure handler of their own any more."""
+
+    def totals(_day: object) -> object:
+        raise JournalError(detail="database is locked")
+
+    monkeypatch.setattr(fake_service, "totals", totals)
+    window.show_screen(Screen.HISTORY)
+    window.history_screen.refresh()
+    expected = message_for("JOURNAL_ERROR").zh
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == expected, timeout=3000)
+
+
+def test_a_failure_for_a_widget_that_is_gone_is_not_shown(
+    qtbot: QtBot, window: MainWindow, fake_service: FakeService
+) -> None:
+    gate = threading.Event()
+    owner = QWidget()
+    shown: list[str] = []
+    window.tasks.error_shown.connect(shown.append)
+
+    def fails_later() -> None:
+        assert gate.wait(10)
+        raise JournalError()
+
+    in_background(window.tasks, owner, fails_later, lambda _r: None, label="gone")
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(owner), timeout=3000)
+    gate.set()
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=3000)
+    assert shown == []
+
+
+def test_a_hanging_health_probe_does_not_hold_up_a_redemption(
+    qtbot: QtBot,
+    window: MainWindow,
+    fake_runtime: FakeRuntime,
+    fake_service: FakeService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The health light runs on the probe lane: a redemption submitted behind a probe that
+    hangs is neither queued behind it nor queued with it."""
+    gate = threading.Event()
+    order: list[str] = []
+
+    def slow_health(timeout_s: float = 2.0) -> bool:
+        assert gate.wait(10), "test never released the probe"
+        order.append("health")
+        return True
+
+    def redeemed() -> OpOutcome:
+        order.append("redeem")
+        return success()
+
+    monkeypatch.setattr(fake_runtime, "gateway_health", slow_health)
+    fake_service.script.append(redeemed)
+    window.check_health()
+    assert window.scan_screen.submit(CODE)
+    assert window.probe.pending_labels() == ["gateway_health"]
+    assert window.tasks.pending_labels() == ["redeem"], "the money lane owes only the redemption"
+    qtbot.waitUntil(lambda: window.scan_screen.card.state is CardState.SUCCESS, timeout=3000)
+    assert order == ["redeem"], "redeemed while the probe still hangs"
+    gate.set()
+    qtbot.waitUntil(lambda: window.health_label.text() == "平台：连接正常", timeout=3000)
+    assert order == ["redeem", "health"]

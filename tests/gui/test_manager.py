@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from manager_helpers import WAIT_MS, add_row, wait_idle
+from manager_helpers import WAIT_MS, add_row, build_manager, wait_idle
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -33,9 +33,11 @@ MANAGER = "王店长"
 
 
 @pytest.fixture
-def screen(qtbot: QtBot, training_runtime: Runtime, tasks: TaskManager) -> ManagerScreen:
+def screen(
+    qtbot: QtBot, training_runtime: Runtime, tasks: TaskManager, probe: TaskManager
+) -> ManagerScreen:
     training_runtime.pins.set_pin(PIN, manager=MANAGER)
-    widget = ManagerScreen(training_runtime, tasks)
+    widget = build_manager(training_runtime, tasks, probe)
     qtbot.addWidget(widget)
     widget.resize(1024, 700)
     return widget
@@ -372,11 +374,11 @@ def test_leaving_locks_again(qtbot: QtBot, screen: ManagerScreen, tasks: TaskMan
 
 
 def test_manager_screens_speak_chinese(
-    qtbot: QtBot, zh_ui: None, training_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, zh_ui: None, training_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     training_runtime.pins.set_pin(PIN, manager=MANAGER)
     add_row(training_runtime, DEMO_CODES["single"], order_no="ORDERZH1")
-    screen = ManagerScreen(training_runtime, tasks)
+    screen = build_manager(training_runtime, tasks, probe)
     qtbot.addWidget(screen)
     assert screen.unlock_button.text() == "输入店长密码"
     _unlock(qtbot, screen, tasks)

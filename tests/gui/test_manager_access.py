@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from manager_helpers import WAIT_MS, wait_idle
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -26,6 +26,7 @@ from pos_app.sandbox import Simulator
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.screens.manager import IDLE_LOCK_MS, ManagerScreen
+from pos_app.ui.screens.reversal import ReversalScreen
 from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.tasks import TaskManager
 
@@ -323,3 +324,51 @@ def test_settings_and_key_imports_are_journaled_under_the_manager(
         e for e in training_runtime.journal.audit_entries(date.today()) if e.action == "key-import"
     ]
     assert imported.actor == MANAGER and imported.detail.startswith("top-session:")
+
+
+# --- settle events reach each screen once (issue #10) -----------------------------------------
+
+
+def test_one_reversal_reaches_the_manager_history_once(
+    qtbot: QtBot,
+    window: MainWindow,
+    *,
+    answers: list[str | None],
+    tasks: TaskManager,
+    training_runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the window wired the manager screen to the service's settle events, and the
+    screen also wired its reversal page's ``reversed`` to the same slot, so every reversal
+    reached the records tab twice (two totals reloads, two row refreshes)."""
+    code = sim_of(training_runtime).demo.codes["single"]
+    redeemed = training_runtime.service.redeem(code).operation
+    manager = open_tab(qtbot, window, answers, tasks, ManagerScreen.TAB_REVERSAL)
+    reversal, history = manager.reversal, manager.history
+    assert reversal is not None and history is not None
+    wait_idle(qtbot, tasks)
+    totals_reloads: list[object] = []
+    history.totals_shown.connect(totals_reloads.append)
+    row_refreshes: list[int] = []
+
+    def changed(first: QModelIndex, *_: object) -> None:
+        op = history.model.operation(first.row())
+        if op is not None and op.id == redeemed.id:
+            row_refreshes.append(op.id)
+
+    history.model.dataChanged.connect(changed)
+    monkeypatch.setattr(ReversalScreen, "confirm", classmethod(lambda *_: True))
+    reversal.table.selectRow(0)
+    reversal.reason_combo.setEditText("误核销")
+    with qtbot.waitSignal(reversal.reversed, timeout=WAIT_MS):
+        reversal.reverse_button.click()
+    wait_idle(qtbot, tasks)
+    qtbot.wait(50)  # anything still queued as a Qt event
+    wait_idle(qtbot, tasks)
+
+    assert len(totals_reloads) == 1, "the day's totals reload once per reversal"
+    assert row_refreshes == [redeemed.id], "the reversed redemption's row refreshes once"
+    red_row = history.model.row_of(redeemed.id)
+    assert red_row is not None
+    refreshed = history.model.operation(red_row)
+    assert refreshed is not None and refreshed.reversed_by is not None

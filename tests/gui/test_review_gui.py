@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from manager_helpers import WAIT_MS, wait_idle
+from manager_helpers import WAIT_MS, build_manager, wait_idle
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -36,7 +36,7 @@ from pos_app.ui.screens.reversal import ReversalScreen
 from pos_app.ui.screens.review import ReviewScreen
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.service_bridge import ServiceEvents
-from pos_app.ui.tasks import TaskManager
+from pos_app.ui.tasks import TaskManager, in_background
 from pos_app.ui.widgets.result_card import CardState
 
 PIN = "2468"
@@ -108,10 +108,10 @@ def _unlock(qtbot: QtBot, screen: ManagerScreen, tasks: TaskManager) -> None:
 
 @pytest.fixture
 def manager_screen(
-    qtbot: QtBot, zh_ui: None, training_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, zh_ui: None, training_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> ManagerScreen:
     training_runtime.pins.set_pin(PIN, manager=MANAGER)
-    widget = ManagerScreen(training_runtime, tasks)
+    widget = build_manager(training_runtime, tasks, probe)
     qtbot.addWidget(widget)
     widget.resize(1024, 700)
     return widget
@@ -134,7 +134,7 @@ def test_a_retry_told_used_shows_the_review_card_not_success_failure_or_confirmi
     qtbot.waitUntil(lambda: screen.card.state is CardState.UNKNOWN, timeout=WAIT_MS)
     assert other_lane.redeem(code).state is OpState.SUCCEEDED
 
-    tasks.op(service.recover, label="recover").run_in_background()  # what the retry pump does
+    in_background(tasks, screen, service.recover, lambda _: None, label="recover")  # the pump's job
     qtbot.waitUntil(lambda: screen.card.state is CardState.REVIEW, timeout=WAIT_MS)
 
     view = screen.card.view

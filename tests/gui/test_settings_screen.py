@@ -7,6 +7,7 @@ gnome-keyring); they use a unique keyring service name and delete what they stor
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +26,11 @@ from pos_app.runtime import Runtime
 from pos_app.sandbox import Simulator
 from pos_app.secrets.store import SECRET_NAMES, SERVICE_ENV, KeyringSecretStore
 from pos_app.ui.scanner import ScannerFilter
+from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.screens.scanner_test import ScannerTestPage, judge
 from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.tasks import TaskManager
+from pos_app.ui.widgets.result_card import CardState
 
 
 @pytest.fixture
@@ -50,9 +53,13 @@ def keyring_runtime(
 
 
 def _screen(
-    qtbot: QtBot, runtime: Runtime, tasks: TaskManager, scanner: ScannerFilter | None = None
+    qtbot: QtBot,
+    runtime: Runtime,
+    tasks: TaskManager,
+    probe: TaskManager,
+    scanner: ScannerFilter | None = None,
 ) -> SettingsScreen:
-    screen = SettingsScreen(runtime, tasks, scanner=scanner)
+    screen = SettingsScreen(runtime, tasks, probe=probe, scanner=scanner)
     qtbot.addWidget(screen)
     screen.resize(1000, 700)
     wait_idle(qtbot, tasks)
@@ -68,11 +75,11 @@ def _need_keyring(runtime: Runtime) -> KeyringSecretStore:
 
 # ----------------------------------------------------------------------------- settings file
 def test_changes_persist_to_the_toml_file(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     runtime = keyring_runtime
     scanner = ScannerFilter()
-    screen = _screen(qtbot, runtime, tasks, scanner)
+    screen = _screen(qtbot, runtime, tasks, probe, scanner)
     screen.fields["shop.id"].clear()  # type: ignore[attr-defined]
     qtbot.keyClicks(screen.fields["shop.id"], "shop-42")
     screen.fields["alipay.app_id"].setText("2021000123456789")  # type: ignore[attr-defined]
@@ -98,18 +105,18 @@ def test_changes_persist_to_the_toml_file(
     assert "Saved" in screen.status_label.text()
     assert scanner.config.min_chars == 10 and scanner.config.terminators == ("enter",)
     # A fresh screen shows what was saved.
-    again = _screen(qtbot, runtime, tasks)
+    again = _screen(qtbot, runtime, tasks, probe)
     assert again.form_values()["shop.id"] == "shop-42"
     assert not again.tab_check.isChecked()
 
 
 def test_a_bad_field_is_named_and_nothing_is_saved(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     runtime = keyring_runtime
     config = runtime.home.config_file
     before = config.read_bytes() if config.exists() else None
-    screen = _screen(qtbot, runtime, tasks)
+    screen = _screen(qtbot, runtime, tasks, probe)
     screen.fields["alipay.app_id"].setText("not-digits")  # type: ignore[attr-defined]
     screen.fields["shop.id"].setText("shop-1")  # type: ignore[attr-defined]
     screen.save_button.click()
@@ -121,9 +128,9 @@ def test_a_bad_field_is_named_and_nothing_is_saved(
 
 
 def test_language_change_asks_for_a_restart(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     screen.fields["ui.language"].setCurrentIndex(1)  # type: ignore[attr-defined]
     with qtbot.waitSignal(screen.saved, timeout=WAIT_MS):
         screen.save_button.click()
@@ -160,13 +167,15 @@ def _import(  # noqa: PLR0917 - test helper
 @pytest.mark.keyring
 def test_keys_are_imported_into_the_keyring(
     qtbot: QtBot,
+    *,
     keyring_runtime: Runtime,
     tasks: TaskManager,
+    probe: TaskManager,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = _need_keyring(keyring_runtime)
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     assert store.backend_name in screen.backend_label.text()
     assert screen.key_status["alipay-private-key"].text() == "not set"
 
@@ -199,13 +208,15 @@ def test_keys_are_imported_into_the_keyring(
 @pytest.mark.keyring
 def test_a_bad_key_file_is_refused(
     qtbot: QtBot,
+    *,
     keyring_runtime: Runtime,
     tasks: TaskManager,
+    probe: TaskManager,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = _need_keyring(keyring_runtime)
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     bad = tmp_path / "not_a_key.pem"
     bad.write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n")
     _import(qtbot, screen, tasks, "alipay-private-key", bad, monkeypatch)
@@ -217,33 +228,71 @@ def test_a_bad_key_file_is_refused(
 
 
 def test_without_a_keyring_the_screen_says_so(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     keyring_runtime.secrets = None
     keyring_runtime.keyring_problem = "没有系统密钥库"
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     assert "没有系统密钥库" in screen.backend_label.text()
     assert not any(button.isEnabled() for button in screen.key_buttons.values())
 
 
 # ----------------------------------------------------------------------------- connection
-def test_connection_test(qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager) -> None:
-    screen = _screen(qtbot, keyring_runtime, tasks)
+def test_connection_test(
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
+) -> None:
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     screen.test_button.click()
-    wait_idle(qtbot, tasks)
+    wait_idle(qtbot, probe)
     assert screen.test_label.text() == "The platform answers."
     assert keyring_runtime.simulator is not None
     keyring_runtime.simulator.stop()
     screen.test_button.click()
-    wait_idle(qtbot, tasks)
+    wait_idle(qtbot, probe)
     assert "No answer" in screen.test_label.text()
+
+
+def test_the_connection_test_never_queues_in_front_of_a_redemption(
+    qtbot: QtBot,
+    *,
+    keyring_runtime: Runtime,
+    tasks: TaskManager,
+    probe: TaskManager,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the connection test ran on the money lane, so a redemption scanned while the
+    platform was slow to answer the test waited behind it. Now it runs on the probe lane."""
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
+    scan = ScanScreen(keyring_runtime.service, tasks)
+    qtbot.addWidget(scan)
+    gate = threading.Event()
+    answered: list[str] = []
+
+    def slow_health(timeout_s: float = 2.0) -> bool:
+        assert gate.wait(10), "test never released the probe"
+        answered.append("health")
+        return True
+
+    monkeypatch.setattr(keyring_runtime, "gateway_health", slow_health)
+    assert keyring_runtime.simulator is not None
+    code = keyring_runtime.simulator.demo.codes["single"]
+    screen.test_button.click()
+    assert scan.submit(code)
+    assert probe.pending_labels() == ["test-connection"]
+    assert tasks.pending_labels() == ["redeem"], "the money lane owes only the redemption"
+    qtbot.waitUntil(lambda: scan.card.state is CardState.SUCCESS, timeout=WAIT_MS)
+    assert answered == [] and screen.test_label.text() == "Testing…"
+    gate.set()
+    wait_idle(qtbot, probe)
+    assert answered == ["health"]
+    assert screen.test_label.text() == "The platform answers."
 
 
 # ----------------------------------------------------------------------------- scanner test page
 def test_scanner_test_page_shows_keys_timings_and_terminator(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
-    screen = _screen(qtbot, keyring_runtime, tasks)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe)
     page = screen.scanner_test
     # A scanner burst: twelve digits and Enter, a few milliseconds apart.
     qtbot.keyClicks(page.capture, "286501034417")
@@ -303,10 +352,10 @@ def test_judge_rules() -> None:
 
 
 def test_the_app_scanner_is_off_while_the_test_page_listens(
-    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager
+    qtbot: QtBot, keyring_runtime: Runtime, tasks: TaskManager, probe: TaskManager
 ) -> None:
     scanner = ScannerFilter()
-    screen = _screen(qtbot, keyring_runtime, tasks, scanner)
+    screen = _screen(qtbot, keyring_runtime, tasks, probe, scanner)
     screen.tabs.setCurrentIndex(3)
     screen.show()
     qtbot.waitExposed(screen)

@@ -5,8 +5,9 @@ tests replace ``ask`` to skip the dialog. With no PIN set yet the dialog asks fo
 (twice) and the manager's name. A wrong PIN shows how many tries are left; after the last one the
 PIN store locks verification and the dialog shows a countdown until it may be tried again.
 
-Checking a PIN reads the PIN file and runs scrypt, so with a ``tasks`` worker the check runs
-there and the dialog waits (inputs disabled) for the answer.
+Checking a PIN reads the keyring record and runs scrypt (and writes the count of failed tries),
+so the check runs on the money lane (``tasks``) and the dialog waits (inputs disabled) for the
+answer.
 """
 
 from __future__ import annotations
@@ -35,8 +36,7 @@ from PySide6.QtWidgets import (
 from pos_app.core.errors import PinLockedOut, PinRefused, PosError
 from pos_app.core.pin import ManagerPins
 from pos_app.ui.messages import error_text, pick
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class PinDialog(QDialog):
     def __init__(
         self,
         pins: ManagerPins,
-        tasks: TaskManager | None = None,
+        tasks: TaskManager,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -118,9 +118,7 @@ class PinDialog(QDialog):
 
     # ------------------------------------------------------------------ public
     @classmethod
-    def ask(
-        cls, parent: QWidget | None, pins: ManagerPins, tasks: TaskManager | None = None
-    ) -> str | None:
+    def ask(cls, parent: QWidget | None, pins: ManagerPins, tasks: TaskManager) -> str | None:
         """Show the dialog modally; the manager's name, or ``None`` when cancelled."""
         dialog = cls(pins, tasks, parent)
         try:
@@ -301,13 +299,4 @@ class PinDialog(QDialog):
         done: Callable[[T], None],
         failed: Callable[[Exception], None],
     ) -> None:
-        """``fn`` on the worker when there is one; otherwise here (tests without a worker)."""
-        if self._tasks is not None:
-            in_background(self._tasks, self, fn, done, failed, label="manager-pin")
-            return
-        try:
-            result = fn()
-        except Exception as exc:  # delivered like the worker would
-            failed(exc)
-        else:
-            done(result)
+        in_background(self._tasks, self, fn, done, failed, label="manager-pin")

@@ -33,12 +33,11 @@ from PySide6.QtWidgets import (
 from pos_app.core.export import iter_pages, write_csv
 from pos_app.core.journal import DayTotals, Operation, OpKind, OpState
 from pos_app.core.service import OpOutcome, RedemptionService
-from pos_app.ui.messages import error_text, money
+from pos_app.ui.messages import money
 from pos_app.ui.operation_text import kind_text, link_text, row_state_text
 from pos_app.ui.screens.history_details import RecordDetails
 from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +201,7 @@ class HistoryScreen(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export_csv)
         self.model.loaded.connect(self._show_loaded)
-        self.model.failed.connect(self._show_error)
+        self.model.failed.connect(self.status_label.clear)  # not "Loading…": the display says why
         self.model.modelReset.connect(self._show_details)
         self.model.dataChanged.connect(self._show_details)
         self.table.selectionModel().selectionChanged.connect(self._show_details)
@@ -241,7 +240,6 @@ class HistoryScreen(QWidget):
             self,
             lambda: service.totals(day),
             self._show_totals,
-            self._show_error,
             label="history-totals",
         )
 
@@ -272,9 +270,7 @@ class HistoryScreen(QWidget):
             if op is not None:
                 self.model.update_operation(op)
 
-        in_background(
-            self._tasks, self, lambda: service.get(op_id), updated, self._show_error, label="get"
-        )
+        in_background(self._tasks, self, lambda: service.get(op_id), updated, label="get")
 
     # ------------------------------------------------------------------ display
     def _show_loaded(self, loaded: int, total: int) -> None:
@@ -302,12 +298,6 @@ class HistoryScreen(QWidget):
             text = text.replace(placeholder, value)
         self.totals_label.setText(text)
         self.totals_shown.emit(totals)
-
-    def _show_error(self, error: Exception | str) -> None:
-        text = error if isinstance(error, str) else error_text(error)
-        if not isinstance(error, str):
-            logger.error("history: a background call failed", exc_info=error)
-        self.status_label.setText(text)
 
     def selected_operation(self) -> Operation | None:
         rows = self.table.selectionModel().selectedRows()
@@ -373,7 +363,8 @@ class HistoryScreen(QWidget):
                 text = self.tr("Could not write the file: %1").replace("%1", str(error.strerror))
                 self.status_label.setText(text)
             else:
-                self._show_error(error)
+                self.status_label.clear()
+                self._tasks.show_error(error)
 
         self.export_button.setEnabled(False)
         self.status_label.setText(self.tr("Exporting…"))

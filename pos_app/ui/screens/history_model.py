@@ -27,7 +27,7 @@ from PySide6.QtGui import QColor
 from pos_app.core.codes import mask_code
 from pos_app.core.journal import Operation, OpKind, OpState
 from pos_app.core.service import RedemptionService
-from pos_app.ui.messages import error_text, local_time, money
+from pos_app.ui.messages import local_time, money
 from pos_app.ui.operation_text import (
     REVIEW_BACKGROUND,
     kind_text,
@@ -36,8 +36,7 @@ from pos_app.ui.operation_text import (
     row_colour,
     row_state_text,
 )
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ class OperationsModel(QAbstractTableModel):
 
     # rows loaded, rows in total (for "showing n of m")
     loaded = Signal(int, int)
-    failed = Signal(str)
+    failed = Signal()  # a page did not load (the lane's default display said why)
 
     def __init__(
         self,
@@ -200,10 +199,10 @@ class OperationsModel(QAbstractTableModel):
     def _on_failed(self, generation: int, error: Exception) -> None:
         if generation != self._generation:
             return
-        logger.error("history: loading a page failed", exc_info=error)
         self._loading = False
         self._exhausted = True  # do not hammer a failing journal; "refresh" tries again
-        self.failed.emit(error_text(error))
+        self.failed.emit()
+        self._tasks.show_error(error)
 
     # ------------------------------------------------------------------ live updates
     def update_operation(self, op: Operation) -> bool:

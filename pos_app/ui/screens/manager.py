@@ -11,6 +11,10 @@ person at the counter meets the PIN again.
 A scanner burst while this screen shows never redeems (``handle_scan``): the reversal tab searches
 its list for the code, the sync tab fills its code field, the records tab searches; on the
 settings tab or while locked the scan is ignored and ``notice`` says so.
+
+The records and review tabs follow the app's settle events (``ServiceEvents``) and nothing else:
+a reversal or a review decision made here reaches them through the service's listener once,
+like a retry that settled in the background.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from pos_app.ui.screens.reversal import ReversalScreen
 from pos_app.ui.screens.review import ReviewScreen
 from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.screens.sync import SyncScreen
+from pos_app.ui.service_bridge import ServiceEvents
 from pos_app.ui.tasks import TaskManager
 
 logger = logging.getLogger(__name__)
@@ -63,11 +68,13 @@ _LOCKED_STYLE = (
 
 
 class ManagerScreen(QWidget):
-    """``closed`` when the manager leaves (Lock); ``unlocked(name)`` after a right PIN."""
+    """``closed`` when the manager leaves (Lock); ``unlocked(name)`` after a right PIN;
+    ``settings_saved(Settings)`` after the settings tab wrote and applied new settings."""
 
     closed = Signal()
     unlocked = Signal(str)
     notice = Signal(str)  # a short text for the window's status bar
+    settings_saved = Signal(object)
     # Needs review is last so the other tabs keep their places (and keyboard habits).
     TAB_REVERSAL, TAB_SYNC, TAB_HISTORY, TAB_SETTINGS, TAB_REVIEW = range(5)
 
@@ -75,13 +82,17 @@ class ManagerScreen(QWidget):
         self,
         runtime: Runtime,
         tasks: TaskManager,
+        events: ServiceEvents,
         parent: QWidget | None = None,
         *,
+        probe: TaskManager,
         scanner: ScannerFilter | None = None,
     ) -> None:
+        """``tasks``: the money lane; ``probe``: the probe lane (the connection test)."""
         super().__init__(parent)
         self._runtime = runtime
         self._tasks = tasks
+        self._probe = probe
         self._scanner = scanner
         self._manager: str | None = None
         self._asking = False  # the PIN dialog is open (unlock() is not re-entered)
@@ -114,6 +125,7 @@ class ManagerScreen(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.tabs.currentChanged.connect(self._tab_shown)
+        events.outcome.connect(self.on_outcome)
 
     def _locked_page(self) -> QWidget:
         """A card like the scan screen's idle card: what is locked, and one clear button."""
@@ -279,7 +291,11 @@ class ManagerScreen(QWidget):
         self.history = HistoryScreen(service, self._tasks)
         # Settings and key imports are journaled under the manager who unlocked, like reversals.
         self.settings = SettingsScreen(
-            self._runtime, self._tasks, scanner=self._scanner, manager_fn=self._current_manager
+            self._runtime,
+            self._tasks,
+            probe=self._probe,
+            scanner=self._scanner,
+            manager_fn=self._current_manager,
         )
         self.review = ReviewScreen(service, self._tasks, self._current_manager)
         blocked = self.tabs.blockSignals(True)  # unlock() shows the first tab itself
@@ -289,8 +305,9 @@ class ManagerScreen(QWidget):
         self.tabs.addTab(self.settings, self.tr("Settings"))
         self.tabs.addTab(self.review, self.tr("Needs review"))
         self.tabs.blockSignals(blocked)
-        self.reversal.reversed.connect(self.on_outcome)
-        self.review.resolved.connect(self.on_outcome)
+        # A reversal or decision made here reaches on_outcome through the service's listener
+        # (ServiceEvents); connecting reversed/resolved too delivered each of them twice.
+        self.settings.saved.connect(self.settings_saved)
         self.review.count_changed.connect(self._show_review_count)
         self.review.refresh()  # the badge shows at once, whichever tab is open
 
@@ -309,8 +326,9 @@ class ManagerScreen(QWidget):
             self.history.search_edit.setText(code.strip())
             self.history.refresh()
             return True
-        handle = getattr(page, "handle_scan", None)
-        if callable(handle) and handle(code):
+        if page is self.reversal and self.reversal is not None and self.reversal.handle_scan(code):
+            return True
+        if page is self.sync and self.sync is not None and self.sync.handle_scan(code):
             return True
         self.notice.emit(
             self.tr("Scan ignored: nothing is redeemed on the manager screen. Esc goes back.")
@@ -318,7 +336,7 @@ class ManagerScreen(QWidget):
         return True
 
     def on_outcome(self, outcome: OpOutcome) -> None:
-        """Connect to the app's settle events so the records and review tabs stay current."""
+        """A settle event (any operation, once): the records and review tabs stay current."""
         if self.history is not None:
             self.history.on_outcome(outcome)
         if self.review is not None and self.is_unlocked:

@@ -34,14 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.codes import MAX_ORDER_NO_LEN, mask_code, normalize_code, reversal_order_no
-from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.errors import InputInvalid
 from pos_app.core.journal import Operation, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import error_text, local_time, money, pick
 from pos_app.ui.operation_text import STATE_COLOURS, reversal_summary
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +198,7 @@ class ReversalScreen(QWidget):
             self,
             lambda: service.reversible(search=search),
             self._show_rows,
-            self._show_error,
+            self._list_failed,
             label="reversible",
         )
 
@@ -349,8 +348,6 @@ class ReversalScreen(QWidget):
 
     def _show_refusal(self, error: Exception) -> None:
         self._busy = False
-        if not isinstance(error, PosError):
-            logger.error("reversal failed unexpectedly", exc_info=error)
         if isinstance(error, InputInvalid) and error.field == "order_no":
             self._refuse_order_no(error)
             return
@@ -363,10 +360,9 @@ class ReversalScreen(QWidget):
         self.order_edit.setFocus()
         self.order_edit.selectAll()
 
-    def _show_error(self, error: Exception) -> None:
-        if not isinstance(error, PosError):
-            logger.error("loading reversible rows failed", exc_info=error)
-        self.hint.setText(error_text(error))
+    def _list_failed(self, error: Exception) -> None:
+        self.hint.clear()  # not "Loading…" any more; the default display says why
+        self._tasks.show_error(error)
 
     def _result(self, state: OpState, text: str) -> None:
         self.result_label.setStyleSheet(result_style(state))

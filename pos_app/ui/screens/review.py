@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.codes import MAX_REASON_LEN, mask_code, validate_reason
-from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.errors import InputInvalid
 from pos_app.core.journal import Operation, OpState
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import arg, error_text, local_time
 from pos_app.ui.operation_text import review_text
 from pos_app.ui.screens.reversal import result_style
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +153,7 @@ class ReviewScreen(QWidget):
             self,
             service.review_items,
             self._show_rows,
-            self._show_error,
+            self._list_failed,
             label="review-items",
         )
 
@@ -273,8 +272,6 @@ class ReviewScreen(QWidget):
 
     def _show_refusal(self, error: Exception) -> None:
         self._busy = False
-        if not isinstance(error, PosError):
-            logger.error("review decision failed unexpectedly", exc_info=error)
         if isinstance(error, InputInvalid) and error.field == "reason":
             self._refuse_reason()
             return
@@ -290,10 +287,9 @@ class ReviewScreen(QWidget):
         self.reason_edit.setFocus()
         self.reason_edit.selectAll()
 
-    def _show_error(self, error: Exception) -> None:
-        if not isinstance(error, PosError):
-            logger.error("loading review items failed", exc_info=error)
-        self.hint.setText(error_text(error))
+    def _list_failed(self, error: Exception) -> None:
+        self.hint.clear()  # not "Loading…" any more; the default display says why
+        self._tasks.show_error(error)
 
     def _result(self, state: OpState, text: str) -> None:
         self.result_label.setStyleSheet(result_style(state))

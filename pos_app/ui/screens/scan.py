@@ -28,6 +28,7 @@ from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome, review_message
 from pos_app.ui import messages as ui_text
 from pos_app.ui.sound import Cue, SoundPlayer
+from pos_app.ui.tasks import in_background
 from pos_app.ui.widgets.result_card import CardState, CardView, ResultCard
 
 if TYPE_CHECKING:
@@ -135,7 +136,9 @@ class ScanScreen(QWidget):
         self._countdown.stop()
         self.card.show_view(self._busy_view(request))
         service, operator = self._service, self._operator
-        self._tasks.op(
+        in_background(
+            self._tasks,
+            self,
             lambda: service.redeem(
                 raw_code,
                 quantity,
@@ -144,8 +147,10 @@ class ScanScreen(QWidget):
                 again=again,
                 ticket_id=ticket_id,
             ),
+            self._on_outcome,
+            self._on_error,
             label="redeem",
-        ).success(self._on_outcome).failure(self._on_error).run_in_background()
+        )
         return True
 
     def reset(self) -> None:
@@ -222,8 +227,6 @@ class ScanScreen(QWidget):
             self._show_input_error(ui_text.error_text(error))
             self._sounds.play(Cue.FAILURE if isinstance(error, InputInvalid) else Cue.ATTENTION)
             return
-        if not isinstance(error, PosError):
-            logger.error("redeem failed unexpectedly", exc_info=error)
         code = error.code if isinstance(error, PosError) else "POS_ERROR"
         self.card.show_view(
             CardView(

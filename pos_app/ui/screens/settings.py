@@ -39,8 +39,7 @@ from pos_app.secrets.store import SECRET_NAMES, status
 from pos_app.ui.messages import error_text
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.scanner_test import ScannerTestPage
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +77,16 @@ class SettingsScreen(QWidget):
         tasks: TaskManager,
         parent: QWidget | None = None,
         *,
+        probe: TaskManager,
         scanner: ScannerFilter | None = None,
         manager_fn: Callable[[], str] | None = None,
     ) -> None:
+        """``tasks``: the money lane (settings and keys are journaled); ``probe``: the lane for
+        the connection test, so it never waits behind, or holds up, a redemption."""
         super().__init__(parent)
         self._runtime = runtime
         self._tasks = tasks
+        self._probe = probe
         self._scanner = scanner
         # Who is changing things, for the journal's audit trail (the unlocked manager).
         self._manager_fn = manager_fn or (lambda: "")
@@ -340,7 +343,7 @@ class SettingsScreen(QWidget):
         self.backend_label.setStyleSheet("")
         self.backend_label.setText(text)
         in_background(
-            self._tasks, self, lambda: status(store), self._show_key_status, self._key_failed
+            self._tasks, self, lambda: status(store), self._show_key_status, label="key-status"
         )
 
     def _show_key_status(self, present: dict[str, bool]) -> None:
@@ -389,8 +392,6 @@ class SettingsScreen(QWidget):
                 _BAD, self.tr("Could not read the file: %1").replace("%1", str(error.strerror))
             )
             return
-        if not isinstance(error, PosError):
-            logger.error("key import failed unexpectedly", exc_info=error)
         self._key_result(_BAD, error_text(error))
 
     def _key_result(self, style: str, text: str) -> None:
@@ -420,7 +421,9 @@ class SettingsScreen(QWidget):
             self.test_label.setStyleSheet(_BAD)
             self.test_label.setText(error_text(error))
 
-        in_background(self._tasks, self, runtime.gateway_health, done, failed, label="health")
+        in_background(
+            self._probe, self, runtime.gateway_health, done, failed, label="test-connection"
+        )
 
     def _status(self, style: str, text: str) -> None:
         self.status_label.setStyleSheet(style)

@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.core.codes import MAX_QUANTITY, mask_code, normalize_code
-from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.errors import InputInvalid
 from pos_app.core.journal import OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import error_text, pick
 from pos_app.ui.screens.reversal import result_style
-from pos_app.ui.tasks import TaskManager
-from pos_app.ui.worker_calls import in_background
+from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +193,6 @@ class SyncScreen(QWidget):
 
     def _show_refusal(self, error: Exception) -> None:
         self._busy = False
-        if not isinstance(error, PosError):
-            logger.error("sync failed unexpectedly", exc_info=error)
         text = error_text(error)
         if isinstance(error, InputInvalid) and error.field == "order_no":
             text = self.tr("Enter the order no of this code (the log does not know it).")
