@@ -50,6 +50,7 @@ sandbox: $(BIN)/pos-app
 
 lint: $(BIN)/pos-app
 	$(BIN)/ruff check pos_app tests bench packaging
+	$(BIN)/ruff format --check pos_app tests bench packaging
 	$(BIN)/mypy
 
 test: $(BIN)/pos-app translations lint

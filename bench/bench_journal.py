@@ -55,8 +55,9 @@ def _scale(s: Section, path: Path) -> None:
     t0 = ns()
     generate(path, N_ROWS)
     gen_s = (ns() - t0) / 1e9
-    size = sum(Path(f"{path}{x}").stat().st_size for x in ("", "-wal") if Path(f"{path}{x}")
-               .exists())
+    size = sum(
+        Path(f"{path}{x}").stat().st_size for x in ("", "-wal") if Path(f"{path}{x}").exists()
+    )
     t0 = ns()
     journal = SqliteJournal(path)
     open_ns = ns() - t0
@@ -69,24 +70,31 @@ def _scale(s: Section, path: Path) -> None:
         assert len(first_page) == 100
         ids = [rng.randrange(N_ROWS) for _ in range(N_LOOKUPS + 50)]
         it = iter(ids)
-        by_code = measure("by_code", lambda: journal.by_code(code_of(next(it)), limit=20),
-                          n=N_LOOKUPS, warmup=50)
+        by_code = measure(
+            "by_code", lambda: journal.by_code(code_of(next(it)), limit=20), n=N_LOOKUPS, warmup=50
+        )
         it = iter(ids)
-        by_rid = measure("by_request_id", lambda: journal.by_request_id(request_id_of(next(it))),
-                         n=N_LOOKUPS, warmup=50)
+        by_rid = measure(
+            "by_request_id",
+            lambda: journal.by_request_id(request_id_of(next(it))),
+            n=N_LOOKUPS,
+            warmup=50,
+        )
         it = iter(ids)
         by_rid_kind = measure(
             "by_request_id+kind",
             lambda: journal.by_request_id(request_id_of(next(it)), OpKind.REDEEM),
-            n=N_LOOKUPS, warmup=50)
+            n=N_LOOKUPS,
+            warmup=50,
+        )
         it = iter(ids)
         get = measure("get", lambda: journal.get(next(it) + 1), n=N_LOOKUPS, warmup=50)
         page = measure("day_page", lambda: journal.day_page(today, limit=100), n=N_PAGES)
-        page_last = measure("day_page offset 900",
-                            lambda: journal.day_page(today, offset=900, limit=100), n=N_PAGES)
+        page_last = measure(
+            "day_page offset 900", lambda: journal.day_page(today, offset=900, limit=100), n=N_PAGES
+        )
         tail = code_of(N_ROWS - 10)[-4:]
-        search = measure("day_page search", lambda: journal.day_page(today, search=tail),
-                         n=N_PAGES)
+        search = measure("day_page search", lambda: journal.day_page(today, search=tail), n=N_PAGES)
         count = measure("day_count", lambda: journal.day_count(today), n=N_PAGES)
         totals = measure("totals", lambda: journal.totals(today), n=N_PAGES)
         reversible = measure("reversible", lambda: journal.reversible(limit=200), n=N_PAGES)
@@ -123,17 +131,27 @@ def _scale(s: Section, path: Path) -> None:
         (reversible, None, "reversible(limit=200)"),
         (open_ops, None, "open_operations()"),
     ):
-        target = "—" if target_ns is None else (
-            f"p99 < {ms(target_ns, 0)} ms:"
-            f" {verdict(st.p99 < target_ns, _margin(st.p99, target_ns))}"
+        target = (
+            "—"
+            if target_ns is None
+            else (
+                f"p99 < {ms(target_ns, 0)} ms:"
+                f" {verdict(st.p99 < target_ns, _margin(st.p99, target_ns))}"
+            )
         )
         rows.append([what, str(st.n), ms(st.p50), ms(st.p99), target])
     s.table(["query", "n", "p50 ms", "p99 ms", "target"], rows)
-    for st, limit in ((by_code, 1_000_000), (by_rid, 1_000_000), (get, 1_000_000),
-                      (page, 50_000_000)):
+    for st, limit in (
+        (by_code, 1_000_000),
+        (by_rid, 1_000_000),
+        (get, 1_000_000),
+        (page, 50_000_000),
+    ):
         if st.p99 >= limit:
-            s.problem(f"{st.name} takes {ms(st.p99)} ms p99 on {N_ROWS:,} rows"
-                      f" (target {ms(limit, 0)} ms).")
+            s.problem(
+                f"{st.name} takes {ms(st.p99)} ms p99 on {N_ROWS:,} rows"
+                f" (target {ms(limit, 0)} ms)."
+            )
 
 
 def _throughput_one(home: Path, existing: Path | None, n: int) -> tuple[Stats, Stats]:
@@ -192,19 +210,40 @@ def _throughput(s: Section, tmp: Path, big: Path) -> None:
         base = base or rate
         rates.append(rate)
         writes_p50.append(writes.p50)
-        rows.append([f"{size:,}", str(st.n), f"{rate:,.0f}", ratio(rate, base), ms(st.p50),
-                     ms(st.p99), ms(writes.p50), ms(writes.p99)])
+        rows.append(
+            [
+                f"{size:,}",
+                str(st.n),
+                f"{rate:,.0f}",
+                ratio(rate, base),
+                ms(st.p50),
+                ms(st.p99),
+                ms(writes.p50),
+                ms(writes.p99),
+            ]
+        )
         shutil.rmtree(home, ignore_errors=True)
     s.add(
         "One terminal redeeming fresh single-use codes back to back, one at a time (the GUI's"
         " single worker thread), each one journaled PENDING and settled with durable commits,"
         " against the in-process simulator as shipped (state in memory, TOP call limit lifted)."
-        f" Warm-up {WARMUP}; rate = n / time spent in `redeem`; \"vs empty\" = rate / the"
+        f' Warm-up {WARMUP}; rate = n / time spent in `redeem`; "vs empty" = rate / the'
         " empty journal's rate in this run.",
         "",
     )
-    s.table(["rows already in the journal", "n", "redemptions / s", "vs empty", "p50 ms",
-             "p99 ms", "journal writes p50 ms", "journal writes p99 ms"], rows)
+    s.table(
+        [
+            "rows already in the journal",
+            "n",
+            "redemptions / s",
+            "vs empty",
+            "p50 ms",
+            "p99 ms",
+            "journal writes p50 ms",
+            "journal writes p99 ms",
+        ],
+        rows,
+    )
     change = rates[-1] / rates[0]
     writes_change = writes_p50[-1] / writes_p50[0]
     if change < 0.85 and writes_change > 1.2:
@@ -233,8 +272,7 @@ def _throughput(s: Section, tmp: Path, big: Path) -> None:
     )
 
 
-def run(scale: Section | None = None, throughput: Section | None = None) -> tuple[Section,
-                                                                                  Section]:
+def run(scale: Section | None = None, throughput: Section | None = None) -> tuple[Section, Section]:
     s3 = scale or Section("3. Scale of the undo log: 1,000,000 rows")
     s5 = throughput or Section("5. Throughput of one terminal")
     with work_dir("journal") as tmp:

@@ -53,16 +53,13 @@ N_BACK_TO_BACK = 50  # bare GETs back to back on one connection (the case that u
 STALL_NS = 20_000_000
 
 SIGN_CONTENT = (
-    "app_id=9021000100000001&biz_content={\"request_id\":\"R20240601120000ABCDEF0123456789\","
-    "\"request_biz_no\":\"R20240601120000ABCDEF0123456789\",\"ticket_code\":\"286501034417\","
-    "\"quantity\":\"1\",\"code_type\":\"INTERNAL_CODE\"}&charset=utf-8&format=json"
+    'app_id=9021000100000001&biz_content={"request_id":"R20240601120000ABCDEF0123456789",'
+    '"request_biz_no":"R20240601120000ABCDEF0123456789","ticket_code":"286501034417",'
+    '"quantity":"1","code_type":"INTERNAL_CODE"}&charset=utf-8&format=json'
     "&method=koubei.trade.ticket.ticketcode.cancel&sign_type=RSA2"
     "&timestamp=2024-06-01 12:00:00&version=1.0"
 )
-NODE_TEXT = (
-    "{\"code\":\"10000\",\"msg\":\"Success\","
-    "\"request_id\":\"R20240601120000ABCDEF0123456789\"}"
-)
+NODE_TEXT = '{"code":"10000","msg":"Success","request_id":"R20240601120000ABCDEF0123456789"}'
 
 
 # --------------------------------------------------------------------------- floor
@@ -112,8 +109,12 @@ class Floor:
     def sample(self) -> dict[str, int]:
         """One floor sample: each part once."""
         got = {}
-        for name, step in (("rsa", self.rsa), ("hmac", self.hmac), ("commits", self.commits),
-                           ("http", self.http)):
+        for name, step in (
+            ("rsa", self.rsa),
+            ("hmac", self.hmac),
+            ("commits", self.commits),
+            ("http", self.http),
+        ):
             t0 = ns()
             step()
             got[name] = ns() - t0
@@ -145,6 +146,7 @@ class Phases:
         current = self.current
 
         if method:
+
             def wrapper(this: Any, *args: Any, **kwargs: Any) -> Any:
                 t0 = ns()
                 try:
@@ -152,6 +154,7 @@ class Phases:
                 finally:
                     current[phase] += ns() - t0
         else:
+
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 t0 = ns()
                 try:
@@ -202,8 +205,11 @@ def _instrument(rt: Any) -> Phases:
 # --------------------------------------------------------------------------- operations
 
 OPS = ("redeem", "reverse", "sync")
-PART_NAMES = {"rsa": "RSA sign + verify", "commits": "the two durable commits",
-              "http": "the HTTP round trip"}
+PART_NAMES = {
+    "rsa": "RSA sign + verify",
+    "commits": "the two durable commits",
+    "http": "the HTTP round trip",
+}
 
 
 def _iteration(service: Any, i: int) -> dict[str, tuple[int, int]]:
@@ -274,8 +280,14 @@ def _measure(n_ops: int, n_phases: int) -> dict[str, Any]:
         finally:
             floor.close()
             rt.close()
-    return {"floor": f, "totals": totals, "sims": sims, "ours": ours, "phases": per_phase,
-            "b2b": back_to_back}
+    return {
+        "floor": f,
+        "totals": totals,
+        "sims": sims,
+        "ours": ours,
+        "phases": per_phase,
+        "b2b": back_to_back,
+    }
 
 
 def run(section: Section | None = None) -> Section:
@@ -356,14 +368,26 @@ def _report(  # noqa: PLR0917
         ["part", "p50 ms", "p99 ms"],
         [
             ["RSA-2048 sign + verify (`cryptography`)", ms(f["rsa"].p50), ms(f["rsa"].p99)],
-            ["HMAC-SHA256 of the same text (TOP signing)", ms(f["hmac"].p50, 4),
-             ms(f["hmac"].p99, 4)],
-            ["2 durable SQLite commits (WAL, synchronous=FULL)", ms(f["commits"].p50),
-             ms(f["commits"].p99)],
-            ["1 loopback HTTP round trip, bare `requests.Session` GET, same server",
-             ms(f["http"].p50), ms(f["http"].p99)],
-            ["**floor, Alipay op** = RSA + 2 commits + HTTP (summed per sample)",
-             ms(f["alipay"].p50), ms(f["alipay"].p99)],
+            [
+                "HMAC-SHA256 of the same text (TOP signing)",
+                ms(f["hmac"].p50, 4),
+                ms(f["hmac"].p99, 4),
+            ],
+            [
+                "2 durable SQLite commits (WAL, synchronous=FULL)",
+                ms(f["commits"].p50),
+                ms(f["commits"].p99),
+            ],
+            [
+                "1 loopback HTTP round trip, bare `requests.Session` GET, same server",
+                ms(f["http"].p50),
+                ms(f["http"].p99),
+            ],
+            [
+                "**floor, Alipay op** = RSA + 2 commits + HTTP (summed per sample)",
+                ms(f["alipay"].p50),
+                ms(f["alipay"].p99),
+            ],
             ["floor, TOP op = HMAC + 2 commits + HTTP", ms(f["top"].p50), ms(f["top"].p99)],
         ],
     )
@@ -371,16 +395,36 @@ def _report(  # noqa: PLR0917
     rows = []
     for op in OPS:
         t, sm, o = Stats(op, totals[op]), Stats(op, sims[op]), Stats(op, ours[op])
-        rows.append([
-            op, str(t.n), ms(t.p50), ms(t.p99), ms(sm.p50), ms(o.p50), ms(o.p99),
-            ratio(t.p50, floor_a.p50), ratio(t.p99, floor_a.p99),
-            ratio(o.p50, floor_a.p50), ratio(o.p99, floor_a.p99),
-        ])
+        rows.append(
+            [
+                op,
+                str(t.n),
+                ms(t.p50),
+                ms(t.p99),
+                ms(sm.p50),
+                ms(o.p50),
+                ms(o.p99),
+                ratio(t.p50, floor_a.p50),
+                ratio(t.p99, floor_a.p99),
+                ratio(o.p50, floor_a.p50),
+                ratio(o.p99, floor_a.p99),
+            ]
+        )
     s.add("**End to end** (ms; ratios against the Alipay floor above, as issue 5 defines it):", "")
     s.table(
-        ["operation", "n", "p50", "p99", "simulator p50", "ours p50 (minus sim)",
-         "ours p99 (minus sim)", "p50 / floor", "p99 / floor", "ours p50 / floor",
-         "ours p99 / floor"],
+        [
+            "operation",
+            "n",
+            "p50",
+            "p99",
+            "simulator p50",
+            "ours p50 (minus sim)",
+            "ours p99 (minus sim)",
+            "p50 / floor",
+            "p99 / floor",
+            "ours p50 / floor",
+            "ours p99 / floor",
+        ],
         rows,
     )
     lines = []
@@ -430,7 +474,7 @@ def _report(  # noqa: PLR0917
         "What is what: an Alipay operation needs, at least, what the floor holds on our side;"
         " the simulator must in addition verify our RSA signature and sign its answer (about one"
         " more RSA sign + verify, " + ms(f["rsa"].p50) + " ms p50), plus its own HTTP parsing."
-        " That is in the \"simulator\" column and is not ours; the real gateway does the same work"
+        ' That is in the "simulator" column and is not ours; the real gateway does the same work'
         " on its own machines. The simulator's HTTP stack (Python's `http.server`) is in both"
         " our figures and the floor's HTTP round trip.",
         "",
@@ -438,9 +482,16 @@ def _report(  # noqa: PLR0917
     if per_phase is None:
         return
     phase_names = [
-        "normalise input", "journal writes (2 durable commits)", "journal reads", "signing",
-        "HTTP transport (both ends)", "simulator handler (its RSA/HMAC, state)",
-        "verify + parse answer", "logging (file)", "other (service logic, objects, ids)", "total",
+        "normalise input",
+        "journal writes (2 durable commits)",
+        "journal reads",
+        "signing",
+        "HTTP transport (both ends)",
+        "simulator handler (its RSA/HMAC, state)",
+        "verify + parse answer",
+        "logging (file)",
+        "other (service logic, objects, ids)",
+        "total",
     ]
     rows = []
     for name in phase_names:
@@ -454,21 +505,18 @@ def _report(  # noqa: PLR0917
     s.add(
         f"**Where the time goes** (µs; separate instrumented pass, n = {n_ph} per operation;"
         " each phase timed by wrapping the function that does it, so the phases of one"
-        " operation add up to its total; \"HTTP transport\" is `post_form` minus the time"
+        ' operation add up to its total; "HTTP transport" is `post_form` minus the time'
         " inside the simulator's handler):",
         "",
     )
     s.table(
-        ["phase", "redeem p50", "redeem p99", "reverse p50", "reverse p99", "sync p50",
-         "sync p99"],
+        ["phase", "redeem p50", "redeem p99", "reverse p50", "reverse p99", "sync p50", "sync p99"],
         rows,
     )
     _problems(s, f, per_phase)
 
 
-def _problems(
-    s: Section, f: dict[str, Stats], per_phase: dict[str, dict[str, list[int]]]
-) -> None:
+def _problems(s: Section, f: dict[str, Stats], per_phase: dict[str, dict[str, list[int]]]) -> None:
     """Flag what in pos_app costs clearly more than its share of the floor."""
     commits = f["commits"].p50
     for op in OPS:

@@ -34,8 +34,12 @@ from rig import demo_keys, open_runtime, start_simulator
 N = 300
 WARMUP = 30
 SDKS = (  # (label, pip distribution, worker name, import check)
-    ("alipay-sdk-python (official)", "alipay-sdk-python", "official",
-     "import alipay.aop.api.DefaultAlipayClient"),
+    (
+        "alipay-sdk-python (official)",
+        "alipay-sdk-python",
+        "official",
+        "import alipay.aop.api.DefaultAlipayClient",
+    ),
     ("python-alipay-sdk", "python-alipay-sdk", "python-alipay-sdk", "from alipay import AliPay"),
 )
 WORKER = Path(__file__).with_name("sdk_worker.py")
@@ -46,21 +50,38 @@ def ensure_sdk(dist: str, check: str) -> tuple[Path | None, str]:
     target = SDK_ROOT / dist
     env = {**os.environ, "PYTHONPATH": str(target)}
     probe = [sys.executable, "-c", check]
-    if target.exists() and subprocess.run(probe, env=env, capture_output=True, check=False,  # noqa: S603
-                                          timeout=120).returncode == 0:
+    if (
+        target.exists()
+        and subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
+            probe,
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=120,
+        ).returncode
+        == 0
+    ):
         return target, ""
     print(f"installing benchmark-only package {dist} into {target} ...", flush=True)
     done = subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
-        [sys.executable, "-m", "pip", "install", "-q", "--upgrade", "--target", str(target),
-         dist],
-        capture_output=True, text=True, check=False, timeout=900,
+        [sys.executable, "-m", "pip", "install", "-q", "--upgrade", "--target", str(target), dist],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
     )
     if done.returncode != 0:
         why = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["pip failed"]
         print(f"could not install {dist}: {why[0]}", flush=True)
         return None, f"pip could not install it: {why[0]}"
-    imported = subprocess.run(probe, env=env, capture_output=True, text=True, check=False,  # noqa: S603
-                              timeout=120)
+    imported = subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
+        probe,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     if imported.returncode != 0:
         why = imported.stderr.strip().splitlines()[-1:] or ["import failed"]
         return None, f"installed, but it does not import on this Python: {why[0]}"
@@ -86,8 +107,11 @@ def _fixture(tmp: Path) -> tuple[dict[str, object], object]:
     try:
         demo = sim.demo
         req = CancelRequest(
-            request_id=demo.request_ids["used"], request_biz_no=demo.request_ids["used"],
-            ticket_code=demo.codes["used"], quantity=1, code_type=CodeType.INTERNAL,
+            request_id=demo.request_ids["used"],
+            request_biz_no=demo.request_ids["used"],
+            ticket_code=demo.codes["used"],
+            quantity=1,
+            code_type=CodeType.INTERNAL,
         )
         client = rt._alipay_client()
         http.post_form = capture  # type: ignore[assignment]
@@ -98,12 +122,17 @@ def _fixture(tmp: Path) -> tuple[dict[str, object], object]:
         assert not result.repeat and captured
         keys = demo_keys()
         app_pem = keys.app_private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
             serialization.NoEncryption(),
         ).decode()
-        pub_pem = keys.alipay_private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        pub_pem = (
+            keys.alipay_private.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
         fx = {
             "gateway_url": sim.alipay_url,
             "app_id": demo.app_id,
@@ -137,8 +166,18 @@ def run(section: Section | None = None) -> Section:
         fx, ours = _fixture(tmp)
         fixture = tmp / "fixture.json"
         fixture.write_text(json.dumps(fx), encoding="utf-8")
-        rows = [["ours (`AlipayClient`)", "pos_app", str(ours.n), ms(ours.p50), ms(ours.p99),
-                 "1.00×", "1.00×", ""]]
+        rows = [
+            [
+                "ours (`AlipayClient`)",
+                "pos_app",
+                str(ours.n),
+                ms(ours.p50),
+                ms(ours.p99),
+                "1.00×",
+                "1.00×",
+                "",
+            ]
+        ]
         lines = []
         for label, dist, worker, check in SDKS:
             target, why = ensure_sdk(dist, check)
@@ -149,7 +188,11 @@ def run(section: Section | None = None) -> Section:
             env = {**os.environ, "PYTHONPATH": str(target)}
             done = subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
                 [sys.executable, str(WORKER), worker, str(fixture), str(N), str(WARMUP)],
-                env=env, capture_output=True, text=True, check=False, timeout=900,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=900,
             )
             if done.returncode != 0:
                 last = (done.stderr.strip().splitlines() or ["?"])[-1]
@@ -158,20 +201,31 @@ def run(section: Section | None = None) -> Section:
                 continue
             out = json.loads(done.stdout)
             theirs = Stats(label, out["samples"])
-            rows.append([
-                label, out["version"], str(theirs.n), ms(theirs.p50), ms(theirs.p99),
-                ratio(ours.p50, theirs.p50), ratio(ours.p99, theirs.p99), "",
-            ])
+            rows.append(
+                [
+                    label,
+                    out["version"],
+                    str(theirs.n),
+                    ms(theirs.p50),
+                    ms(theirs.p99),
+                    ratio(ours.p50, theirs.p50),
+                    ratio(ours.p99, theirs.p99),
+                    "",
+                ]
+            )
             faster = ours.p50 < theirs.p50
             lines.append(
                 f"- vs {label} {out['version']}: ours/theirs p50 {ratio(ours.p50, theirs.p50)},"
-                f" p99 {ratio(ours.p99, theirs.p99)} — target \"faster\": {verdict(faster)}"
-                + (f" ({theirs.p50 / ours.p50:.1f}× faster at p50)." if faster else
-                   f" (ours {ours.p50 / theirs.p50:.2f}× slower at p50).")
+                f' p99 {ratio(ours.p99, theirs.p99)} — target "faster": {verdict(faster)}'
+                + (
+                    f" ({theirs.p50 / ours.p50:.1f}× faster at p50)."
+                    if faster
+                    else f" (ours {ours.p50 / theirs.p50:.2f}× slower at p50)."
+                )
             )
     s.add(
         "One cancel request built and signed, and one real simulator answer (RSA2-signed by the"
-        " simulator's \"Alipay\" key) verified and parsed, per sample; same keys, same"
+        ' simulator\'s "Alipay" key) verified and parsed, per sample; same keys, same'
         f" biz_content, same answer text for all three. n = {N}, warm-up {WARMUP}; times in ms.",
         "Ours also checks every field against the seeds' limits and scans the answer for a"
         " duplicated node (neither SDK does either); the SDKs' timings include what their own"
@@ -179,8 +233,9 @@ def run(section: Section | None = None) -> Section:
         " Python `rsa` package; python-alipay-sdk uses `pycryptodomex`).",
         "",
     )
-    s.table(["client", "version", "n", "p50", "p99", "ours/theirs p50", "ours/theirs p99",
-             "note"], rows)
+    s.table(
+        ["client", "version", "n", "p50", "p99", "ours/theirs p50", "ours/theirs p99", "note"], rows
+    )
     s.add(*lines, "")
     return s
 

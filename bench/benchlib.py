@@ -33,8 +33,12 @@ ns = time.perf_counter_ns
 # The simulator's Nagle/delayed-ACK stall as these benchmarks measured it before the simulator
 # set TCP_NODELAY; history quoted in the report, not re-measured (the shipped simulator is what
 # every section measures now).
-STALL_BEFORE = {"reverse_ms": "47.9", "b2b_ms": "44.0", "redeems_per_s": "20",
-                "where": "`docs/performance.md` as of commit c9eda2f, 2-core AMD EPYC"}
+STALL_BEFORE = {
+    "reverse_ms": "47.9",
+    "b2b_ms": "44.0",
+    "redeems_per_s": "20",
+    "where": "`docs/performance.md` as of commit c9eda2f, 2-core AMD EPYC",
+}
 
 
 @dataclass
@@ -69,9 +73,7 @@ class Stats:
         return statistics.fmean(self.samples) if self.samples else float("nan")
 
 
-def measure(
-    name: str, fn: Callable[[], object], *, n: int, warmup: int = 20
-) -> Stats:
+def measure(name: str, fn: Callable[[], object], *, n: int, warmup: int = 20) -> Stats:
     """Time ``fn`` ``n`` times after ``warmup`` untimed runs."""
     for _ in range(warmup):
         fn()
@@ -96,7 +98,7 @@ def ratio(a: float, b: float) -> str:
 
 
 def verdict(ok: bool, margin: str = "") -> str:
-    """"met" or "**missed**", with how much room was left or by how much it was missed."""
+    """ "met" or "**missed**", with how much room was left or by how much it was missed."""
     word = "met" if ok else "**missed**"
     return f"{word} ({margin})" if margin else word
 
@@ -175,21 +177,28 @@ def machine_lines(work_dir: Path) -> list[str]:
     try:
         rev = subprocess.run(  # noqa: S603 - fixed argv
             ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],  # noqa: S607
-            capture_output=True, text=True, check=False, timeout=10,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         rev = "?"
     try:  # code measured that is not in that commit (others may be editing the tree)
         dirty = subprocess.run(  # noqa: S603 - fixed argv
             ["git", "-C", str(REPO), "status", "--porcelain", "--", "pos_app", "bench"],  # noqa: S607
-            capture_output=True, text=True, check=False, timeout=10,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         dirty = []
     changed = sorted({x[3:].strip() for x in dirty if x[3:].strip()})
     if changed:
         rev = f"{rev or '?'}, plus uncommitted changes to {', '.join(changed[:8])}" + (
-            f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+            f" and {len(changed) - 8} more" if len(changed) > 8 else ""
+        )
     libs = ", ".join(
         f"{d} {version_of(d)}"
         for d in ("cryptography", "requests", "urllib3", "PySide6-Essentials", "keyring")

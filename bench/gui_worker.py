@@ -82,8 +82,11 @@ def start(home_dir: str) -> dict[str, Any]:
     _ready(app, window)
     t_ready = time.monotonic_ns()
     out = {
-        "ready": t_ready, "proc": T_PROC, "imports_ns": t_import - t0,
-        "runtime_ns": t_runtime - t_import, "window_ns": t_ready - t_runtime,
+        "ready": t_ready,
+        "proc": T_PROC,
+        "imports_ns": t_import - t0,
+        "runtime_ns": t_runtime - t_import,
+        "window_ns": t_ready - t_runtime,
     }
     window.shutdown()
     tasks.shutdown(timeout_s=10)
@@ -136,8 +139,11 @@ def scan(home_dir: str, n: int) -> dict[str, Any]:
         painted_at = 0
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and card.state is CardState.SUCCESS \
-                    and not self.painted_at:
+            if (
+                event.type() == QEvent.Type.Paint
+                and card.state is CardState.SUCCESS
+                and not self.painted_at
+            ):
                 self.painted_at = time.perf_counter_ns()
             return False
 
@@ -177,9 +183,15 @@ def scan(home_dir: str, n: int) -> dict[str, Any]:
     tasks.shutdown(timeout_s=30)
     runtime.close()
     return {
-        "latencies": latencies, "states": states, "gaps": gaps, "burst_gaps": burst_gaps,
-        "sent": sent, "got": got, "none_lost_per_scan": none_lost_by_app / (n + 3),
-        "none_at_start": NONE_AT_START[0], "none_leak": NONE_LEAK[0],
+        "latencies": latencies,
+        "states": states,
+        "gaps": gaps,
+        "burst_gaps": burst_gaps,
+        "sent": sent,
+        "got": got,
+        "none_lost_per_scan": none_lost_by_app / (n + 3),
+        "none_at_start": NONE_AT_START[0],
+        "none_leak": NONE_LEAK[0],
     }
 
 

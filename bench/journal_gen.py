@@ -21,13 +21,25 @@ from pathlib import Path
 from pos_app.journal.sqlite import SqliteJournal
 
 RESULT = {
-    "buyer_pay_amount": "45.00", "current_price": "50.00", "detail_count": "1",
-    "discount_amount": "1.00", "gateway_request_id": "cceb53e3445df8", "invoice_amount": "45.00",
-    "item_alias": "2019060100076000000000002845", "item_id": "2015060400076000000000012100",
-    "item_name": "双人下午茶套餐", "merchant_subsidy_amount": "4.00",
-    "order_no": "", "original_price": "100.00", "receipt_amount": "49.00", "ticket_code": "",
-    "ticket_request_id": "", "ticket_trans_id": "20261123001640040200000000000001",
-    "use_date": "", "use_shop_id": "671505495", "use_shop_name": "烘培世家（演示一店）",
+    "buyer_pay_amount": "45.00",
+    "current_price": "50.00",
+    "detail_count": "1",
+    "discount_amount": "1.00",
+    "gateway_request_id": "cceb53e3445df8",
+    "invoice_amount": "45.00",
+    "item_alias": "2019060100076000000000002845",
+    "item_id": "2015060400076000000000012100",
+    "item_name": "双人下午茶套餐",
+    "merchant_subsidy_amount": "4.00",
+    "order_no": "",
+    "original_price": "100.00",
+    "receipt_amount": "49.00",
+    "ticket_code": "",
+    "ticket_request_id": "",
+    "ticket_trans_id": "20261123001640040200000000000001",
+    "use_date": "",
+    "use_shop_id": "671505495",
+    "use_shop_name": "烘培世家（演示一店）",
     "voucher_id": "2024BENCH000000000000",
 }
 SHOP = "671505495"
@@ -64,8 +76,10 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
         if back not in midnights:
             day = today - timedelta(days=back)
             local_midnight = datetime(day.year, day.month, day.day).astimezone()
-            midnights[back] = (int(local_midnight.astimezone(UTC).timestamp()) * 1_000_000,
-                               day.isoformat())
+            midnights[back] = (
+                int(local_midnight.astimezone(UTC).timestamp()) * 1_000_000,
+                day.isoformat(),
+            )
         base_us, day_text = midnights[back]
         created = base_us + 8 * 3600 * 1_000_000 + (i % per_day) * us_per_slot
         kind = _kind(i)
@@ -79,33 +93,76 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
             code = code_of(i - 1)
             rid = "V" + rid[1:]
             manager, reason = "manager", "顾客要求撤销"
-            payload = {"code_type": "INTERNAL_CODE", "order_no": order_of(i - 1), "quantity": "1",
-                       "request_biz_no": request_id_of(i - 1),
-                       "request_id": request_id_of(i - 1), "ticket_code": code}
+            payload = {
+                "code_type": "INTERNAL_CODE",
+                "order_no": order_of(i - 1),
+                "quantity": "1",
+                "request_biz_no": request_id_of(i - 1),
+                "request_id": request_id_of(i - 1),
+                "ticket_code": code,
+            }
         elif kind == "SYNC":
             rid = "S" + rid[1:]
-            payload = {"code_type": "INTERNAL_CODE", "gmt_biz": "", "order_no": order_of(i),
-                       "quantity": "0", "request_id": rid, "sync_shop_id": SHOP,
-                       "ticket_code": code}
+            payload = {
+                "code_type": "INTERNAL_CODE",
+                "gmt_biz": "",
+                "order_no": order_of(i),
+                "quantity": "0",
+                "request_id": rid,
+                "sync_shop_id": SHOP,
+                "ticket_code": code,
+            }
         else:
-            payload = {"gmt_biz": "", "quantity": "1", "shop_id": SHOP,
-                       "shop_type": "INTERNAL_SHOP", "ticket_code": code,
-                       "ticket_request_id": rid}
+            payload = {
+                "gmt_biz": "",
+                "quantity": "1",
+                "shop_id": SHOP,
+                "shop_type": "INTERNAL_SHOP",
+                "ticket_code": code,
+                "ticket_request_id": rid,
+            }
             if kind == "FAILED":
                 state, error_code = "FAILED", "TICKET_STATUS_ILLEGAL"
             elif i >= n - OPEN_TODAY:
                 state, error_code = "UNKNOWN", "TIMEOUT"
             else:
-                result = json.dumps({**RESULT, "order_no": order_of(i), "ticket_code": code,
-                                     "ticket_request_id": rid}, ensure_ascii=False,
-                                    sort_keys=True)
+                result = json.dumps(
+                    {
+                        **RESULT,
+                        "order_no": order_of(i),
+                        "ticket_code": code,
+                        "ticket_request_id": rid,
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
                 amount, item = "45.00", RESULT["item_name"]
             kind = "REDEEM"
         yield (
-            i + 1, kind, rid, code, code[-4:], "INTERNAL_CODE", 1,
-            json.dumps(payload, ensure_ascii=False, sort_keys=True), state, created,
-            created + 5000, day_text, SHOP, order_of(i), "cashier", manager, reason, parent,
-            "LANE1", error_code, result, 1, item, amount,
+            i + 1,
+            kind,
+            rid,
+            code,
+            code[-4:],
+            "INTERNAL_CODE",
+            1,
+            json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            state,
+            created,
+            created + 5000,
+            day_text,
+            SHOP,
+            order_of(i),
+            "cashier",
+            manager,
+            reason,
+            parent,
+            "LANE1",
+            error_code,
+            result,
+            1,
+            item,
+            amount,
         )
 
 

@@ -54,17 +54,27 @@ def _dataset_with(extra: int) -> Callable[[], dict[str, Any]]:
         data = base()
         for i in range(extra):
             code = fresh_code(i)
-            data["vouchers"].append({
-                "code": code, "merchant_pid": sim_demo.OUR_PID, "code_type": "INTERNAL_CODE",
-                "order_no": order_no(i), "item": "tea", "total": 1, "remaining": 1,
-                "status": "AVAILABLE", "multi": False, "voucher_id": f"2024BENCH{i:012d}",
-            })
+            data["vouchers"].append(
+                {
+                    "code": code,
+                    "merchant_pid": sim_demo.OUR_PID,
+                    "code_type": "INTERNAL_CODE",
+                    "order_no": order_no(i),
+                    "item": "tea",
+                    "total": 1,
+                    "remaining": 1,
+                    "status": "AVAILABLE",
+                    "multi": False,
+                    "voucher_id": f"2024BENCH{i:012d}",
+                }
+            )
         return data
 
     return dataset
 
 
 # --- the simulator's own time: measured inside its gateway handlers -------------------------
+
 
 class SimClock:
     """Nanoseconds spent inside the simulator's Alipay/TOP handlers (verify, state, sign)."""

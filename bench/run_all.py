@@ -30,8 +30,7 @@ def _guarded(title: str, fn: Callable[[Section], object]) -> Section:
         fn(section)
     except Exception as exc:  # a broken benchmark is reported, not hidden
         traceback.print_exc()
-        section.add(f"- **Not measured**: this benchmark failed: `{type(exc).__name__}: {exc}`",
-                    "")
+        section.add(f"- **Not measured**: this benchmark failed: `{type(exc).__name__}: {exc}`", "")
     return section
 
 
@@ -47,8 +46,11 @@ def packaging_section(path: Path = PACKAGING) -> Section:
     s = Section("6. Packaging (from `make package`, not measured by this run)")
     rel = path.relative_to(REPO) if path.is_relative_to(REPO) else path
     if not path.exists():
-        s.add(f"- **Not measured**: `{rel}` is missing; `make package` writes it (bundle size"
-              " and start-up of the PyInstaller build).", "")
+        s.add(
+            f"- **Not measured**: `{rel}` is missing; `make package` writes it (bundle size"
+            " and start-up of the PyInstaller build).",
+            "",
+        )
         return s
     lines = path.read_text(encoding="utf-8").strip().splitlines()
     if lines and re.match(r"#+\s*packaging\s*$", lines[0], re.IGNORECASE):
@@ -61,8 +63,8 @@ def packaging_section(path: Path = PACKAGING) -> Section:
         f"Quoted unchanged from `{rel}`, which `make package` (`packaging/smoke_test.sh`)"
         " rewrites; `make bench` does not rebuild the bundle, so these figures come from the"
         " build and date named in the text below (with what it records of the machine), not"
-        " from this run, and carry no ratio against this run's baselines. Its \"GUI ready\""
-        " (bundled binary, process start to \"GUI started\" in the log, real keyring) is not"
+        ' from this run, and carry no ratio against this run\'s baselines. Its "GUI ready"'
+        ' (bundled binary, process start to "GUI started" in the log, real keyring) is not'
         " measured the same way as the cold start in section 4.",
         "",
         *lines,

@@ -133,5 +133,3 @@ def _short(text: str) -> str:
 
 def _why(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-
-

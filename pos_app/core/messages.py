@@ -130,12 +130,16 @@ _CATALOGUE: dict[str, Message] = {
         "份数必须是 1 到 9999 之间的整数。", "The quantity must be a whole number from 1 to 9999."
     ),
     "REMAINING_RANGE": Message(
-        "剩余份数必须是 0 到 9999 之间的整数。", "The remaining count must be a whole number from 0 to 9999."
+        "剩余份数必须是 0 到 9999 之间的整数。",
+        "The remaining count must be a whole number from 0 to 9999.",
     ),
     "FIELD_INVALID": Message(
-        "有一项内容格式不对，请核对后重试。", "A field has the wrong format; check it and try again."
+        "有一项内容格式不对，请核对后重试。",
+        "A field has the wrong format; check it and try again.",
     ),
-    "INPUT_INVALID": Message("输入有误，请核对后重试。", "The input is not valid; check it and try again."),
+    "INPUT_INVALID": Message(
+        "输入有误，请核对后重试。", "The input is not valid; check it and try again."
+    ),
     "CONFIG_ERROR": Message(
         "设置不完整或有误，无法发送。请店长在设置中补全。",
         "Settings are missing or wrong; nothing was sent. A manager should complete them.",
@@ -154,12 +158,15 @@ _CATALOGUE: dict[str, Message] = {
     ),
     "PIN_WRONG": Message("店长密码不正确。", "Wrong manager PIN."),
     "PIN_LOCKED": Message(
-        "店长密码错误次数过多，已锁定，请稍后再试。", "Too many wrong PINs; locked for a while. Try again later."
+        "店长密码错误次数过多，已锁定，请稍后再试。",
+        "Too many wrong PINs; locked for a while. Try again later.",
     ),
     "PIN_NOT_SET": Message(
         "还没有设置店长密码。请先设置店长密码。", "No manager PIN is set yet. Set one first."
     ),
-    "PIN_FORMAT": Message("店长密码须为 4 到 12 位数字。", "The manager PIN must be 4 to 12 digits."),
+    "PIN_FORMAT": Message(
+        "店长密码须为 4 到 12 位数字。", "The manager PIN must be 4 to 12 digits."
+    ),
     "JOURNAL_ERROR": Message(
         "本机记录写入失败，为安全起见未发送。请检查磁盘空间并联系技术支持。",
         "The local log could not be written, so nothing was sent. Check disk space; call support.",
@@ -175,7 +182,8 @@ _CATALOGUE: dict[str, Message] = {
         "This record cannot be reversed (only succeeded, not yet reversed redemptions can).",
     ),
     "REASON_REQUIRED": Message(
-        "请填写原因（撤销或核对的原因），以便日后查对。", "Give a reason (for the reversal or the decision)."
+        "请填写原因（撤销或核对的原因），以便日后查对。",
+        "Give a reason (for the reversal or the decision).",
     ),
     "REVIEW_REDEEM": Message(
         "需核对：重试时平台说这张券已被使用，可能就是本次第一次尝试核销成功的。请店长查看券记录后确认顾客是否已消费，不要让顾客重复扫码。",
@@ -186,7 +194,8 @@ _CATALOGUE: dict[str, Message] = {
         "Not reversed: the platform says the original redemption's order is closed or missing, which contradicts this till's log. It is marked for review.",
     ),
     "NOT_REVIEWABLE": Message(
-        "这笔记录不在需核对状态，无需处理。", "This record is not waiting for review; nothing to decide."
+        "这笔记录不在需核对状态，无需处理。",
+        "This record is not waiting for review; nothing to decide.",
     ),
     "JOURNAL_AFTER_SEND": Message(
         "结果待确认：请求已发出，但本机记录写入失败（磁盘可能已满）。请勿重复核销；清理磁盘后系统会自动用同一请求号确认结果。",
@@ -268,7 +277,9 @@ _CATALOGUE: dict[str, Message] = {
         "没有这种密钥名称，请从列出的密钥名称中选择。",
         "There is no secret by that name; use one of the listed names.",
     ),
-    "SECRET_EMPTY": Message("密钥内容为空，请粘贴或选择密钥文件。", "The secret is empty; paste it or pick its file."),
+    "SECRET_EMPTY": Message(
+        "密钥内容为空，请粘贴或选择密钥文件。", "The secret is empty; paste it or pick its file."
+    ),
     "SECRET_FORMAT": Message(
         "密钥内容格式不对（不能含空格，最长 512 个字符）。请核对后重新导入。",
         "The secret has the wrong format (no spaces, at most 512 characters). Check it and import again.",
@@ -335,7 +346,9 @@ _CATALOGUE: dict[str, Message] = {
         "Some operations are still being confirmed; finish them (or run recover) before switching"
         " between training and production.",
     ),
-    "POS_ERROR": Message("出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."),
+    "POS_ERROR": Message(
+        "出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."
+    ),
 }
 
 

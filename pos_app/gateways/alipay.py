@@ -391,4 +391,3 @@ def _log_error(method: str, request_id: str, exc: PosError) -> None:
         logger.warning("alipay %s request_id=%s outcome unknown: %s", method, request_id, exc)
     else:
         logger.info("alipay %s request_id=%s rejected: %s", method, request_id, exc)
-

@@ -47,9 +47,7 @@ def load_private_key(text: str | bytes) -> rsa.RSAPrivateKey:
         raise KeyInvalid(detail=_ENCRYPTED) from None
     except (ValueError, UnsupportedAlgorithm):
         if _looks_public(der):
-            raise KeyInvalid(
-                detail="this is a public key; the app private key is needed"
-            ) from None
+            raise KeyInvalid(detail="this is a public key; the app private key is needed") from None
         raise KeyInvalid(detail="the private key is neither PKCS#8 nor PKCS#1 RSA") from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise KeyInvalid(detail="the private key is not an RSA key")

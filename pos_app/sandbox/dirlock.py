@@ -42,4 +42,3 @@ class DirLock:
         if not self._handle.closed:
             unlock_handle(self._handle)
             self._handle.close()
-

@@ -86,7 +86,7 @@ def test_duplicate_node_is_refused() -> None:
         '{"n":{"code":"10000"},',
         '{"n":{"code":"10000"},"sign":"abc',
         '{"n" {"code":"10000"}}',
-        '{n:1}',
+        "{n:1}",
         '{"n":tru}',
         '{"n":{"a":"b"}} trailing',
         '{"n":{"a":"b"}}{"n":{"a":"c"}}',
@@ -107,8 +107,9 @@ _json_scalars = (
 )
 _json_values = st.recursive(
     _json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
     max_leaves=12,
 )
 

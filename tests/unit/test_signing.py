@@ -31,8 +31,8 @@ OTHER_PUBLIC = load_public_key(key_text("alipay_public.pem"))
 
 DIGESTS = {"RSA2": "sha256", "RSA": "sha1"}
 CONTENTS = [
-    "app_id=2014072300007148&biz_content={\"a\":\"1\"}&method=x",
-    "中文内容 sub_msg=系统繁忙 & } \\/ \"quoted\"",
+    'app_id=2014072300007148&biz_content={"a":"1"}&method=x',
+    '中文内容 sub_msg=系统繁忙 & } \\/ "quoted"',
     "",
     "x" * 5000,
 ]
