@@ -8,8 +8,8 @@ File layout (every key optional; a missing file means all defaults)::
     [top]      gateway, app_key, sign_method ("md5" | "hmac" | "hmac-sha256")
     [shop]     id, type ("INTERNAL_SHOP" | "EXTERNAL_SHOP")
     [network]  timeout_s (1..120 seconds)
-    [terminal] id
-    [ui]       language ("zh_CN" | "en")
+    [terminal] id, operator (the name 核销人 shows; "" = the OS user)
+    [ui]       language ("zh_CN" | "en"), idle_reset_s (0..3600; 0 = a result card stays)
     [scanner]  min_chars, max_interval_ms, terminators ("enter,tab"), affixes (comma list)
     [sound]    enabled
 
@@ -22,6 +22,7 @@ from a person (``set_setting``) are ``InputInvalid`` with ``field`` = the dotted
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import logging
 import math
 import re
@@ -47,6 +48,8 @@ SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
 SHOP_TYPES = ("INTERNAL_SHOP", "EXTERNAL_SHOP")
 LANGUAGES = ("zh_CN", "en")
 TERMINATORS = ("enter", "tab")
+DEFAULT_IDLE_RESET_S = 30  # a result card goes back to 请扫码 after this long
+MAX_OPERATOR_LEN = 32
 DEFAULT_ALIPAY_GATEWAY = "https://openapi.alipay.com/gateway.do"
 DEFAULT_TOP_GATEWAY = "https://eco.taobao.com/router/rest"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -93,13 +96,29 @@ class Settings:
     shop_type: str = "INTERNAL_SHOP"
     timeout_s: float = 10.0
     terminal_id: str = field(default_factory=default_terminal_id)
+    operator: str = ""  # who redeems at this till; "" = the OS user (``operator_name``)
     language: str = "zh_CN"
+    idle_reset_s: int = DEFAULT_IDLE_RESET_S
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sound_enabled: bool = True
 
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+    @property
+    def operator_name(self) -> str:
+        """Who the journal names as 核销人: the configured operator, else the OS user name
+        (until cashiers sign in), never the till id."""
+        return self.operator or default_operator()
+
+
+def default_operator() -> str:
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no user name in the environment or passwd
+        return ""
+    return name.strip()[:MAX_OPERATOR_LEN]
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -194,6 +213,13 @@ def _boolean(value: object) -> bool:
     raise _Bad("SETTING_INVALID", "must be true or false")
 
 
+def _name(value: object) -> str:
+    text = _text(value)
+    if len(text) > MAX_OPERATOR_LEN:
+        raise _Bad("SETTING_INVALID", f"must be at most {MAX_OPERATOR_LEN} characters")
+    return text
+
+
 def _url(value: object) -> str:
     text = _text(value)
     parts = urlsplit(text)
@@ -240,7 +266,9 @@ _KEYS: tuple[_Key, ...] = (
     _Key("shop.type", "shop_type", _choice(SHOP_TYPES)),
     _Key("network.timeout_s", "timeout_s", _seconds(1, 120)),
     _Key("terminal.id", "terminal_id", _pattern(_TERMINAL_ID, "must be 1..16 letters/digits/-/_")),
+    _Key("terminal.operator", "operator", _name),
     _Key("ui.language", "language", _choice(LANGUAGES)),
+    _Key("ui.idle_reset_s", "idle_reset_s", _integer(0, 3600)),
     _Key("scanner.min_chars", "scanner.min_chars", _integer(1, 64)),
     _Key("scanner.max_interval_ms", "scanner.max_interval_ms", _integer(5, 1000)),
     _Key("scanner.terminators", "scanner.terminators", _terminators),

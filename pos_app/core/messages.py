@@ -193,6 +193,11 @@ _CATALOGUE: dict[str, Message] = {
         "撤销未完成：平台说原核销订单已关闭或不存在，与本机记录不符。原核销已标记为需核对，请店长核对后处理。",
         "Not reversed: the platform says the original redemption's order is closed or missing, which contradicts this till's log. It is marked for review.",
     ),
+    "RETRY_CONFIRMED": Message(
+        "核销成功（网络重试后已确认）。第一次请求没有收到回复，系统用同一请求号重试，平台确认只核销了一次。无需再次核销。",
+        "Redeemed (confirmed after a network retry). The first request got no answer; the retry"
+        " with the same request id confirmed it was redeemed once. Nothing more to do.",
+    ),
     "NOT_REVIEWABLE": Message(
         "这笔记录不在需核对状态，无需处理。",
         "This record is not waiting for review; nothing to decide.",

@@ -104,6 +104,9 @@ class OpOutcome:
     error_code: str = ""
     message: Message | None = None
     redeem: RedeemResult | None = None
+    # A redemption whose earlier send got no answer and that a later send (same request id)
+    # confirmed: the cashier must read "confirmed after a retry", never "already used".
+    confirmed_on_retry: bool = False
 
     @property
     def state(self) -> OpState:
@@ -403,7 +406,9 @@ class RedemptionService:
                     return self._answer_not_recorded(current, how, exc)
                 settled = latest  # settled concurrently by another process: keep its answer
             self._unrecorded.pop(current.id, None)
-        outcome = OpOutcome(settled, how.error_code, _message(how), redeem)
+        confirmed = retry and settled.kind is OpKind.REDEEM and settled.state is OpState.SUCCEEDED
+        message = message_for("RETRY_CONFIRMED") if confirmed else _message(how)
+        outcome = OpOutcome(settled, how.error_code, message, redeem, confirmed_on_retry=confirmed)
         self._notify(outcome)
         return outcome
 

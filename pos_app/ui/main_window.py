@@ -10,6 +10,11 @@ never fill a PIN field.
 The window holds the app's two background lanes (``pos_app.ui.tasks.Lane``): the money lane it
 is given and the probe lane for the gateway health light. Both lanes' default error display, and
 the screens' ``notice`` texts, show in the status bar.
+
+The 平台 light is red while the health probe cannot reach the gateway and amber for
+``RECENT_TROUBLE_MS`` after a request timed out or got no usable answer (until a definite answer
+comes back): "reachable" alone said 连接正常 during an outage. A row that a background retry or
+the start-up recovery settles pops a toast over the screen, unless the scan card shows it.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.core.codes import group_code, mask_code
+from pos_app.core.journal import OpKind, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
@@ -44,6 +51,7 @@ from pos_app.ui.service_bridge import RetryPump, ServiceEvents
 from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.tasks import Lane, TaskManager, in_background
 from pos_app.ui.widgets.banner import TrainingBanner
+from pos_app.ui.widgets.toast import Toast, Tone
 
 if TYPE_CHECKING:
     from pos_app.config.settings import Settings
@@ -52,6 +60,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_MS = 30_000
+RECENT_TROUBLE_MS = 120_000  # the 平台 light stays amber this long after a timeout / no answer
+# Demo codes the idle card lists in training mode: one of each thing a newcomer should see.
+DEMO_LABELS = ("single", "multi", "used", "refunded", "external")
 NOTICE_MS = 15_000  # how long a notice (or the default error display) stays in the status bar
 MIN_SIZE = (800, 600)
 DEFAULT_SIZE = (1024, 768)
@@ -67,6 +78,13 @@ class Screen(enum.StrEnum):
 def scanner_config(settings: Settings) -> ScannerConfig:
     s = settings.scanner
     return ScannerConfig.from_values(s.min_chars, s.max_interval_ms, s.terminator_list)
+
+
+class Health(enum.StrEnum):
+    CHECKING = "checking"  # no probe answer yet
+    OK = "ok"
+    TROUBLE = "trouble"  # reachable, but a request recently timed out or got no usable answer
+    DOWN = "down"  # the probe cannot reach the gateway
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +113,10 @@ class MainWindow(QMainWindow):
         self._own_probe = probe is None
         self._probing = False
         self._shut_down = False
+        self._reachable: bool | None = None  # the last probe's answer; None before the first
+        self._trouble = QTimer(self)  # running: a request recently timed out / got no answer
+        self._trouble.setSingleShot(True)
+        self._trouble.timeout.connect(self._render_health)
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
         # Application-wide: a burst never types into a dialog or presses its default button.
@@ -120,6 +142,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(widget)
         self.nav_buttons: dict[Screen, QPushButton] = {}
         self._build_layout()
+        self.toast = Toast(self.stack)
         self._build_status_bar()
         self._build_shortcuts()
 
@@ -141,6 +164,9 @@ class MainWindow(QMainWindow):
     def _wire_screens(self) -> None:
         """Each screen's signals to where they go; every settle event reaches each screen once."""
         self.manual_screen.submitted.connect(self._redeem_typed)
+        self.scan_screen.typed.connect(self._typed_on_scan)
+        self.manager_screen.locked.connect(self.scan_screen.reset_if_settled)
+        self.pump.settled_in_background.connect(self._settled_in_background)
         self.scan_screen.busy_changed.connect(self._on_busy)
         self.events.outcome.connect(self._on_outcome)
         self.events.outcome.connect(self.history_screen.on_outcome)
@@ -223,8 +249,7 @@ class MainWindow(QMainWindow):
         settings = self.runtime.settings
         training = settings.mode == "training"
         self.banner.setVisible(training)
-        title = self.tr("Koubei voucher counter")
-        self.setWindowTitle(title + (" — " + self.tr("TRAINING") if training else ""))
+        self.setWindowTitle(self.window_title(training))
         self.mode_label.setText(
             self.tr("Mode: training (simulator)") if training else self.tr("Mode: production")
         )
@@ -234,6 +259,29 @@ class MainWindow(QMainWindow):
         )
         self.sounds.enabled = settings.sound_enabled
         self.scanner.set_config(scanner_config(settings))
+        self.scan_screen.operator = settings.operator_name
+        self.scan_screen.set_idle_reset(settings.idle_reset_s)
+        self.scan_screen.set_demo_codes(self._demo_rows() if training else ())
+
+    def window_title(self, training: bool) -> str:
+        """The app's name once: Qt appends the application display name to a title that does
+        not already end with it, so the mode goes in front ("培训模式 — 口碑券核销")."""
+        name = self.tr("Koubei voucher counter")  # app.py sets the same display name
+        return self.tr("TRAINING") + " — " + name if training else name
+
+    def _demo_rows(self) -> tuple[tuple[str, str], ...]:
+        simulator = getattr(self.runtime, "simulator", None)
+        demo = getattr(simulator, "demo", None)
+        if demo is None:
+            return ()
+        labels = {
+            "single": self.tr("Single-use voucher"),
+            "multi": self.tr("10-use card"),
+            "used": self.tr("Already used"),
+            "refunded": self.tr("Refunded"),
+            "external": self.tr("Own code (external)"),
+        }
+        return tuple((labels[name], demo.codes[name]) for name in DEMO_LABELS if name in demo.codes)
 
     def current_screen(self) -> Screen:
         widget = self.stack.currentWidget()
@@ -305,6 +353,13 @@ class MainWindow(QMainWindow):
             self.probe.shutdown(timeout_s=5.0)
 
     # ----------------------------------------------------------------- slots
+    def _typed_on_scan(self, chars: str) -> None:
+        """Keys typed by hand on the scan screen: open manual entry with them in it."""
+        self.show_screen(Screen.MANUAL)
+        if not chars.isdecimal() and self.manual_screen.code_type is CodeType.INTERNAL:
+            self.manual_screen.set_code_type(CodeType.EXTERNAL)
+        self.manual_screen.append(chars)
+
     def _redeem_typed(self, code: str, quantity: int, code_type: object, ticket_id: str) -> None:
         kind = code_type if isinstance(code_type, CodeType) else None
         self.show_screen(Screen.SCAN)
@@ -325,6 +380,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self.pump.note_outcome(outcome)
+        self._note_gateway_answer(outcome)
         in_background(
             self.tasks,
             self,
@@ -342,13 +398,61 @@ class MainWindow(QMainWindow):
 
     def _show_health(self, healthy: bool) -> None:
         self._probing = False
-        self.health_label.setText(
-            self.tr("Platform: reachable") if healthy else self.tr("Platform: NOT reachable")
-        )
-        self.health_label.setStyleSheet(
-            "padding: 0 12px; font-size: 14px;"
-            + ("" if healthy else "background: #c62828; color: #fff; font-weight: bold;")
-        )
+        self._reachable = healthy
+        self._render_health()
+
+    @property
+    def health(self) -> Health:
+        if self._reachable is False:
+            return Health.DOWN
+        if self._trouble.isActive():
+            return Health.TROUBLE
+        return Health.CHECKING if self._reachable is None else Health.OK
+
+    def _note_gateway_answer(self, outcome: OpOutcome) -> None:
+        """A timeout / unusable answer turns the light amber (and probes at once); a definite
+        answer from the gateway turns it back."""
+        if outcome.state is OpState.UNKNOWN and outcome.error_code != "JOURNAL_AFTER_SEND":
+            self._trouble.start(RECENT_TROUBLE_MS)
+            self.check_health()
+        elif outcome.settled and outcome.error_code not in ("CONFIG_ERROR",):
+            self._trouble.stop()
+        self._render_health()
+
+    def _render_health(self) -> None:
+        health = self.health
+        texts = {
+            Health.CHECKING: self.tr("Platform: checking…"),
+            Health.OK: self.tr("Platform: reachable"),
+            Health.TROUBLE: self.tr("Platform: recent timeouts"),
+            Health.DOWN: self.tr("Platform: NOT reachable"),
+        }
+        styles = {
+            Health.CHECKING: "",
+            Health.OK: "",
+            Health.TROUBLE: "background: #ffb300; color: #000; font-weight: bold;",
+            Health.DOWN: "background: #c62828; color: #fff; font-weight: bold;",
+        }
+        self.health_label.setText(texts[health])
+        self.health_label.setStyleSheet("padding: 0 12px; font-size: 14px;" + styles[health])
+
+    def _settled_in_background(self, outcome: OpOutcome) -> None:
+        """A retry or the start-up recovery settled a row: say so where it is seen."""
+        op = outcome.operation
+        if self._shut_down or self.scan_screen.shows_operation(op.id):
+            return  # the card in front of the cashier already turned green / red
+        code = group_code(mask_code(op.code))
+        if op.state is OpState.REVIEW:
+            text, tone = self.tr("Voucher %1 needs review: ask the manager."), Tone.REVIEW
+        elif op.kind is OpKind.REDEEM and op.state is OpState.SUCCEEDED:
+            text, tone = self.tr("Confirmed: voucher %1 was redeemed (×%2)."), Tone.GOOD
+        elif op.kind is OpKind.REDEEM:
+            text, tone = self.tr("Confirmed: voucher %1 was NOT redeemed."), Tone.BAD
+        elif op.state is OpState.SUCCEEDED:
+            text, tone = self.tr("Confirmed: the operation on voucher %1 succeeded."), Tone.GOOD
+        else:
+            text, tone = self.tr("Confirmed: the operation on voucher %1 failed."), Tone.BAD
+        self.toast.show_notice(text.replace("%1", code).replace("%2", str(op.quantity)), tone)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.scan_screen.busy:

@@ -47,6 +47,9 @@ class RetryPump(QObject):
     """Keeps UNKNOWN rows moving: ``start()`` once, then it schedules itself."""
 
     open_count_changed = Signal(int)
+    # A row this pump's recover/retry brought to a definite answer or to REVIEW (OpOutcome):
+    # news for the counter, which no cashier asked for at that moment.
+    settled_in_background = Signal(object)
 
     def __init__(
         self,
@@ -119,7 +122,10 @@ class RetryPump(QObject):
 
     def _after(self, result: tuple[list[OpOutcome], float | None, int]) -> None:
         self._in_queue = False
-        _outcomes, next_s, open_count = result
+        outcomes, next_s, open_count = result
+        for outcome in outcomes:
+            if outcome.settled or outcome.state is OpState.REVIEW:
+                self.settled_in_background.emit(outcome)
         self.open_count_changed.emit(open_count)
         if not self._running:
             return

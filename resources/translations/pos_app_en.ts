@@ -79,6 +79,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Export CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Exported %1 records to %2.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -169,14 +177,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>History is not available in this build.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Manager functions are not available in this build.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Scan (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -213,6 +213,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Single-use voucher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>10-use card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Own code (external)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Scan ignored: close the open dialog first, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -232,7 +252,31 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Platform: recent timeouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Platform: NOT reachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voucher %1 needs review: ask the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmed: voucher %1 was redeemed (×%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmed: voucher %1 was NOT redeemed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmed: the operation on voucher %1 succeeded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmed: the operation on voucher %1 failed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -652,6 +696,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Confirm reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pick a redemption first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -826,6 +874,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Training mode: try these demo codes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Redeeming…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -855,6 +907,10 @@
     </message>
     <message>
         <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed (confirmed after a network retry)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -904,6 +960,10 @@
     </message>
     <message>
         <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1273,18 +1333,6 @@
 </context>
 <context>
     <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Keys (*.pem *.txt *.key);;All files (*)</source>
         <translation type="unfinished"></translation>

@@ -79,6 +79,14 @@
         <translation>记录 #%1 不在当前列表中。</translation>
     </message>
     <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
         <source>Exported %1 records to %2.</source>
         <translation>已导出 %1 条记录到 %2。</translation>
     </message>
@@ -169,14 +177,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>History is not available in this build.</source>
-        <translation>此版本暂无核销记录功能。</translation>
-    </message>
-    <message>
-        <source>Manager functions are not available in this build.</source>
-        <translation>此版本暂无店长功能。</translation>
-    </message>
-    <message>
         <source>Scan (Esc)</source>
         <translation>扫码 (Esc)</translation>
     </message>
@@ -213,6 +213,26 @@
         <translation>模式：正式</translation>
     </message>
     <message>
+        <source>Single-use voucher</source>
+        <translation>单次券</translation>
+    </message>
+    <message>
+        <source>10-use card</source>
+        <translation>10次卡</translation>
+    </message>
+    <message>
+        <source>Already used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>Own code (external)</source>
+        <translation>自有券码（外部码）</translation>
+    </message>
+    <message>
         <source>Scan ignored: close the open dialog first, then scan again.</source>
         <translation>扫码已忽略：请先关闭打开的对话框，再重新扫码。</translation>
     </message>
@@ -231,8 +251,32 @@
         <translation>平台：连接正常</translation>
     </message>
     <message>
+        <source>Platform: recent timeouts</source>
+        <translation>平台：最近超时</translation>
+    </message>
+    <message>
         <source>Platform: NOT reachable</source>
         <translation>平台：连接不上</translation>
+    </message>
+    <message>
+        <source>Voucher %1 needs review: ask the manager.</source>
+        <translation>券 %1 需核对：请找店长处理。</translation>
+    </message>
+    <message>
+        <source>Confirmed: voucher %1 was redeemed (×%2).</source>
+        <translation>已确认：券 %1 核销成功（%2 份）。</translation>
+    </message>
+    <message>
+        <source>Confirmed: voucher %1 was NOT redeemed.</source>
+        <translation>已确认：券 %1 未核销。</translation>
+    </message>
+    <message>
+        <source>Confirmed: the operation on voucher %1 succeeded.</source>
+        <translation>已确认：券 %1 的操作已成功。</translation>
+    </message>
+    <message>
+        <source>Confirmed: the operation on voucher %1 failed.</source>
+        <translation>已确认：券 %1 的操作未成功。</translation>
     </message>
     <message>
         <source>A redemption is in flight. Close again when it has finished.</source>
@@ -650,6 +694,10 @@
         <translation>没有可撤销的记录：没有尚未撤销的成功核销。</translation>
     </message>
     <message>
+        <source>Confirm reversal</source>
+        <translation>确认撤销</translation>
+    </message>
+    <message>
         <source>Pick a redemption first.</source>
         <translation>请先选择一笔核销记录。</translation>
     </message>
@@ -824,6 +872,10 @@
         <translation>请用扫码枪扫描顾客手机上的券码，或按 F2 手工输入。</translation>
     </message>
     <message>
+        <source>Training mode: try these demo codes.</source>
+        <translation>培训模式：可用下面的演示券码练习。</translation>
+    </message>
+    <message>
         <source>Redeeming…</source>
         <translation>正在核销…</translation>
     </message>
@@ -854,6 +906,10 @@
     <message>
         <source>Code</source>
         <translation>券码</translation>
+    </message>
+    <message>
+        <source>Redeemed (confirmed after a network retry)</source>
+        <translation>核销成功（网络重试后已确认）</translation>
     </message>
     <message>
         <source>Redeemed</source>
@@ -900,6 +956,10 @@
     <message>
         <source>By</source>
         <translation>核销人</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>收银台</translation>
     </message>
     <message>
         <source>Item</source>
@@ -1268,18 +1328,6 @@
 </context>
 <context>
     <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation>导出 CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation>确认撤销</translation>
-    </message>
     <message>
         <source>Keys (*.pem *.txt *.key);;All files (*)</source>
         <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>

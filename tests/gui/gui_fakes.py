@@ -123,6 +123,7 @@ class FakeService:
                 "code_type": code_type,
                 "again": again,
                 "ticket_id": ticket_id,
+                "operator": operator,
             }
         )
         if self.gate is not None:

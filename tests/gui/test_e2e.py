@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.core.journal import OpState
 from pos_app.core.messages import message_for
 from pos_app.sandbox import Fault
+from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.widgets.result_card import CardState
@@ -149,3 +150,45 @@ def test_a_scanned_voucher_link_is_redeemed(
     wait_card(qtbot, window, CardState.SUCCESS)
     assert dict(window.scan_screen.card.view.rows)["券码"].endswith(code[-4:])
     assert len(training_runtime.simulator.state.redemptions_for(code)) == 1
+
+
+def test_locking_the_manager_screen_clears_a_stale_red_card_at_once(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PinDialog, "ask", classmethod(lambda cls, *_a, **_k: "店长"))
+    scan(window, "999999999999")
+    wait_card(qtbot, window, CardState.FAILURE)
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: window.manager_screen.is_unlocked, timeout=WAIT_MS)
+    qtbot.mouseClick(window.manager_screen.lock_button, Qt.MouseButton.LeftButton)  # 锁定并退出
+    assert window.current_screen() is Screen.SCAN
+    assert window.scan_screen.card.state is CardState.IDLE  # at once, not after the idle time
+
+
+def test_a_retry_that_confirms_reads_confirmed_after_a_retry_and_names_the_operator(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    sim = training_runtime.simulator
+    code = sim.demo.codes["single"]
+    sim.faults.add(Fault("drop_response", api="redeem", times=1))
+    scan(window, code)
+    wait_card(qtbot, window, CardState.UNKNOWN)
+    wait_card(qtbot, window, CardState.SUCCESS)  # the pump's retry: answered as our repeat
+    card = window.scan_screen.card
+    assert card.title_label.text() == "核销成功（网络重试后已确认）"
+    assert "此前已成功" not in card.text()
+    op = training_runtime.service.get(1)
+    assert op.operator == training_runtime.settings.operator_name != op.terminal
+
+
+def test_a_background_confirmation_pops_a_notice(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    sim = training_runtime.simulator
+    sim.faults.add(Fault("drop_response", api="redeem", times=1))
+    scan(window, sim.demo.codes["single"])
+    wait_card(qtbot, window, CardState.UNKNOWN)
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Escape)  # the cashier moves on
+    assert window.scan_screen.card.state is CardState.IDLE
+    qtbot.waitUntil(window.toast.isVisible, timeout=WAIT_MS)
+    assert window.toast.lines == ["已确认：券 **** **** 4417 核销成功（1 份）。"]

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 import shiboken6
-from gui_fakes import CODE, FakeRuntime, FakeService, success, unknown
+from gui_fakes import CODE, FakeRuntime, FakeService, failure, success, unknown
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QWidget
@@ -17,9 +17,10 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.core.errors import JournalError
 from pos_app.core.messages import message_for
+from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
 from pos_app.ui.dialogs.pin import PinDialog
-from pos_app.ui.main_window import MainWindow, Screen
+from pos_app.ui.main_window import Health, MainWindow, Screen
 from pos_app.ui.tasks import TaskManager, in_background
 from pos_app.ui.widgets.result_card import CardState
 
@@ -320,3 +321,96 @@ def test_a_hanging_health_probe_does_not_hold_up_a_redemption(
     gate.set()
     qtbot.waitUntil(lambda: window.health_label.text() == "平台：连接正常", timeout=3000)
     assert order == ["redeem", "health"]
+
+
+def test_digits_typed_at_human_speed_open_manual_entry_with_them(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A person typing on the scan screen (gaps far above the scanner's 50 ms) is not ignored."""
+    handle = window.windowHandle()
+    for digit in "2865":
+        QTest.keyClick(handle, digit)
+        qtbot.wait(120)
+    qtbot.waitUntil(lambda: window.manual_screen.text == "2865", timeout=2000)
+    assert window.current_screen() is Screen.MANUAL
+    assert window.manual_screen.code_type is CodeType.INTERNAL
+
+
+def test_letters_typed_on_the_scan_screen_open_an_external_code(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    handle = window.windowHandle()
+    for ch in "GA":
+        QTest.keyClick(handle, ch)
+        qtbot.wait(120)
+    qtbot.waitUntil(lambda: window.manual_screen.text == "GA", timeout=2000)
+    assert window.manual_screen.code_type is CodeType.EXTERNAL
+
+
+def test_the_idle_reset_and_operator_come_from_the_settings(
+    qtbot: QtBot, window: MainWindow, fake_runtime: FakeRuntime, fake_service: FakeService
+) -> None:
+    assert window.scan_screen.idle_reset_ms == 30_000  # the default
+    fake_runtime.settings = replace(fake_runtime.settings, idle_reset_s=5, operator="小李")
+    window.apply_settings()
+    assert window.scan_screen.idle_reset_ms == 5_000
+    fake_service.script.append(success())
+    window.scan_screen.submit(CODE)
+    qtbot.waitUntil(lambda: bool(fake_service.calls), timeout=3000)
+    assert fake_service.calls[0]["operator"] == "小李"  # 核销人: a person, not the till id
+
+
+def test_a_timeout_turns_the_platform_light_amber_until_a_definite_answer(
+    qtbot: QtBot, window: MainWindow, fake_service: FakeService
+) -> None:
+    window.start()
+    qtbot.waitUntil(lambda: window.health_label.text() == "平台：连接正常", timeout=3000)
+    fake_service.script.append(unknown())
+    window.scan_screen.submit(CODE)
+    qtbot.waitUntil(lambda: window.health_label.text() == "平台：最近超时", timeout=3000)
+    assert window.health is Health.TROUBLE
+    assert "#ffb300" in window.health_label.styleSheet()  # amber
+    qtbot.wait(300)  # the probe it started answers "reachable": still amber, it timed out
+    assert window.health is Health.TROUBLE
+    fake_service.script.append(success(op_id=2))
+    window.scan_screen.submit("286501034425")
+    qtbot.waitUntil(lambda: window.health_label.text() == "平台：连接正常", timeout=3000)
+
+
+def test_an_unreachable_gateway_is_red_even_after_a_timeout(
+    qtbot: QtBot, window: MainWindow, fake_service: FakeService, fake_runtime: FakeRuntime
+) -> None:
+    fake_runtime.healthy = False
+    fake_service.script.append(unknown())
+    window.scan_screen.submit(CODE)
+    qtbot.waitUntil(lambda: window.health is Health.DOWN, timeout=3000)
+    assert window.health_label.text() == "平台：连接不上"
+    assert "#c62828" in window.health_label.styleSheet()
+
+
+def test_a_row_settled_by_the_start_up_recovery_pops_a_notice(
+    qtbot: QtBot, window: MainWindow, fake_service: FakeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settled = [success(op_id=7, quantity=2), failure(op_id=8, code="TICKET_STATUS_ILLEGAL")]
+    monkeypatch.setattr(fake_service, "recover", lambda: settled)
+    window.start()
+    qtbot.waitUntil(window.toast.isVisible, timeout=3000)
+    assert window.toast.lines == [
+        "已确认：券 **** **** 4417 未核销。",
+        "已确认：券 **** **** 4417 核销成功（2 份）。",
+    ]
+    qtbot.mouseClick(window.toast, Qt.MouseButton.LeftButton)
+    assert not window.toast.isVisible()
+
+
+def test_the_window_title_names_the_app_once(
+    qtbot: QtBot, window: MainWindow, fake_runtime: FakeRuntime
+) -> None:
+    """Qt appends the application display name unless the title ends with it (app.py sets
+    it): the title must end with it and say it only once."""
+    name = "口碑券核销"
+    assert window.windowTitle() == "培训模式 — " + name
+    assert window.windowTitle().endswith(name) and window.windowTitle().count(name) == 1
+    fake_runtime.settings = replace(fake_runtime.settings, mode="production")
+    window.apply_settings()
+    assert window.windowTitle() == name

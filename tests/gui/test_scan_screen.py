@@ -68,7 +68,14 @@ def test_success_card_shows_item_quantity_paid_order_and_time(
     assert rows["券码"] == "**** **** 4417"  # masked on screen too
     assert CODE not in card.text()
     assert fake_service.calls == [
-        {"code": CODE, "quantity": 2, "code_type": None, "again": False, "ticket_id": ""}
+        {
+            "code": CODE,
+            "quantity": 2,
+            "code_type": None,
+            "again": False,
+            "ticket_id": "",
+            "operator": "",
+        }
     ]
     assert sounds.played[-1] is Cue.SUCCESS
 
@@ -221,6 +228,7 @@ def test_already_redeemed_here_shows_when_and_who_and_can_redeem_again(
     assert card.title_label.text() == "本机已核销过这张券"
     rows = dict(card.view.rows)
     assert rows["核销人"] == "小王"
+    assert rows["收银台"] == "POS1"  # the till has its own row; 核销人 is a person
     assert rows["核销时间"].startswith("20")
     assert card.action_button.isVisible()
     assert card.action_button.text() == "再次核销（次卡）"
@@ -267,3 +275,85 @@ def test_other_kinds_of_outcome_do_not_touch_the_card(
     fake_service.notify(reversal)
     qtbot.wait(100)
     assert screen.card.state is CardState.UNKNOWN
+
+
+def test_who_redeemed_is_never_the_till_id(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService
+) -> None:
+    """A row written before the operator was recorded says "—", not the till's id."""
+    fake_service.script.append(AlreadyRedeemedHere(make_op(9, operator="", terminal="LANE1")))
+    redeem(qtbot, screen)
+    rows = dict(screen.card.view.rows)
+    assert rows["核销人"] == "—"
+    assert rows["收银台"] == "LANE1"
+
+
+def test_the_operator_is_sent_with_each_redemption(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService
+) -> None:
+    screen.operator = "收银员小李"
+    fake_service.script.append(success())
+    redeem(qtbot, screen)
+    assert fake_service.calls[-1]["operator"] == "收银员小李"
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [failure(), success(), OpOutcome(make_op(state=OpState.REVIEW), "TICKET_ALREADY_USED")],
+)
+def test_a_settled_card_goes_back_to_scan_after_the_idle_time(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService, outcome: OpOutcome
+) -> None:
+    screen.set_idle_reset(1)
+    fake_service.script.append(outcome)
+    redeem(qtbot, screen)
+    assert screen.card.state is not CardState.IDLE
+    qtbot.wait(500)
+    assert screen.card.state is not CardState.IDLE, "reset too early"
+    qtbot.waitUntil(lambda: screen.card.state is CardState.IDLE, timeout=2000)
+    assert screen.card.title_label.text() == "请扫码"
+
+
+def test_the_confirming_card_and_a_disabled_idle_reset_stay(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService
+) -> None:
+    screen.idle_reset_ms = 100
+    fake_service.script.append(unknown())
+    redeem(qtbot, screen)
+    qtbot.wait(300)
+    assert screen.card.state is CardState.UNKNOWN  # still changes on its own: not stale
+    screen.set_idle_reset(0)
+    fake_service.script.append(failure(op_id=2))
+    redeem(qtbot, screen, "286501034425")
+    qtbot.wait(300)
+    assert screen.card.state is CardState.FAILURE
+
+
+def test_success_confirmed_by_a_retry_does_not_read_as_already_used(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService
+) -> None:
+    first = unknown()
+    fake_service.script.append(first)
+    redeem(qtbot, screen)
+    done = success()
+    retried = OpOutcome(
+        done.operation,
+        "TICKET_ALREADY_USED",
+        message_for("RETRY_CONFIRMED"),
+        done.redeem,
+        confirmed_on_retry=True,
+    )
+    fake_service.notify(retried)  # the retry pump's answer, via the service listener
+    qtbot.waitUntil(lambda: screen.card.state is CardState.SUCCESS, timeout=3000)
+    assert screen.card.title_label.text() == "核销成功（网络重试后已确认）"
+    assert "此前已成功" not in screen.card.text()
+    assert "重复请求" not in screen.card.text()
+
+
+def test_hand_typed_characters_are_handed_on_not_dropped(qtbot: QtBot, screen: ScanScreen) -> None:
+    typed: list[str] = []
+    screen.typed.connect(typed.append)
+    screen.setFocus()
+    qtbot.keyClicks(screen, "28a")
+    qtbot.keyClick(screen, Qt.Key.Key_F5)  # not a character: left to others
+    assert typed == ["2", "8", "a"]

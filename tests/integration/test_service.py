@@ -15,6 +15,7 @@ from pos_app.config.home import AppHome
 from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import AlreadyInFlight, ConfigError, InputInvalid, NotReversible
 from pos_app.core.journal import OpKind, OpState
+from pos_app.core.messages import message_for
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
 from pos_app.runtime import Runtime
@@ -195,8 +196,22 @@ def test_timeout_is_unknown_then_settles_as_an_idempotent_repeat(tmp_path) -> No
         # the gateway had committed the first attempt: the retry is its idempotent repeat
         assert settled[0].redeem is not None and settled[0].redeem.repeat
         assert len(sim_redemptions(rt, code)) == 1
+        # ...which the cashier reads as "confirmed after a retry", never "already used".
+        assert settled[0].confirmed_on_retry
+        assert settled[0].message == message_for("RETRY_CONFIRMED")
+        assert "网络重试后已确认" in settled[0].message.zh
+        assert settled[0].error_code == "TICKET_ALREADY_USED"  # the evidence stays journaled
     finally:
         rt.close()
+
+
+def test_a_first_try_answered_as_a_repeat_is_not_called_a_retry(runtime: Runtime) -> None:
+    """The repeat text stays for an answer that was not our own retry (e.g. a first send the
+    gateway had already seen), so the two cases read differently."""
+    code = demo_code(runtime, "multi")
+    first = runtime.service.redeem(code)
+    assert first.state is OpState.SUCCEEDED and not first.confirmed_on_retry
+    assert first.message is None
 
 
 def test_same_code_while_open_does_not_start_a_second_redemption(runtime: Runtime) -> None:

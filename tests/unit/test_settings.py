@@ -87,6 +87,8 @@ def test_missing_file_gives_defaults(home: AppHome) -> None:
     assert s.scanner == ScannerSettings(6, 50, "enter,tab", "")
     assert s.sound_enabled is True
     assert s.terminal_id
+    assert s.idle_reset_s == 30  # a result card goes back to 请扫码 after 30 s
+    assert s.operator == ""
     assert not home.config_file.exists()
 
 
@@ -101,6 +103,8 @@ def test_round_trip(home: AppHome) -> None:
         ("network.timeout_s", "7.5"),
         ("terminal.id", "LANE-2"),
         ("ui.language", "en"),
+        ("ui.idle_reset_s", "45"),
+        ("terminal.operator", "收银员小李"),
         ("scanner.min_chars", "8"),
         ("scanner.max_interval_ms", "30"),
         ("scanner.terminators", "enter"),
@@ -199,6 +203,9 @@ def test_unreadable_file_is_config_error(home: AppHome) -> None:
         ('[network]\ntimeout_s = "fast"\n', "network.timeout_s"),
         ('[terminal]\nid = "a/b"\n', "terminal.id"),
         ('[ui]\nlanguage = "fr"\n', "ui.language"),
+        ("[ui]\nidle_reset_s = 3601\n", "ui.idle_reset_s"),
+        ("[ui]\nidle_reset_s = -1\n", "ui.idle_reset_s"),
+        ('[terminal]\noperator = "' + "名" * 33 + '"\n', "terminal.operator"),
         ("[scanner]\nmin_chars = 0\n", "scanner.min_chars"),
         ("[scanner]\nmax_interval_ms = 1.5\n", "scanner.max_interval_ms"),
         ('[scanner]\nterminators = "enter,space"\n', "scanner.terminators"),
@@ -385,3 +392,11 @@ def test_toml_writer_rejects_other_types() -> None:
     with pytest.raises(TypeError):
         dumps({"x": float("inf")})
     assert quote_string("a\x00b") == '"a\\u0000b"'
+
+
+def test_the_operator_name_is_the_configured_one_else_the_os_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "cashier1")
+    assert Settings().operator_name == "cashier1"  # never the till id
+    assert set_setting(Settings(), "terminal.operator", " 小李 ").operator_name == "小李"

@@ -11,7 +11,15 @@ import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -327,7 +335,10 @@ class HistoryScreen(QWidget):
     def ask_export_path(cls, parent: QWidget, suggested: str) -> str:
         """Where to save the CSV ("" when cancelled); tests replace this."""
         path, _ = QFileDialog.getSaveFileName(
-            parent, parent.tr("Export CSV"), suggested, parent.tr("CSV files (*.csv)")
+            parent,
+            QCoreApplication.translate("HistoryScreen", "Export CSV"),
+            suggested,
+            QCoreApplication.translate("HistoryScreen", "CSV files (*.csv)"),
         )
         return path
 

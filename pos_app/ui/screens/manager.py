@@ -72,6 +72,7 @@ class ManagerScreen(QWidget):
     ``settings_saved(Settings)`` after the settings tab wrote and applied new settings."""
 
     closed = Signal()
+    locked = Signal()  # an unlocked screen locked again (left, idle, hidden)
     unlocked = Signal(str)
     notice = Signal(str)  # a short text for the window's status bar
     settings_saved = Signal(object)
@@ -208,12 +209,15 @@ class ManagerScreen(QWidget):
         return True
 
     def lock(self) -> None:
-        if self._manager is not None:
+        was_unlocked = self._manager is not None
+        if was_unlocked:
             logger.info("manager screen locked (%s)", self._manager)
         self._watch_input(False)
         self._manager = None
         self.who_label.clear()
         self.stack.setCurrentIndex(0)
+        if was_unlocked:
+            self.locked.emit()
 
     def leave(self) -> None:
         self.lock()

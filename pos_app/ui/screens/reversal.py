@@ -17,7 +17,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -282,7 +282,10 @@ class ReversalScreen(QWidget):
     def confirm(cls, parent: QWidget, text: str) -> bool:
         """Ask the manager to confirm; tests replace this."""
         box = QMessageBox(
-            QMessageBox.Icon.Warning, parent.tr("Confirm reversal"), text, parent=parent
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("ReversalScreen", "Confirm reversal"),
+            text,
+            parent=parent,
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)

@@ -7,6 +7,12 @@ settles), review (amber-violet "需核对": a retry was told the voucher is used
 first try; it is not retried, a manager decides on the 需核对 page) and "already redeemed here"
 (when and by whom, with a button to redeem again for multi-use cards). Input mistakes are shown
 inline under the card, never in a pop-up.
+
+A settled card (green, red, needs review, already redeemed) goes back to "请扫码" after
+``idle_reset_ms`` so a stale red card never greets the next customer; an amber "正在确认" card
+stays, since it still changes on its own. Digits or letters typed by hand on this screen are not
+dropped: ``typed`` hands them to manual entry (the scanner filter has already told them from a
+scan burst). In training mode the idle card lists the demo codes to try.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from pos_app.core import codes
@@ -27,6 +34,7 @@ from pos_app.core.messages import message_for
 from pos_app.core.models import CodeType
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome, review_message
 from pos_app.ui import messages as ui_text
+from pos_app.ui.scanner import scanner_chars
 from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.tasks import in_background
 from pos_app.ui.widgets.result_card import CardState, CardView, ResultCard
@@ -37,6 +45,12 @@ if TYPE_CHECKING:
     from pos_app.ui.tasks import TaskManager
 
 logger = logging.getLogger(__name__)
+
+DEFAULT_IDLE_RESET_MS = 30_000
+# Cards that are the final word on one customer's voucher: these go back to idle on their own.
+_SETTLED_CARDS = frozenset(
+    {CardState.SUCCESS, CardState.FAILURE, CardState.REVIEW, CardState.ALREADY}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,7 @@ class ScanScreen(QWidget):
 
     busy_changed = Signal(bool)
     notice = Signal(str)  # one-line news for the status bar (an earlier "confirming" settled)
+    typed = Signal(str)  # characters typed by hand here: manual entry takes them
 
     def __init__(
         self,
@@ -72,10 +87,11 @@ class ScanScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("scanScreen")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # hand-typed keys land here, not nowhere
         self._service = service
         self._tasks = tasks
         self._sounds = sounds or SoundPlayer(enabled=False)
-        self._operator = operator
+        self.operator = operator
         self._now = now or (lambda: datetime.now(UTC))
         self._in_flight: _Request | None = None
         self._again: _Request | None = None  # what "redeem again" would send
@@ -84,6 +100,12 @@ class ScanScreen(QWidget):
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._refresh_unknown)
+        self._demo_rows: tuple[tuple[str, str], ...] = ()
+        self._card_op: int | None = None  # the journal row the card shows, if any
+        self._idle_reset = QTimer(self)
+        self._idle_reset.setSingleShot(True)
+        self._idle_reset.timeout.connect(self._reset_if_settled)
+        self.idle_reset_ms = DEFAULT_IDLE_RESET_MS
 
         self.card = ResultCard(self)
         self.card.action_clicked.connect(self._redeem_again)
@@ -134,8 +156,8 @@ class ScanScreen(QWidget):
         self._set_in_flight(request)
         self._watching = None
         self._countdown.stop()
-        self.card.show_view(self._busy_view(request))
-        service, operator = self._service, self._operator
+        self._show_view(self._busy_view(request))
+        service, operator = self._service, self.operator
         in_background(
             self._tasks,
             self,
@@ -161,7 +183,28 @@ class ScanScreen(QWidget):
         self._watching = None
         self._again = None
         self._countdown.stop()
-        self.card.show_view(self._idle_view())
+        self._show_view(self._idle_view())
+
+    def set_idle_reset(self, seconds: int) -> None:
+        """How long a settled card stays before "请扫码" (0: until the next scan or Esc)."""
+        self.idle_reset_ms = max(0, seconds) * 1000
+        if self.card.state in _SETTLED_CARDS:
+            self._arm_idle_reset()
+
+    def set_demo_codes(self, rows: tuple[tuple[str, str], ...]) -> None:
+        """(what it is, code) pairs the idle card lists in training mode; () hides them."""
+        self._demo_rows = rows
+        if self.card.state is CardState.IDLE:
+            self._show_view(self._idle_view())
+
+    def shows_operation(self, op_id: int) -> bool:
+        """Whether the card shows that journal row's outcome right now."""
+        return self._card_op == op_id
+
+    def reset_if_settled(self) -> None:
+        """Back to "请扫码" unless a redemption is in flight or still being confirmed (the
+        manager screen locked: whoever comes next must not see the last customer's card)."""
+        self._reset_if_settled()
 
     def on_service_outcome(self, outcome: OpOutcome) -> None:
         """Any row settled (on the UI thread): update the card if it shows that row."""
@@ -187,6 +230,34 @@ class ScanScreen(QWidget):
         if not op.state.is_open:
             self._confirming.pop(op.id, None)
 
+    # ----------------------------------------------------------------- idle reset, typing
+    def _show_view(self, view: CardView, op_id: int | None = None) -> None:
+        self._card_op = op_id
+        self.card.show_view(view)
+        if view.state in _SETTLED_CARDS:
+            self._arm_idle_reset()
+        else:
+            self._idle_reset.stop()
+
+    def _arm_idle_reset(self) -> None:
+        if self.idle_reset_ms > 0:
+            self._idle_reset.start(self.idle_reset_ms)
+        else:
+            self._idle_reset.stop()
+
+    def _reset_if_settled(self) -> None:
+        if not self.busy and self.card.state in _SETTLED_CARDS:
+            self.reset()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        chars = "" if event.modifiers() & ~plain else scanner_chars(event.text())
+        if chars and chars.isalnum():
+            self.typed.emit(chars)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     # ----------------------------------------------------------------- results
     def _on_outcome(self, outcome: OpOutcome) -> None:
         self._set_in_flight(None)
@@ -210,7 +281,7 @@ class ScanScreen(QWidget):
             self._watching = None
             self._countdown.stop()
         self._again = None
-        self.card.show_view(view)
+        self._show_view(view, op.id)
         if announce:
             self._sounds.play(cue)
 
@@ -219,16 +290,16 @@ class ScanScreen(QWidget):
         self._set_in_flight(None)
         if isinstance(error, AlreadyRedeemedHere) and request is not None:
             self._again = request
-            self.card.show_view(self._already_view(error.previous))
+            self._show_view(self._already_view(error.previous))
             self._sounds.play(Cue.ATTENTION)
             return
         if isinstance(error, (InputInvalid, AlreadyInFlight)):
-            self.card.show_view(self._idle_view())
+            self._show_view(self._idle_view())
             self._show_input_error(ui_text.error_text(error))
             self._sounds.play(Cue.FAILURE if isinstance(error, InputInvalid) else Cue.ATTENTION)
             return
         code = error.code if isinstance(error, PosError) else "POS_ERROR"
-        self.card.show_view(
+        self._show_view(
             CardView(
                 CardState.FAILURE,
                 self.tr("Not redeemed"),
@@ -255,21 +326,22 @@ class ScanScreen(QWidget):
             self._countdown.stop()
             return
         view = self.card.view
-        self.card.show_view(
+        self._show_view(
             CardView(
                 view.state, view.title, view.headline, view.rows, self._progress(op), view.footnote
-            )
+            ),
+            op.id,
         )
 
     # ----------------------------------------------------------------- views
     def _idle_view(self) -> CardView:
-        return CardView(
-            CardState.IDLE,
-            self.tr("Scan a voucher"),
-            detail=self.tr(
-                "Scan the code on the customer's phone with the scanner, or press F2 to type it."
-            ),
+        detail = self.tr(
+            "Scan the code on the customer's phone with the scanner, or press F2 to type it."
         )
+        if self._demo_rows:
+            detail += "\n" + self.tr("Training mode: try these demo codes.")
+        rows = tuple((label, codes.group_code(code)) for label, code in self._demo_rows)
+        return CardView(CardState.IDLE, self.tr("Scan a voucher"), rows=rows, detail=detail)
 
     def _busy_view(self, request: _Request) -> CardView:
         return CardView(
@@ -291,9 +363,14 @@ class ScanScreen(QWidget):
             rows.append((self.tr("Order no."), order_no))
         rows.append((self.tr("Time"), ui_text.local_time(op.updated_at)))
         rows.append((self.tr("Code"), _display_code(op.code)))
+        title = (
+            self.tr("Redeemed (confirmed after a network retry)")
+            if outcome.confirmed_on_retry
+            else self.tr("Redeemed")
+        )
         return CardView(
             CardState.SUCCESS,
-            self.tr("Redeemed"),
+            title,
             headline=item or self.tr("(the platform did not name the item)"),
             rows=tuple(rows),
             detail=ui_text.pick(outcome.message),  # e.g. "had already succeeded (repeat)"
@@ -356,7 +433,9 @@ class ScanScreen(QWidget):
 
     def _already_view(self, previous: Operation) -> CardView:
         rows = [(self.tr("Redeemed at"), ui_text.local_time(previous.created_at))]
-        rows.append((self.tr("By"), previous.operator or previous.terminal or "—"))
+        rows.append((self.tr("By"), previous.operator or "—"))  # a person, not the till
+        if previous.terminal:
+            rows.append((self.tr("Till"), previous.terminal))
         rows.append((self.tr("Quantity"), str(previous.quantity)))
         if previous.item_name:
             rows.append((self.tr("Item"), previous.item_name))
