@@ -587,6 +587,17 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordDetails</name>
     <message>
         <source>Request id</source>
@@ -1221,6 +1232,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Import %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1300,6 +1315,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Confirm sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Set the remaining uses of %1 to %2?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1328,17 +1347,6 @@
     <name>TrainingBanner</name>
     <message>
         <source>TRAINING MODE — practice only, no voucher is really redeemed</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -585,6 +585,17 @@
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>RecordDetails</name>
     <message>
         <source>Request id</source>
@@ -1216,6 +1227,10 @@
         <translation>未设置</translation>
     </message>
     <message>
+        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
+        <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Import %1</source>
         <translation>导入 %1</translation>
     </message>
@@ -1295,6 +1310,10 @@
         <translation>外部券码</translation>
     </message>
     <message>
+        <source>Confirm sync</source>
+        <translation>确认同步</translation>
+    </message>
+    <message>
         <source>Set the remaining uses of %1 to %2?</source>
         <translation>确定把 %1 的剩余次数设为 %2 吗？</translation>
     </message>
@@ -1324,17 +1343,6 @@
     <message>
         <source>TRAINING MODE — practice only, no voucher is really redeemed</source>
         <translation>培训模式 — 仅供练习，不会真实核销任何券</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
-        <translation>确认同步</translation>
     </message>
 </context>
 </TS>

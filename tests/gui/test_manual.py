@@ -120,3 +120,25 @@ def test_keypad_buttons_are_touch_sized_and_never_take_focus(screen: ManualScree
     for button in screen.keypad.buttons.values():
         assert button.focusPolicy() == Qt.FocusPolicy.NoFocus
         assert button.height() >= 64 and button.width() >= 80
+
+
+def test_an_external_code_can_be_typed_on_the_letters_keyboard(
+    qtbot: QtBot, screen: ManualScreen
+) -> None:
+    """A touch till has no keyboard: letters come from the on-screen keys, digits from the
+    keypad; the letters show only for an external code."""
+    assert not screen.letters.isVisible()
+    qtbot.mouseClick(screen.external_button, Qt.MouseButton.LeftButton)
+    assert screen.letters.isVisible()
+    for ch in "GAL358309629":
+        keys = screen.letters.buttons if ch.isalpha() else screen.keypad.buttons
+        qtbot.mouseClick(keys[ch], Qt.MouseButton.LeftButton)
+    assert screen.text == "GAL358309629"
+    assert screen.is_valid
+    assert all(
+        b.focusPolicy() is Qt.FocusPolicy.NoFocus and b.height() >= 48
+        for b in screen.letters.buttons.values()
+    )
+    assert sorted(screen.letters.buttons) == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    qtbot.mouseClick(screen.internal_button, Qt.MouseButton.LeftButton)
+    assert not screen.letters.isVisible()

@@ -153,3 +153,47 @@ def test_ask_returns_name_or_none(qtbot: QtBot, pins: ManagerPins, tasks: TaskMa
 
     QTimer.singleShot(0, cancel)
     assert PinDialog.ask(None, pins, tasks) is None
+
+
+def test_the_pin_can_be_entered_on_the_on_screen_keypad(
+    qtbot: QtBot, pins: ManagerPins, tasks: TaskManager
+) -> None:
+    dialog = _dialog(qtbot, pins, tasks)
+    keys = dialog.keypad.buttons
+    for digit in "24689":
+        qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keys["backspace"], Qt.MouseButton.LeftButton)
+    assert dialog.pin_edit.text() == "2468"
+    assert all(b.focusPolicy() is Qt.FocusPolicy.NoFocus for b in keys.values())
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    assert dialog.manager == "王店长"
+
+
+def test_the_keypad_fills_the_repeat_field_when_setting_up(
+    qtbot: QtBot, tmp_path: Path, tasks: TaskManager
+) -> None:
+    fresh = ManagerPins(MemorySecretStore(), tmp_path / "pin.lock")
+    dialog = _dialog(qtbot, fresh, tasks)
+    assert dialog.setting_up
+    keys = dialog.keypad.buttons
+    for digit in "1357":
+        qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
+    dialog.repeat_edit.setFocus()
+    qtbot.waitUntil(dialog.repeat_edit.hasFocus, timeout=WAIT_MS)
+    for digit in "1357":
+        qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
+    assert dialog.pin_edit.text() == dialog.repeat_edit.text() == "1357"
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    assert fresh.is_set()
+
+
+def test_the_keypad_is_off_while_locked_out(
+    qtbot: QtBot, pins: ManagerPins, tasks: TaskManager
+) -> None:
+    dialog = _dialog(qtbot, pins, tasks)
+    for _ in range(MAX_TRIES):
+        _enter(qtbot, dialog, tasks, "1111")
+    assert dialog.locked
+    assert not dialog.keypad.isEnabled()

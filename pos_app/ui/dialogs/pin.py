@@ -8,6 +8,10 @@ PIN store locks verification and the dialog shows a countdown until it may be tr
 Checking a PIN reads the keyring record and runs scrypt (and writes the count of failed tries),
 so the check runs on the money lane (``tasks``) and the dialog waits (inputs disabled) for the
 answer.
+
+A touch till has no keyboard: the dialog carries the same big on-screen keypad as manual entry.
+Its keys never take the focus, so a digit goes into the PIN field the manager last touched (the
+repeat field while setting up a PIN, else the PIN field).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pos_app.core.errors import PinLockedOut, PinRefused, PosError
 from pos_app.core.pin import ManagerPins
 from pos_app.ui.messages import error_text, pick
 from pos_app.ui.tasks import TaskManager, in_background
+from pos_app.ui.widgets.keypad import Keypad
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +90,10 @@ class PinDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("pinStatus")
         self.status.setWordWrap(True)
+        self.keypad = Keypad(self, key_size=(80, 56))
+        self.keypad.digit_pressed.connect(lambda digit: self._keypad_field().insert(digit))
+        self.keypad.backspace_pressed.connect(lambda: self._keypad_field().backspace())
+        self.keypad.clear_pressed.connect(lambda: self._keypad_field().clear())
 
         self.form = QFormLayout()
         self.form.addRow(self.tr("Manager name"), self.name_edit)
@@ -106,6 +115,7 @@ class PinDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.status)
+        layout.addWidget(self.keypad)
         layout.addWidget(self.buttons)
 
         self._countdown = QTimer(self)
@@ -249,6 +259,7 @@ class PinDialog(QDialog):
         self._locked = True
         self.pin_edit.setEnabled(False)
         self.ok_button().setEnabled(False)
+        self.keypad.setEnabled(False)
         self._countdown.start()
         self._show_lockout()
 
@@ -267,6 +278,7 @@ class PinDialog(QDialog):
         self._locked = False
         self.pin_edit.setEnabled(True)
         self.ok_button().setEnabled(True)
+        self.keypad.setEnabled(True)
         self.status.setStyleSheet(_INFO_STYLE)
         self.status.setText(self.tr("You may try the PIN again."))
         self.pin_edit.setFocus()
@@ -288,10 +300,15 @@ class PinDialog(QDialog):
         self.status.setStyleSheet(_ERROR_STYLE)
         self.status.setText(text)
 
+    def _keypad_field(self) -> QLineEdit:
+        """Where an on-screen key goes: the repeat field if the manager is in it, else the PIN."""
+        return self.repeat_edit if self.repeat_edit.hasFocus() else self.pin_edit
+
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.name_edit, self.pin_edit, self.repeat_edit):
             widget.setEnabled(not busy)
         self.ok_button().setEnabled(not busy)
+        self.keypad.setEnabled(not busy and not self._locked)
 
     def _run(
         self,

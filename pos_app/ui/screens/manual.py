@@ -7,6 +7,7 @@ Internal codes are 12 digits; external codes (a merchant's own) up to 32 letters
 An external code may be a third-party code value, which seed 003 redeems with its 凭证ID
 (``ticket_id``): the field for it shows only while the code type is external, is optional, is
 checked live (``codes.validate_ticket_id``) and is cleared when the type goes back to internal.
+While the type is external a letters keyboard shows under the form, so a touch till can type one.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pos_app.core import codes
 from pos_app.core.errors import InputInvalid
 from pos_app.core.models import CodeType
 from pos_app.ui import messages as ui_text
-from pos_app.ui.widgets.keypad import Keypad
+from pos_app.ui.widgets.keypad import Keypad, LetterKeys
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ class ManualScreen(QWidget):
         self.keypad.digit_pressed.connect(self.append)
         self.keypad.backspace_pressed.connect(self.backspace)
         self.keypad.clear_pressed.connect(self.clear)
+        self.letters = LetterKeys(self)
+        self.letters.letter_pressed.connect(self.append)
 
         self.quantity = QSpinBox(self)
         self.quantity.setRange(1, codes.MAX_QUANTITY)
@@ -169,6 +172,7 @@ class ManualScreen(QWidget):
         grid.setHorizontalSpacing(24)
         grid.addLayout(left, 0, 0)
         grid.addWidget(self.keypad, 0, 1)
+        grid.addWidget(self.letters, 1, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
 
@@ -233,6 +237,7 @@ class ManualScreen(QWidget):
             self.ticket_edit.clear()
         self.ticket_label.setVisible(external)
         self.ticket_edit.setVisible(external)
+        self.letters.setVisible(external)
         self._validate()
 
     def _validate(self) -> None:

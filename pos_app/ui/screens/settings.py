@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -359,7 +359,10 @@ class SettingsScreen(QWidget):
     def ask_key_file(cls, parent: QWidget, title: str) -> str:
         """The file to import ("" when cancelled); tests replace this."""
         path, _ = QFileDialog.getOpenFileName(
-            parent, title, str(Path.home()), parent.tr("Keys (*.pem *.txt *.key);;All files (*)")
+            parent,
+            title,
+            str(Path.home()),
+            QCoreApplication.translate("SettingsScreen", "Keys (*.pem *.txt *.key);;All files (*)"),
         )
         return path
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -145,7 +145,8 @@ class SyncScreen(QWidget):
     @classmethod
     def confirm(cls, parent: QWidget, text: str) -> bool:
         """Ask the manager to confirm; tests replace this."""
-        answer = QMessageBox.question(parent, parent.tr("Confirm sync"), text)
+        title = QCoreApplication.translate("SyncScreen", "Confirm sync")
+        answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
     def start_sync(self) -> None:

@@ -1,4 +1,5 @@
-"""A big on-screen numeric keypad for touch screens (buttons never take keyboard focus)."""
+"""Big on-screen keys for touch screens (buttons never take keyboard focus): a numeric keypad
+(manual entry, the PIN dialog) and a letters keyboard (a merchant's own external codes)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ class Keypad(QWidget):
     backspace_pressed = Signal()
     clear_pressed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, key_size: tuple[int, int] = KEY_MIN_SIZE
+    ) -> None:
         super().__init__(parent)
+        self._key_size = key_size
         grid = QGridLayout(self)
         grid.setSpacing(8)
         self.buttons: dict[str, QPushButton] = {}
@@ -35,7 +39,7 @@ class Keypad(QWidget):
         button = QPushButton(text, self)
         button.setObjectName(f"key_{name}")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setMinimumSize(*KEY_MIN_SIZE)
+        button.setMinimumSize(*self._key_size)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         button.setAutoRepeat(name == "backspace")
         font = button.font()
@@ -50,3 +54,39 @@ class Keypad(QWidget):
             button.clicked.connect(lambda _checked=False, d=name: self.digit_pressed.emit(d))
         grid.addWidget(button, row, column)
         self.buttons[name] = button
+
+
+LETTER_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+LETTER_KEY_SIZE = (52, 48)
+
+
+class LetterKeys(QWidget):
+    """A–Z in keyboard rows: external codes are letters and digits (the digits are on the
+    keypad next to it). Emits upper-case letters, as printed on the vouchers."""
+
+    letter_pressed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setSpacing(6)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QPushButton] = {}
+        for row, letters in enumerate(LETTER_ROWS):
+            for column, letter in enumerate(letters):
+                # Each row starts half a key further right, as on a keyboard: 2 cells a key.
+                grid.addWidget(self._key(letter), row, 2 * column + row, 1, 2)
+
+    def _key(self, letter: str) -> QPushButton:
+        button = QPushButton(letter, self)
+        button.setObjectName(f"letter_{letter}")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setMinimumSize(*LETTER_KEY_SIZE)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        font = button.font()
+        font.setPointSize(18)
+        font.setBold(True)
+        button.setFont(font)
+        button.clicked.connect(lambda _checked=False, ch=letter: self.letter_pressed.emit(ch))
+        self.buttons[letter] = button
+        return button
