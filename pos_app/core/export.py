@@ -47,6 +47,9 @@ COLUMNS: tuple[str, ...] = (
 _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 PageFn = Callable[[int, int], list[Operation]]
+# The kind and state of a row as a person reads them (the UI's language, or English); without
+# one the file carries the journal's own values (REDEEM, SUCCEEDED), as a machine reads them.
+KindState = Callable[[Operation], tuple[str, str]]
 
 
 def _safe(text: str) -> str:
@@ -61,14 +64,15 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def operation_row(op: Operation) -> list[str]:
+def operation_row(op: Operation, kind_state: KindState | None = None) -> list[str]:
     """One CSV row for ``op`` in ``COLUMNS`` order."""
     linked = op.parent_id if op.parent_id is not None else op.reversed_by
+    kind, state = kind_state(op) if kind_state else (op.kind.value, op.state.value)
     return [
         str(op.id),
         local_time(op.created_at),
-        op.kind.value,
-        op.state.value,
+        kind,
+        state,
         mask_code(op.code),
         op.code_type,
         str(op.quantity),
@@ -97,14 +101,23 @@ def iter_pages(page: PageFn, page_size: int = 500) -> Iterator[Operation]:
         offset += len(rows)
 
 
-def render_csv(operations: Iterable[Operation], headers: Sequence[str] | None = None) -> str:
+def render_csv(
+    operations: Iterable[Operation],
+    headers: Sequence[str] | None = None,
+    kind_state: KindState | None = None,
+) -> str:
     """The CSV text (without BOM) for ``operations``; mostly for tests and previews."""
     buffer = io.StringIO()
-    _write(buffer, operations, headers)
+    _write(buffer, operations, headers, kind_state)
     return buffer.getvalue()
 
 
-def _write(out: IO[str], ops: Iterable[Operation], headers: Sequence[str] | None) -> int:
+def _write(
+    out: IO[str],
+    ops: Iterable[Operation],
+    headers: Sequence[str] | None,
+    kind_state: KindState | None = None,
+) -> int:
     head = list(headers) if headers is not None else list(COLUMNS)
     if len(head) != len(COLUMNS):
         raise ValueError(f"expected {len(COLUMNS)} headers, got {len(head)}")
@@ -112,16 +125,19 @@ def _write(out: IO[str], ops: Iterable[Operation], headers: Sequence[str] | None
     writer.writerow(head)
     count = 0
     for op in ops:
-        writer.writerow(operation_row(op))
+        writer.writerow(operation_row(op, kind_state))
         count += 1
     return count
 
 
 def write_csv(
-    path: Path, operations: Iterable[Operation], headers: Sequence[str] | None = None
+    path: Path,
+    operations: Iterable[Operation],
+    headers: Sequence[str] | None = None,
+    kind_state: KindState | None = None,
 ) -> int:
     """Write ``operations`` to ``path`` (crash-safe, UTF-8 with BOM); return the row count."""
     with atomic_file(Path(path), encoding="utf-8-sig", newline="") as handle:
-        count = _write(handle, operations, headers)
+        count = _write(handle, operations, headers, kind_state)
     logger.info("exported %d journal rows to %s", count, path)
     return count

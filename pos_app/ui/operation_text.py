@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
 
 from pos_app.core.codes import mask_code
@@ -23,31 +23,40 @@ REVERSED_COLOUR = "#6b6b6b"
 REVIEW_BACKGROUND = "#f5eef8"  # a REVIEW row stands out in the records; text stays AA-readable
 
 
-def kind_text(kind: OpKind) -> str:
-    if kind is OpKind.REDEEM:
-        return QCoreApplication.translate("OperationText", "Redeem")
-    if kind is OpKind.REVERSE:
-        return QCoreApplication.translate("OperationText", "Reversal")
-    return QCoreApplication.translate("OperationText", "Sync")
+# The English source texts (marked for lupdate); shown translated, or as they are for an
+# English CSV whatever the UI language.
+_KINDS: dict[OpKind, str] = {
+    OpKind.REDEEM: str(QT_TRANSLATE_NOOP("OperationText", "Redeem")),
+    OpKind.REVERSE: str(QT_TRANSLATE_NOOP("OperationText", "Reversal")),
+    OpKind.SYNC: str(QT_TRANSLATE_NOOP("OperationText", "Sync")),
+}
+_STATES: dict[OpState, str] = {
+    OpState.SUCCEEDED: str(QT_TRANSLATE_NOOP("OperationText", "Succeeded")),
+    OpState.FAILED: str(QT_TRANSLATE_NOOP("OperationText", "Failed")),
+    OpState.UNKNOWN: str(QT_TRANSLATE_NOOP("OperationText", "Confirming")),
+    OpState.REVIEW: str(QT_TRANSLATE_NOOP("OperationText", "Review")),
+    OpState.PENDING: str(QT_TRANSLATE_NOOP("OperationText", "Sending")),
+}
+_REVERSED = str(QT_TRANSLATE_NOOP("OperationText", "Reversed"))
 
 
-def state_text(state: OpState) -> str:
-    if state is OpState.SUCCEEDED:
-        return QCoreApplication.translate("OperationText", "Succeeded")
-    if state is OpState.FAILED:
-        return QCoreApplication.translate("OperationText", "Failed")
-    if state is OpState.UNKNOWN:
-        return QCoreApplication.translate("OperationText", "Confirming")
-    if state is OpState.REVIEW:
-        return QCoreApplication.translate("OperationText", "Review")
-    return QCoreApplication.translate("OperationText", "Sending")
+def _word(source: str, english: bool) -> str:
+    return source if english else QCoreApplication.translate("OperationText", source)
 
 
-def row_state_text(op: Operation) -> str:
+def kind_text(kind: OpKind, *, english: bool = False) -> str:
+    return _word(_KINDS[kind], english)
+
+
+def state_text(state: OpState, *, english: bool = False) -> str:
+    return _word(_STATES[state], english)
+
+
+def row_state_text(op: Operation, *, english: bool = False) -> str:
     """The state, plus "reversed" for a succeeded redemption that was reversed."""
     if op.kind is OpKind.REDEEM and op.reversed_by is not None:
-        return QCoreApplication.translate("OperationText", "Reversed")
-    return state_text(op.state)
+        return _word(_REVERSED, english)
+    return state_text(op.state, english=english)
 
 
 def row_colour(op: Operation) -> QColor:

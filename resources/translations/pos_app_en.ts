@@ -59,6 +59,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>CSV in English</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>

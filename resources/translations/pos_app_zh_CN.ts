@@ -59,6 +59,10 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
+        <source>CSV in English</source>
+        <translation>导出英文 CSV</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>

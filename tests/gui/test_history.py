@@ -282,3 +282,38 @@ def test_fits_1024_and_the_selected_row_shows_its_request_id(
     assert "店长" in screen.details.people_label.text()
     tip = screen.model.index(row, Column.ORDER_NO).data(Qt.ItemDataRole.ToolTipRole)
     assert long_order in tip and redeemed.request_id in tip
+
+
+def _export(
+    qtbot: QtBot, screen: HistoryScreen, target: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[list[str]]:
+    monkeypatch.setattr(
+        HistoryScreen, "ask_export_path", classmethod(lambda cls, parent, suggested: str(target))
+    )
+    with qtbot.waitSignal(screen.exported, timeout=WAIT_MS):
+        screen.export_button.click()
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.usefixtures("zh_ui")
+def test_csv_states_and_kinds_are_in_the_ui_language_with_an_english_option(
+    qtbot: QtBot,
+    training_runtime: Runtime,
+    tasks: TaskManager,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_row(training_runtime, "286501000001", order_no="ORD1", amount="12.50")
+    add_row(training_runtime, "286501000002", state=OpState.FAILED)
+    screen = _screen(qtbot, training_runtime, tasks)
+    assert screen.english_csv.text() == "导出英文 CSV"
+    rows = _export(qtbot, screen, tmp_path / "zh.csv", monkeypatch)
+    assert rows[0][:4] == ["编号", "时间", "类型", "状态"]
+    assert {r[2] for r in rows[1:]} == {"核销"}
+    assert {r[3] for r in rows[1:]} == {"成功", "失败"}
+    screen.english_csv.setChecked(True)
+    rows = _export(qtbot, screen, tmp_path / "en.csv", monkeypatch)
+    assert rows[0][:4] == ["Id", "Time", "Type", "State"]
+    assert {r[2] for r in rows[1:]} == {"Redeem"}
+    assert {r[3] for r in rows[1:]} == {"Succeeded", "Failed"}

@@ -118,3 +118,15 @@ def test_iter_pages_exact_multiple_stops_on_empty_page() -> None:
     data = [_op(i) for i in range(1, 11)]
     out = list(iter_pages(lambda o, n: data[o : o + n], page_size=5))
     assert len(out) == 10
+
+
+def test_kinds_and_states_can_be_written_as_a_person_reads_them() -> None:
+    op = _op(7)
+    words = {"REDEEM": "核销", "SUCCEEDED": "成功"}
+    row = dict(
+        zip(COLUMNS, operation_row(op, lambda o: (words[o.kind], words[o.state])), strict=True)
+    )
+    assert (row["kind"], row["state"]) == ("核销", "成功")
+    assert (_row(op)["kind"], _row(op)["state"]) == ("REDEEM", "SUCCEEDED")  # machine default
+    text = render_csv([op], None, lambda o: ("Redeem", "Succeeded"))
+    assert ",Redeem,Succeeded," in text

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
     QModelIndex,
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -48,6 +50,30 @@ from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsMod
 from pos_app.ui.tasks import TaskManager, in_background
 
 logger = logging.getLogger(__name__)
+
+# The CSV's column titles in ``COLUMNS`` order, as English sources: translated for the file in
+# the UI's language, used as they are for an English file.
+_CSV_HEADERS: tuple[str, ...] = tuple(
+    str(text)
+    for text in (
+        QT_TRANSLATE_NOOP("HistoryScreen", "Id"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Time"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Type"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "State"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Code (masked)"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Code type"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Quantity"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Paid (yuan)"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Item"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Order no"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Request id"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Linked record"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Operator"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Manager"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Reason"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Error code"),
+    )
+)
 
 SEARCH_DELAY_MS = 300
 EXPORT_PAGE = 500
@@ -134,6 +160,8 @@ class HistoryScreen(QWidget):
             self.state_combo.addItem(text)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.export_button = QPushButton(self.tr("Export CSV…"))
+        # The file is in the UI's language; an English one for an accountant or head office.
+        self.english_csv = QCheckBox(self.tr("CSV in English"))
 
         self.totals_label = QLabel()
         self.totals_label.setObjectName("historyTotals")
@@ -193,6 +221,7 @@ class HistoryScreen(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.english_csv)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.totals_label)
@@ -351,8 +380,12 @@ class HistoryScreen(QWidget):
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(".csv")
-        headers = self._csv_headers()
+        english = self.english_csv.isChecked()
+        headers = self._csv_headers(english=english)
         service = self._service
+
+        def kind_state(op: Operation) -> tuple[str, str]:
+            return kind_text(op.kind, english=english), row_state_text(op, english=english)
 
         def page(offset: int, limit: int) -> list[Operation]:
             return service.day_page(
@@ -360,7 +393,7 @@ class HistoryScreen(QWidget):
             )
 
         def write() -> int:
-            return write_csv(target, iter_pages(page, EXPORT_PAGE), headers)
+            return write_csv(target, iter_pages(page, EXPORT_PAGE), headers, kind_state)
 
         def done(count: int) -> None:
             self.export_button.setEnabled(True)
@@ -381,22 +414,7 @@ class HistoryScreen(QWidget):
         self.status_label.setText(self.tr("Exporting…"))
         in_background(self._tasks, self, write, done, failed, label="history-export")
 
-    def _csv_headers(self) -> list[str]:
+    def _csv_headers(self, *, english: bool) -> list[str]:
         return [
-            self.tr("Id"),
-            self.tr("Time"),
-            self.tr("Type"),
-            self.tr("State"),
-            self.tr("Code (masked)"),
-            self.tr("Code type"),
-            self.tr("Quantity"),
-            self.tr("Paid (yuan)"),
-            self.tr("Item"),
-            self.tr("Order no"),
-            self.tr("Request id"),
-            self.tr("Linked record"),
-            self.tr("Operator"),
-            self.tr("Manager"),
-            self.tr("Reason"),
-            self.tr("Error code"),
+            h if english else QCoreApplication.translate("HistoryScreen", h) for h in _CSV_HEADERS
         ]
