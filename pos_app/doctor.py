@@ -22,10 +22,14 @@ class _Report:
     def __init__(self) -> None:
         self.failures = 0
 
-    def check(self, label: str, fn: Callable[[], str]) -> None:
+    def check(self, label: str, fn: Callable[[], str], *, not_needed: str = "") -> None:
+        """``not_needed``: why a definite failure does not matter here (printed as INFO)."""
         try:
             detail = fn()
         except PosError as exc:
+            if not_needed:
+                print(f"[提示 INFO] {label}: {exc.code} — {exc.zh} ({not_needed})")
+                return
             self.failures += 1
             print(f"[失败 FAIL] {label}: {exc.code} — {exc.zh}")
             return
@@ -54,8 +58,11 @@ def run_doctor(home: AppHome) -> int:
         return store.backend_name
 
     report.check("settings", settings)
-    report.check("keyring", keyring_backend)
     s = holder.get("settings")
+    training = isinstance(s, Settings) and s.mode == "training"
+    # Training runs on the simulator's demo keys: no keyring needed until production.
+    why = "训练模式不需要；切换到正式模式前必须装好 / not needed in training; needed for production"
+    report.check("keyring", keyring_backend, not_needed=why if training else "")
     store = holder.get("store")
     if isinstance(s, Settings) and s.mode == "production" and isinstance(store, KeyringSecretStore):
         report.check("keys", lambda: _check_keys(store))

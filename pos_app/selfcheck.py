@@ -138,7 +138,20 @@ def check_data_folder(home: AppHome) -> str:
         probe.unlink()
     except OSError as exc:
         raise CheckFailed(f"{home.data_dir} is not writable: {exc.strerror}") from None
-    return f"{home.root} (settings {home.config_file}, journal {home.journal_file})"
+    mode = _mode_of(home)
+    journal = home.journal_path(mode)
+    return f"{home.root} (settings {home.config_file}, {mode} mode, journal {journal})"
+
+
+def _mode_of(home: AppHome) -> str:
+    """The mode the settings choose: its undo log is the one the app writes (each mode has its
+    own), so that is the journal named — not always the production one."""
+    from pos_app.config.settings import load_settings
+
+    try:
+        return load_settings(home).mode
+    except PosError as exc:
+        raise CheckFailed(f"settings: {exc.code} — {exc.zh}") from None
 
 
 def check_training_redemption() -> str:

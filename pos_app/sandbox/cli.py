@@ -1,4 +1,9 @@
-"""``pos-app sandbox``: run the simulator in the foreground until Ctrl-C."""
+"""``pos-app sandbox``: run the simulator in the foreground until Ctrl-C.
+
+The app in training mode runs its own simulator over the same data folder (a folder lock keeps
+two simulators from writing one voucher state). ``make sandbox`` while the app is open then
+still works: it serves fresh demo vouchers from memory, and says so, instead of refusing.
+"""
 
 from __future__ import annotations
 
@@ -72,6 +77,20 @@ def _describe(sim: Simulator) -> str:
     return "\n".join(lines)
 
 
+def _start(host: str, port: int, data_dir: Path | None) -> Simulator:
+    try:
+        return Simulator.start(host=host, port=port, data_dir=data_dir)
+    except SandboxBusy:
+        print(
+            f"注意：{data_dir} 正被训练模式的收银程序使用；本模拟器改用内存中的独立演示数据"
+            "（与收银程序的券状态互不影响，停止后不保留）。\n"
+            f"note: the app in training mode is using {data_dir}; this simulator serves its own"
+            " demo vouchers from memory (separate from the app's, not kept after it stops).",
+            flush=True,
+        )
+        return Simulator.start(host=host, port=port, data_dir=None)
+
+
 def run_sandbox(host: str, port: int, data_dir: Path | None, faults: list[str]) -> int:
     """Serve both gateways in the foreground; 0 on a clean Ctrl-C, 2 on bad arguments."""
     try:
@@ -84,10 +103,7 @@ def run_sandbox(host: str, port: int, data_dir: Path | None, faults: list[str]) 
             "sandbox listening on non-loopback %s: anyone on the network can use it", host
         )
     try:
-        sim = Simulator.start(host=host, port=port, data_dir=data_dir)
-    except SandboxBusy as exc:
-        print(f"error: {exc}")
-        return 1
+        sim = _start(host, port, data_dir)
     except OSError as exc:
         print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
         return 1

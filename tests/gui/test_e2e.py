@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from pos_app.core import codes
 from pos_app.core.journal import OpState
 from pos_app.core.messages import message_for
 from pos_app.sandbox import Fault
@@ -192,3 +193,18 @@ def test_a_background_confirmation_pops_a_notice(
     assert window.scan_screen.card.state is CardState.IDLE
     qtbot.waitUntil(window.toast.isVisible, timeout=WAIT_MS)
     assert window.toast.lines == ["已确认：券 **** **** 4417 核销成功（1 份）。"]
+
+
+def test_the_idle_card_in_training_lists_demo_codes_to_try(
+    qtbot: QtBot, window: MainWindow, training_runtime: Any
+) -> None:
+    card = window.scan_screen.card
+    assert card.state is CardState.IDLE
+    rows = dict(card.view.rows)
+    demo = training_runtime.simulator.demo.codes
+    assert rows["单次券"] == "2865 0103 4417" == codes.group_code(demo["single"])
+    assert rows["10次卡"] == codes.group_code(demo["multi"])
+    assert "已使用" in rows and "已退款" in rows
+    assert "培训模式：可用下面的演示券码练习。" in card.detail_label.text()
+    scan(window, demo["single"])  # and one of them really redeems
+    wait_card(qtbot, window, CardState.SUCCESS)

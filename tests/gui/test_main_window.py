@@ -154,6 +154,7 @@ def test_production_mode_has_no_banner(
     main.show()
     assert not main.banner.isVisible()
     assert main.mode_label.text() == "模式：正式"
+    assert main.scan_screen.card.view.rows == ()  # no demo codes outside training
     main.shutdown()
 
 

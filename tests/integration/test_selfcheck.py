@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pos_app import resources_path
+from pos_app.config.home import AppHome
+from pos_app.config.settings import Settings, save_settings
 from pos_app.resources_path import icon_files, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +91,39 @@ def test_icon_set_is_complete() -> None:
     ico = resource_path("icons", "pos_app.ico").read_bytes()
     assert ico[:4] == b"\x00\x00\x01\x00" and int.from_bytes(ico[4:6], "little") == 7
     assert resource_path("icons", "pos_app.svg").is_file()
+
+
+def _pos_app(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, **env}
+    environ.pop("POS_APP_HOME", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pos_app", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_self_check_names_the_journal_of_the_current_mode(tmp_path: Path) -> None:
+    """A fresh till is in training mode: its journal is the training one, not the empty
+    production file a support call would then go looking in."""
+    home = tmp_path / "home"
+    out = _self_check(home).stdout
+    assert f"training mode, journal {AppHome(home).journal_path('training')})" in out, out
+    assert str(AppHome(home).journal_file) + ")" not in out
+
+
+def test_doctor_in_training_mode_does_not_fail_for_a_missing_keyring(tmp_path: Path) -> None:
+    no_keyring = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = _pos_app(tmp_path / "home", "doctor", **no_keyring)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[失败 FAIL]" not in done.stdout
+    assert "[提示 INFO] keyring:" in done.stdout and "production" in done.stdout
+    # In production the same missing keyring is a failure.
+    save_settings(AppHome(tmp_path / "home"), replace(Settings(), mode="production"))
+    prod = _pos_app(tmp_path / "home", "doctor", **no_keyring)
+    assert prod.returncode != 0
+    assert "[失败 FAIL] keyring:" in prod.stdout
