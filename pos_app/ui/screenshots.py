@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,9 @@ def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="pos_app_shots_") as tmp:
         runtime = Runtime.open(AppHome(tmp))
         runtime.pins.set_pin(MANAGER_PIN, manager="店长")
+        # A till named like a shop names it, and a cashier rather than the OS account.
+        shop_till = replace(runtime.settings, terminal_id="LANE1", operator="收银员小李")
+        runtime.apply_settings(shop_till, by="店长")
         tasks = TaskManager("service")
         window = MainWindow(runtime, tasks)
         window.resize(*SIZE)
