@@ -156,7 +156,7 @@ class RedemptionService:
         # Rows whose answer could not be written (disk full): the journal cannot hold their
         # backoff, so it is kept here — a full disk must not turn the retry timer into a flood.
         self._unrecorded: dict[int, tuple[int, datetime]] = {}
-        self._lookups = VoucherLookup(lambda: self._alipay(), ttl_s=lookup_ttl_s)
+        self._lookups = VoucherLookup(self._alipay, ttl_s=lookup_ttl_s)
 
     def set_journal(self, journal: Journal) -> None:
         """Another undo log (a mode switch): used from the next operation on."""

@@ -37,10 +37,10 @@ from pos_app.core.models import (
     VoucherInfo,
 )
 from pos_app.gateways import http
-from pos_app.gateways.voucher_info import text_value as _text
-from pos_app.gateways.voucher_info import voucher_info
 from pos_app.gateways.rawjson import DuplicateMember, RawJsonError, member_raw
 from pos_app.gateways.signing import ALIPAY_SIGN_TYPES, rsa_verify, sign_alipay_params
+from pos_app.gateways.voucher_info import text_value as _text
+from pos_app.gateways.voucher_info import voucher_info
 
 logger = logging.getLogger(__name__)
 
