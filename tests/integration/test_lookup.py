@@ -201,7 +201,9 @@ def test_cli_lookup_json_keys_and_exit_codes(
     status, out = run_cli(tmp_path, capsys, "999999999999", "--json")
     assert status == 1 and json.loads(out)["code"] == "TICKET_CODE_NOT_EXIST"
     status, out = run_cli(tmp_path, capsys, "12345", "--json")
-    assert status == 2 and json.loads(out)["code"] == "CODE_FORMAT"
+    assert status == 2 and json.loads(out)["code"] == "LOOKUP_CODE_TYPE"
+    status, out = run_cli(tmp_path, capsys, "  ", "--json")
+    assert status == 2 and json.loads(out)["code"] == "CODE_EMPTY"
     status, out = run_cli(tmp_path, capsys, "GAL358309629")
     assert status == 2
 
