@@ -7,6 +7,9 @@ Internal codes are 12 digits; external codes (a merchant's own) up to 32 letters
 An external code may be a third-party code value, which seed 003 redeems with its 凭证ID
 (``ticket_id``): the field for it shows only while the code type is external, is optional, is
 checked live (``codes.validate_ticket_id``) and is cleared when the type goes back to internal.
+
+查询 (F4) checks a valid 12-digit code before redeeming: ``lookup_requested`` asks the window to
+show the voucher card, whose next step is 核销. The scan path stays one step (scan → redeem).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class ManualScreen(QWidget):
     """Emits ``submitted(code, quantity, code_type, ticket_id)`` when a valid code is confirmed."""
 
     submitted = Signal(str, int, object, str)  # code (bare), quantity, CodeType, 凭证ID or ""
+    lookup_requested = Signal(str, int, object, str)  # the same, to look up before redeeming
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +105,15 @@ class ManualScreen(QWidget):
             "QPushButton:enabled { background: #2e7d32; color: #ffffff; }"
         )
         self.redeem_button.clicked.connect(self.confirm)
+        self.lookup_button = QPushButton(self.tr("Look up (F4)"), self)
+        self.lookup_button.setObjectName("lookupButton")
+        self.lookup_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lookup_button.setMinimumHeight(72)
+        self.lookup_button.setStyleSheet("font-size: 22px;")
+        self.lookup_button.setToolTip(
+            self.tr("Show the voucher (item, price, validity, uses left)")
+        )
+        self.lookup_button.clicked.connect(self.look_up)
         self.ticket_label = QLabel(self.tr("Ticket ID (optional)"), self)
         self.ticket_label.setStyleSheet("font-size: 18px;")
         self.ticket_edit = self._ticket_field()
@@ -163,7 +176,10 @@ class ManualScreen(QWidget):
         left.addLayout(ticket)
         left.addStretch(1)
         left.addLayout(quantity)
-        left.addWidget(self.redeem_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.lookup_button, 1)
+        actions.addWidget(self.redeem_button, 2)
+        left.addLayout(actions)
         grid = QGridLayout(self)
         grid.setContentsMargins(24, 16, 24, 16)
         grid.setHorizontalSpacing(24)
@@ -224,6 +240,16 @@ class ManualScreen(QWidget):
         )
         return True
 
+    def look_up(self) -> bool:
+        """查询: ask for the voucher card of a valid 12-digit code (nothing is redeemed)."""
+        self._validate()
+        if self._valid is None or self._valid.code_type is not CodeType.INTERNAL:
+            return False
+        self.lookup_requested.emit(
+            self._valid.value, self.quantity.value(), self._valid.code_type, ""
+        )
+        return True
+
     # ----------------------------------------------------------------- validation
     def _type_changed(self) -> None:
         """The 凭证ID belongs to third-party (external) codes only: hidden and emptied otherwise,
@@ -250,6 +276,8 @@ class ManualScreen(QWidget):
                 self._valid = valid
                 self._set_hint(self.tr("Looks right. Press Enter to redeem."), _OK_STYLE)
         self.redeem_button.setEnabled(self._valid is not None)
+        internal = self._valid is not None and self._valid.code_type is CodeType.INTERNAL
+        self.lookup_button.setEnabled(internal)
 
     def _empty_hint(self) -> str:
         if self.code_type is CodeType.INTERNAL:
@@ -282,6 +310,8 @@ class ManualScreen(QWidget):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.confirm()
+        elif key == Qt.Key.Key_F4:
+            self.look_up()
         elif key == Qt.Key.Key_Backspace:
             self.backspace()
         elif key == Qt.Key.Key_Delete:
