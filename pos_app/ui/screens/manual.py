@@ -105,15 +105,7 @@ class ManualScreen(QWidget):
             "QPushButton:enabled { background: #2e7d32; color: #ffffff; }"
         )
         self.redeem_button.clicked.connect(self.confirm)
-        self.lookup_button = QPushButton(self.tr("Look up (F4)"), self)
-        self.lookup_button.setObjectName("lookupButton")
-        self.lookup_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.lookup_button.setMinimumHeight(72)
-        self.lookup_button.setStyleSheet("font-size: 22px;")
-        self.lookup_button.setToolTip(
-            self.tr("Show the voucher (item, price, validity, uses left)")
-        )
-        self.lookup_button.clicked.connect(self.look_up)
+        self.lookup_button = self._lookup_button()
         self.ticket_label = QLabel(self.tr("Ticket ID (optional)"), self)
         self.ticket_label.setStyleSheet("font-size: 18px;")
         self.ticket_edit = self._ticket_field()
@@ -131,6 +123,16 @@ class ManualScreen(QWidget):
             "QPushButton { font-size: 18px; }"
             "QPushButton:checked { background: #1565c0; color: #ffffff; font-weight: bold; }"
         )
+        return button
+
+    def _lookup_button(self) -> QPushButton:
+        button = QPushButton(self.tr("Look up (F4)"), self)
+        button.setObjectName("lookupButton")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setMinimumHeight(72)
+        button.setStyleSheet("font-size: 22px;")
+        button.setToolTip(self.tr("Show the voucher (item, price, validity, uses left)"))
+        button.clicked.connect(self.look_up)
         return button
 
     def _ticket_field(self) -> QLineEdit:
