@@ -54,8 +54,6 @@ def test_a_failure_at_this_till_says_when(
 ) -> None:
     code = training_runtime.simulator.demo.codes["single"]
     training_runtime.service.redeem(code)  # earlier, at this till
-    outcome = training_runtime.service.redeem(code, again=True)
-    window.scan_screen.on_service_outcome(outcome)  # not watched: nothing changes
     window.scan_screen.submit(code, again=True)
     wait_card(qtbot, window, CardState.FAILURE)
     qtbot.waitUntil(lambda: "在本收银台核销过" in headline(window), timeout=WAIT_MS)
