@@ -23,9 +23,16 @@ from pos_app.core.codes import (
     validate_reason,
     validate_request_id,
 )
-from pos_app.core.errors import ConfigError, InputInvalid, PinRefused, PosError
+from pos_app.core.errors import (
+    ConfigError,
+    GatewayRejected,
+    InputInvalid,
+    OutcomeUnknown,
+    PinRefused,
+    PosError,
+)
 from pos_app.core.journal import Operation, OpState
-from pos_app.core.models import CodeType
+from pos_app.core.models import CodeType, VoucherInfo
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
 from pos_app.logsetup import setup_logging
 
@@ -119,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     ks_sub.add_parser("status")
     _add_manager_parser(sub)
     _add_redeem_parser(sub)
+    _add_lookup_parser(sub)
     _add_manager_commands(sub)
     jr = sub.add_parser("journal", help="list the undo log")
     jr.add_argument("--date", type=date.fromisoformat, default=None)
@@ -143,6 +151,12 @@ def _add_redeem_parser(sub: Any) -> None:
     rd.add_argument("--ticket-id", default="", help="凭证ID: required for third-party codes")
     rd.add_argument("--operator", default="cli")
     rd.add_argument("--json", action="store_true")
+
+
+def _add_lookup_parser(sub: Any) -> None:
+    lk = sub.add_parser("lookup", help="look a 12-digit voucher code up (read-only)")
+    lk.add_argument("code", help="the code, or - to read it from the first line of stdin")
+    lk.add_argument("--json", action="store_true")
 
 
 def _add_review_parser(sub: Any) -> None:
@@ -490,6 +504,67 @@ def _code_argument(value: str) -> str:
 
 
 @_with_runtime()
+def _cmd_lookup(args: argparse.Namespace, runtime: Any) -> int:
+    """Read-only: 0 answered, 1 a definite "no" (e.g. no such code), 3 an answer that could not
+    be trusted (unsigned, tampered, timeout), 2 bad input. Nothing is journaled."""
+    try:
+        info = runtime.service.lookup(_code_argument(args.code))
+    except (GatewayRejected, OutcomeUnknown) as exc:
+        unknown = isinstance(exc, OutcomeUnknown)
+        if args.json:
+            state = "UNKNOWN" if unknown else "FAILED"
+            body = {"state": state, "code": exc.code, "message": exc.zh, "message_en": exc.en}
+            print(json.dumps(body, ensure_ascii=False))
+        print(f"查询失败 {exc.code}: {exc.zh}\n{exc.en}", file=sys.stderr)
+        return EXIT_UNKNOWN if unknown else EXIT_FAILED
+    if args.json:
+        print(json.dumps(_lookup_dict(info), ensure_ascii=False))
+    else:
+        _print_lookup(info)
+    return EXIT_OK
+
+
+def _lookup_dict(info: VoucherInfo) -> dict[str, Any]:
+    """The lookup as the ``--json`` keys promise: absent fields are null, the code masked."""
+
+    def text(value: str) -> str | None:
+        return value or None
+
+    def money(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "ticket_code": mask_code(info.ticket_code),
+        "status": text(info.status),
+        "status_desc": text(info.status_desc),
+        "item_name": text(info.item_name),
+        "order_no": text(info.order_no),
+        "original_price": money(info.original_price),
+        "current_price": money(info.current_price),
+        "effect_date": text(info.effect_date),
+        "expire_date": text(info.expire_date),
+        "total_quantity": info.total_quantity,
+        "available_quantity": info.available_quantity,
+        "uses": [
+            {"type": text(u.trans_type), "quantity": u.quantity, "time": text(u.time)}
+            for u in info.uses
+        ],
+    }
+
+
+def _print_lookup(info: VoucherInfo) -> None:
+    shown = _lookup_dict(info)
+    print(f"{shown['ticket_code']}  {info.status or '-'} {info.status_desc}")
+    for key in ("item_name", "order_no", "current_price", "effect_date", "expire_date"):
+        if shown[key] is not None:
+            print(f"  {key}: {shown[key]}")
+    if info.total_quantity is not None:
+        print(f"  available/total: {info.available_quantity}/{info.total_quantity}")
+    for use in shown["uses"]:
+        print(f"  {use['time'] or '-'}  {use['type'] or '-'} ×{use['quantity'] or '-'}")
+
+
+@_with_runtime()
 def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     request_id = validate_request_id(args.request_id)  # before it is looked up in the journal
     rows = [op for op in runtime.service.find_request(request_id) if op.kind.value == "REDEEM"]
@@ -605,6 +680,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "keys": _cmd_keys,
     "manager": _cmd_manager,
     "redeem": _cmd_redeem,
+    "lookup": _cmd_lookup,
     "reverse": _cmd_reverse,
     "sync": _cmd_sync,
     "review": _cmd_review,

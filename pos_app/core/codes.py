@@ -60,10 +60,10 @@ def mask_code(code: str) -> str:
 
 
 def group_code(code: str) -> str:
-    """Display form of a 12-digit platform code (or its mask): groups of four, as printed
-    (``1234 5678 9012``). Any other code is shown exactly as it is sent: an external code typed
-    with those spaces would be another code."""
-    if len(code) != INTERNAL_CODE_LEN or not all(ch.isdigit() or ch == "*" for ch in code):
+    """Display form of a 12-digit platform code, its mask, or its first digits as they are typed:
+    groups of four, as printed (``1234 5678 9012``). Any other code is shown exactly as it is
+    sent: an external code typed with those spaces would be another code."""
+    if len(code) > INTERNAL_CODE_LEN or not all(ch.isdigit() or ch == "*" for ch in code):
         return code
     return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 

@@ -351,6 +351,53 @@ _CATALOGUE: dict[str, Message] = {
         "Some operations are still being confirmed; finish them (or run recover) before switching"
         " between training and production.",
     ),
+    # --- voucher lookup (core/lookup.py): {placeholders} are filled by message_with ---
+    "LOOKUP_CODE_TYPE": Message(
+        "只能查询12位口碑券码；商家自有的外部券码无法在平台查询。",
+        "Only 12-digit Koubei codes can be looked up; a merchant's own (external) code cannot.",
+    ),
+    "LOOKUP_USED_HERE": Message(
+        "这张券已于 {when} 在本收银台核销过，不能再次核销。",
+        "This voucher was already redeemed at this till at {when}; it cannot be redeemed again.",
+    ),
+    "LOOKUP_USED_SHOP": Message(
+        "这张券已于 {when} 在本店另一台收银台（{till}）核销过，不能再次核销。",
+        "This voucher was already redeemed at another till of this shop ({till}) at {when}.",
+    ),
+    "LOOKUP_USED_ELSEWHERE": Message(
+        "这张券已于 {when} 被使用（不是在本收银台核销的），不能再次核销。请顾客在手机上查看使用记录。",
+        "This voucher was already used at {when} (not at this till). Ask the customer to check"
+        " its history on the phone.",
+    ),
+    "LOOKUP_USED": Message(
+        "这张券已被使用，不能再次核销。请顾客在手机上查看使用记录。",
+        "This voucher has already been used. Ask the customer to check its history on the phone.",
+    ),
+    "LOOKUP_REFUNDED": Message(
+        "这张券已退款，不能核销。退款后券即作废，请顾客重新购买或用其他方式付款。",
+        "This voucher was refunded, so it is void. The customer must buy again or pay otherwise.",
+    ),
+    "LOOKUP_REFUNDING": Message(
+        "这张券正在退款中，不能核销。如顾客要使用，请先在手机上取消退款申请。",
+        "A refund of this voucher is in progress. To use it, the customer must cancel the refund.",
+    ),
+    "LOOKUP_USING": Message(
+        "这张券正在别处核销中（另一台收银台或平台正在处理）。请稍等一分钟让顾客刷新券，不要重复扫码。",
+        "This voucher is being redeemed elsewhere right now. Wait a minute, let the customer"
+        " refresh it, and do not scan it again.",
+    ),
+    "LOOKUP_NOT_YET": Message(
+        "这张券还未生效：{start} 起才能使用（有效期至 {end}）。",
+        "This voucher is not valid yet: it can be used from {start} (until {end}).",
+    ),
+    "LOOKUP_EXPIRED": Message(
+        "这张券已过期（有效期至 {end}），不能核销。",
+        "This voucher expired (valid until {end}); it cannot be redeemed.",
+    ),
+    "LOOKUP_NOT_HERE": Message(
+        "这张券不能在本店使用（只限指定门店）。请顾客到券上写明的门店使用。",
+        "This voucher is not valid at this shop (only at the shops it names).",
+    ),
     "POS_ERROR": Message(
         "出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."
     ),
@@ -360,6 +407,12 @@ _CATALOGUE: dict[str, Message] = {
 def message_for(code: str) -> Message:
     """The text for a code; unknown codes get the generic rejection text (the code is shown too)."""
     return _CATALOGUE.get(code) or _CATALOGUE["GATEWAY_REJECTED"]
+
+
+def message_with(code: str, **values: str) -> Message:
+    """The text for ``code`` with its ``{name}`` placeholders filled in both languages."""
+    text = message_for(code)
+    return Message(text.zh.format(**values), text.en.format(**values))
 
 
 def known_codes() -> frozenset[str]:

@@ -111,3 +111,59 @@ class SyncResult:
     order_no: str = ""
     repeat: bool = False
     biz_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherUse:
+    """One transaction on a voucher as the lookup lists it (``TicketTransInfo``)."""
+
+    trans_type: str = ""  # as the platform names it, e.g. "USE" or "CANCEL"
+    quantity: int | None = None
+    time: str = ""  # create_time, "yyyy-MM-dd HH:mm:ss" GMT+8
+    trans_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherInfo:
+    """What ``koubei.trade.ticket.ticketcode.query`` answered. Any field may be absent.
+
+    ``status`` is the platform's ``ticket_status`` (``VoucherStatus`` values, or whatever new
+    value it sends); dates are the platform's ``yyyy-MM-dd HH:mm:ss`` text (GMT+8).
+    """
+
+    ticket_code: str
+    status: str = ""
+    status_desc: str = ""
+    item_name: str = ""
+    item_id: str = ""
+    order_no: str = ""
+    voucher_id: str = ""
+    original_price: Decimal | None = None
+    current_price: Decimal | None = None
+    effect_date: str = ""
+    expire_date: str = ""
+    total_quantity: int | None = None
+    available_quantity: int | None = None
+    uses: tuple[VoucherUse, ...] = ()
+
+    @property
+    def multi_use(self) -> bool:
+        """A 次卡: more than one use bought."""
+        return self.total_quantity is not None and self.total_quantity > 1
+
+    @property
+    def can_redeem_again(self) -> bool:
+        """Another use may be taken: a multi-use voucher, still effective, with uses left."""
+        left = self.available_quantity
+        return self.multi_use and left is not None and left > 0 and self.status in ("", "EFFECTIVE")
+
+
+class VoucherStatus(enum.StrEnum):
+    """``ticket_status`` values documented for the lookup."""
+
+    USED = "USED"
+    EFFECTIVE = "EFFECTIVE"
+    UN_EFFECTIVE = "UN_EFFECTIVE"
+    REFUNDED = "REFUNDED"
+    USING = "USING"
+    REFUNDING = "REFUNDING"

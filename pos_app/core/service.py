@@ -43,6 +43,7 @@ from pos_app.core.journal import (
     Settle,
     StateChange,
 )
+from pos_app.core.lookup import DEFAULT_TTL_S, VoucherLookup, explain
 from pos_app.core.messages import Message, message_for
 from pos_app.core.models import (
     CancelRequest,
@@ -53,6 +54,7 @@ from pos_app.core.models import (
     ShopType,
     SyncRequest,
     SyncResult,
+    VoucherInfo,
 )
 from pos_app.core.result_fields import redeem_result_fields
 
@@ -76,6 +78,8 @@ class AlipayGateway(Protocol):
     def validate_cancel(self, req: CancelRequest) -> None: ...
 
     def validate_sync(self, req: SyncRequest) -> None: ...
+
+    def query(self, code: str, shop_id: str) -> VoucherInfo: ...
 
 
 SendResult = tuple[Settle, RedeemResult | None]
@@ -141,6 +145,7 @@ class RedemptionService:
         alipay: Callable[[], AlipayGateway],
         shop: ShopConfig,
         clock: Callable[[], datetime] | None = None,
+        lookup_ttl_s: float = DEFAULT_TTL_S,
     ) -> None:
         self._journal = journal
         self._top = top
@@ -154,6 +159,7 @@ class RedemptionService:
         # Rows whose answer could not be written (disk full): the journal cannot hold their
         # backoff, so it is kept here — a full disk must not turn the retry timer into a flood.
         self._unrecorded: dict[int, tuple[int, datetime]] = {}
+        self._lookups = VoucherLookup(self._alipay, ttl_s=lookup_ttl_s)
 
     def set_journal(self, journal: Journal) -> None:
         """Another undo log (a mode switch): used from the next operation on."""
@@ -324,6 +330,28 @@ class RedemptionService:
                 return earlier.order_no
         raise InputInvalid("FIELD_INVALID", "order_no", "order number required (口碑订单号)")
 
+    # ----------------------------------------------------------------- lookup (read-only)
+    def lookup(self, raw_code: str) -> VoucherInfo:
+        """What the platform knows of a 12-digit code (status, item, validity, uses).
+
+        The code is normalised as ``redeem`` does. Read-only: nothing is journaled and no money
+        state changes; every error only means "could not look up" (``InputInvalid`` before
+        anything is sent, ``GatewayRejected`` a definite answer, ``OutcomeUnknown`` untrusted).
+        """
+        return self._lookups.lookup(raw_code, self._shop.shop_id, affixes=self._shop.affixes)
+
+    def explain_failure(self, raw_code: str) -> tuple[VoucherInfo, Message | None]:
+        """The lookup of a code whose redemption failed, and the real cause in the cashier's
+        words (None when the lookup does not tell). Reads this journal's rows of the code (to say
+        whether it was used at this till or shop); writes nothing."""
+        info = self.lookup(raw_code)
+        earlier = self._journal.by_code(info.ticket_code, limit=20)
+        shop = self._shop
+        why = explain(
+            info, earlier, shop_id=shop.shop_id, terminal=shop.terminal_id, now=self._clock()
+        )
+        return info, why
+
     # ----------------------------------------------------------------- retries
     def recover(self) -> list[OpOutcome]:
         """Re-send every open row now (start-up after a crash, or `pos-app recover`)."""
@@ -406,6 +434,7 @@ class RedemptionService:
                     return self._answer_not_recorded(current, how, exc)
                 settled = latest  # settled concurrently by another process: keep its answer
             self._unrecorded.pop(current.id, None)
+        self._lookups.forget(current.code)  # a cached lookup of this code is out of date now
         confirmed = retry and settled.kind is OpKind.REDEEM and settled.state is OpState.SUCCEEDED
         message = message_for("RETRY_CONFIRMED") if confirmed else _message(how)
         outcome = OpOutcome(settled, how.error_code, message, redeem, confirmed_on_retry=confirmed)

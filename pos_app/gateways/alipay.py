@@ -1,4 +1,4 @@
-"""Alipay OpenAPI client: ``koubei.trade.ticket.ticketcode.cancel`` and ``...sync``.
+"""Alipay OpenAPI client: ``koubei.trade.ticket.ticketcode.cancel``, ``...sync`` and ``...query``.
 
 Wire format (protocol.md): system parameters and ``sign`` in the URL query, ``biz_content`` (compact
 JSON, every scalar a string) in the form body, POST. The answer's signature is checked over the
@@ -28,15 +28,25 @@ from pos_app.core.errors import (
     PosError,
     SignatureInvalid,
 )
-from pos_app.core.models import CancelRequest, CancelResult, CodeType, SyncRequest, SyncResult
+from pos_app.core.models import (
+    CancelRequest,
+    CancelResult,
+    CodeType,
+    SyncRequest,
+    SyncResult,
+    VoucherInfo,
+)
 from pos_app.gateways import http
 from pos_app.gateways.rawjson import DuplicateMember, RawJsonError, member_raw
 from pos_app.gateways.signing import ALIPAY_SIGN_TYPES, rsa_verify, sign_alipay_params
+from pos_app.gateways.voucher_info import text_value as _text
+from pos_app.gateways.voucher_info import voucher_info
 
 logger = logging.getLogger(__name__)
 
 METHOD_CANCEL = "koubei.trade.ticket.ticketcode.cancel"
 METHOD_SYNC = "koubei.trade.ticket.ticketcode.sync"
+METHOD_QUERY = "koubei.trade.ticket.ticketcode.query"
 SUCCESS_CODE = "10000"
 SERVICE_UNAVAILABLE_CODE = "20000"
 BUSINESS_FAILED_CODE = "40004"
@@ -49,6 +59,7 @@ _MAX_REQUEST_BIZ_NO = 64
 _MAX_ORDER_NO = 32
 _MAX_SHOP_ID = 32
 _MAX_NOTIFY_URL = 256
+_MAX_QUERY_SHOP_ID = 64  # references/ticketcode-query.md
 
 
 def response_node_name(method: str) -> str:
@@ -116,6 +127,19 @@ class AlipayClient:
             biz_code=biz_code,
         )
 
+    def query(self, code: str, shop_id: str) -> VoucherInfo:
+        """Look a 12-digit platform code up (read-only): status, item, validity, uses.
+
+        Signed and verified like cancel/sync; an answer about another code is
+        ``RESPONSE_MALFORMED`` (unknown), never taken for this one's.
+        """
+        biz = {
+            "ticket_code": http.check_ticket_code(code, CodeType.INTERNAL),
+            "shop_id": http.check_shop_id(shop_id, field="shop_id", max_len=_MAX_QUERY_SHOP_ID),
+        }
+        node = self._call(METHOD_QUERY, biz, "", code, {})
+        return voucher_info(node, code)
+
     def validate_cancel(self, req: CancelRequest) -> None:
         """Every field checked as ``cancel`` would, without sending (``InputInvalid``)."""
         _cancel_biz(req)
@@ -163,6 +187,7 @@ class AlipayClient:
         ticket_code: str,
         extra: dict[str, str],
     ) -> dict[str, Any]:
+        """One signed call; ``request_id`` "" for a lookup (it has none to echo)."""
         query, body = self.build_params(method, biz, extra)
         logger.info("alipay %s request_id=%s code=%s", method, request_id, mask_code(ticket_code))
         try:
@@ -245,18 +270,6 @@ def _timestamp(at: datetime) -> str:
         raise ConfigError(detail="the clock must give timezone-aware times") from None
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and len(value) == 1:
-        return _text(value[0])  # the sync seed's example writes request_id as a one-item list
-    if isinstance(value, bool | int | float):
-        return str(value)
-    return ""
-
-
 def _sign_value(sign_raw: str | None) -> str:
     if sign_raw is None:
         return ""
@@ -324,7 +337,7 @@ def _repeat_of(node: dict[str, Any]) -> tuple[bool, str]:
 
 def _check_echoed_request_id(node: dict[str, Any], request_id: str) -> None:
     echoed = _text(node.get("request_id"))
-    if echoed and echoed != request_id:
+    if echoed and request_id and echoed != request_id:
         raise OutcomeUnknown("RESPONSE_MALFORMED", "answer is for another request id")
 
 

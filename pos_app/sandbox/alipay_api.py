@@ -1,4 +1,4 @@
-"""The simulated Alipay OpenAPI gateway (``/gateway.do``): cancel and sync.
+"""The simulated Alipay OpenAPI gateway (``/gateway.do``): cancel, sync and query (lookup).
 
 Checks, in this order, like the real gateway: required parameters (method, app_id, sign,
 sign_type, timestamp, version, charset: ``40001``), method, app_id, sign_type, version, format,
@@ -25,6 +25,7 @@ import base64
 import binascii
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -34,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pos_app.core.codes import mask_code
 from pos_app.gateways.signing import alipay_sign_content, rsa_sign, rsa_verify
 from pos_app.sandbox import notify
+from pos_app.sandbox.records import QueryParams
 from pos_app.sandbox.state import Answer, BizError, CancelParams, SyncParams
 from pos_app.sandbox.wire import (
     Reply,
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 METHODS = {
     "koubei.trade.ticket.ticketcode.cancel": "cancel",
     "koubei.trade.ticket.ticketcode.sync": "sync",
+    "koubei.trade.ticket.ticketcode.query": "query",
 }
 CODE_TYPES = ("INTERNAL_CODE", "EXTERNAL_CODE")
 # charset parameter (lower case) -> Python codec; the real gateway serves these three.
@@ -175,9 +178,7 @@ def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
             BizError("INVALID_PARAMETER", "参数有误：biz_content 缺失或不是 JSON 对象")
         )
     try:
-        parsed: CancelParams | SyncParams = (
-            _cancel_params(biz) if api == "cancel" else _sync_params(biz)
-        )
+        parsed = _PARSERS[api](biz)
     except BizError as exc:
         return r.business_error(exc)
 
@@ -185,13 +186,15 @@ def handle(ctx: SimContext, params: dict[str, str]) -> Reply:
         try:
             if isinstance(parsed, CancelParams):
                 answer = ctx.state.cancel(ctx.merchant_pid, parsed)
+            elif isinstance(parsed, QueryParams):
+                answer = ctx.state.query(ctx.merchant_pid, parsed)
             else:
                 answer = ctx.state.sync(ctx.merchant_pid, parsed)
         except BizError as exc:
             if api == "sync" and exc.code in _SYNC_MSGS and exc.sub_msg == _default(exc.code):
                 exc = BizError(exc.code, _SYNC_MSGS[exc.code])
             return r.business_error(exc, corrupt=corrupt)
-        if api == "cancel" and not answer.repeat and params.get("notify_url"):
+        if isinstance(parsed, CancelParams) and not answer.repeat and params.get("notify_url"):
             notify.send_later(
                 params["notify_url"],
                 notify.notification(parsed.request_id, ctx.keys.alipay_private, r.sign_type),
@@ -279,6 +282,13 @@ def _cancel_params(biz: dict[str, Any]) -> CancelParams:
     )
 
 
+def _query_params(biz: dict[str, Any]) -> QueryParams:
+    code = text_field(biz, "ticket_code", 12, required=True, alnum=True)
+    if not (code.isdigit() and len(code) == 12):
+        raise BizError("INVALID_PARAMETER", "参数有误：ticket_code 须为12位数字券码")
+    return QueryParams(code=code, shop_id=text_field(biz, "shop_id", 64, required=True))
+
+
 def _sync_params(biz: dict[str, Any]) -> SyncParams:
     date_field(biz, "gmt_biz")
     text_field(biz, "sync_shop_id", 32)
@@ -290,3 +300,10 @@ def _sync_params(biz: dict[str, Any]) -> SyncParams:
         order_no=text_field(biz, "order_no", 32, required=True),
         code_type=text_field(biz, "code_type", 16, choices=CODE_TYPES) or "INTERNAL_CODE",
     )
+
+
+_PARSERS: dict[str, Callable[[dict[str, Any]], CancelParams | SyncParams | QueryParams]] = {
+    "cancel": _cancel_params,
+    "sync": _sync_params,
+    "query": _query_params,
+}

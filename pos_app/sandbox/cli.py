@@ -39,6 +39,9 @@ _CODE_NOTES = {
     "external_multi": "外部券码，5次",
     "third_party": "三方码，1次，核销须带 ticket_id",
     "third_party_multi": "三方码，3次，核销须带 ticket_id",
+    "not_yet": "未生效：一周后才能使用（查询为 UN_EFFECTIVE）",
+    "other_shop": "只限演示二店使用（本店查询为 UN_EFFECTIVE）",
+    "using": "正在别处核销：查询为 USING，前两次 TICKET_PROCESSING，之后已使用",
 }
 
 

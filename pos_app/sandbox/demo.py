@@ -17,11 +17,13 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from pos_app.core.clock import now_china
 from pos_app.core.files import write_atomic
 from pos_app.gateways.keys import load_private_key, private_key_pkcs8_base64, public_key_base64
 
@@ -58,6 +60,9 @@ DEMO_CODES: dict[str, str] = {
     "external_multi": "EXT2024A0001",  # our own external code, 5 uses
     "third_party": "QM6201900017",  # third-party code (三方码): redeem only with its ticket_id
     "third_party_multi": "QM6201900025",  # third-party code, 3 uses, likewise
+    "not_yet": "286501030076",  # valid from a week after the data set was made (UN_EFFECTIVE)
+    "other_shop": "286501030084",  # valid only at the second demo shop (UN_EFFECTIVE here)
+    "using": "286501030092",  # being redeemed elsewhere: TICKET_PROCESSING twice, then used
 }
 
 # label -> ticket_id of the third-party codes (seed 003: "本地侧凭证id，如果是三方码值核销传参
@@ -182,9 +187,34 @@ def _prior(
     }
 
 
-def demo_dataset() -> dict[str, Any]:
-    """The initial voucher state as plain JSON-able data (the same shape ``state.json`` holds)."""
-    vouchers = [
+def _day(today: date, days: int, end: bool = False) -> str:
+    return f"{today + timedelta(days=days):%Y-%m-%d} {'23:59:59' if end else '00:00:00'}"
+
+
+def _validity(today: date, effect: int = -30, expire: int = 180) -> dict[str, str]:
+    """A validity window in days around ``today`` (the lookup shows it; redeem checks it)."""
+    return {"effect_date": _day(today, effect), "expire_date": _day(today, expire, end=True)}
+
+
+def demo_dataset(today: date | None = None) -> dict[str, Any]:
+    """The initial voucher state as plain JSON-able data (the same shape ``state.json`` holds).
+
+    Validity dates are set around ``today`` (China's date by default), so the not-yet-valid code
+    is valid from a week later and the expired one ran out ten days ago.
+    """
+    vouchers = _vouchers()
+    day = today or now_china().date()
+    for v in vouchers:
+        v.update(_validity(day))
+    by_code = {v["code"]: v for v in vouchers}
+    by_code[DEMO_CODES["expired"]].update(_validity(day, -100, -10))
+    by_code[DEMO_CODES["not_yet"]].update(_validity(day, 7, 97))
+    by_code[DEMO_CODES["other_shop"]]["shops"] = [OUR_SHOP_2_ID]
+    return _dataset(vouchers)
+
+
+def _vouchers() -> list[dict[str, Any]]:
+    return [
         _voucher("single", "tea"),
         _voucher("single_2", "tea"),
         _voucher("single_3", "tea"),
@@ -202,7 +232,13 @@ def demo_dataset() -> dict[str, Any]:
         _voucher(
             "third_party_multi", "card", total=3, ticket_id=DEMO_TICKET_IDS["third_party_multi"]
         ),
+        _voucher("not_yet", "tea"),
+        _voucher("other_shop", "tea"),
+        _voucher("using", "tea", processing_left=2, after_processing="USED"),
     ]
+
+
+def _dataset(vouchers: list[dict[str, Any]]) -> dict[str, Any]:
     prior = [
         _prior("used"),
         _prior("refunded"),

@@ -31,7 +31,8 @@ Kinds and what the simulator does with the call:
                           ``ticket_code`` and another ``ticket_request_id``, likewise
 ========================  ======================================================================
 
-``api`` is ``"redeem"``, ``"cancel"``, ``"sync"`` or None (any; a kind made for one API only
+``api`` is ``"redeem"``, ``"cancel"``, ``"sync"``, ``"query"`` (the read-only lookup; answering
+kinds answer without looking) or None (any; a kind made for one API only
 ever applies to that API, see ``ONLY_FOR``). ``times`` counts the calls the
 fault applies to; ``times <= 0`` means every call until the faults are cleared.
 Command line form: ``KIND[:API[:TIMES[:DELAY]]]``, e.g. ``timeout:redeem:1:3``; an empty API or
@@ -63,7 +64,7 @@ KINDS = (
     "no_node",
     "other_request",
 )
-APIS = ("redeem", "cancel", "sync")
+APIS = ("redeem", "cancel", "sync", "query")
 # Kinds that answer instead of processing (unless commit=True).
 ANSWER_INSTEAD = (
     "http_500",

@@ -50,6 +50,9 @@ class Voucher:
     processing_left: int = 0  # this many calls answer TICKET_PROCESSING ...
     after_processing: str = ""  # ... then the status becomes this
     ticket_id: str = ""  # a third-party code's 本地侧凭证id: redeeming it needs this ticket_id
+    effect_date: str = ""  # validity window, "yyyy-MM-dd HH:mm:ss" GMT+8; "" = no limit
+    expire_date: str = ""
+    shops: list[str] = field(default_factory=list)  # shop ids it may be used at; [] = any
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Redemption:
     use_date: str = ""
     ticket_trans_id: str = ""
     reversed_by: str = ""  # request_biz_no of the reversal
+    reversed_at: str = ""  # when it was reversed ("yyyy-MM-dd HH:mm:ss" GMT+8)
     response: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,6 +100,12 @@ class SyncParams:
     quantity: int
     order_no: str
     code_type: str = "INTERNAL_CODE"
+
+
+@dataclass(frozen=True)
+class QueryParams:
+    code: str
+    shop_id: str
 
 
 @dataclass(frozen=True)

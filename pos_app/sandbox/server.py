@@ -215,7 +215,7 @@ class Simulator:
                 keys = keys or DemoKeys.generate()
                 state_path = None
             the_clock = clock or now_china
-            state = VoucherState.open(state_path, demo_dataset(), the_clock)
+            state = VoucherState.open(state_path, demo_dataset(the_clock().date()), the_clock)
             ctx = SimContext(
                 keys=keys, state=state, faults=FaultSet(), clock=the_clock, merchant_pid=OUR_PID
             )

@@ -23,6 +23,7 @@ from typing import Any
 from pos_app.core.clock import FORMAT, now_china
 from pos_app.core.codes import mask_code
 from pos_app.core.files import write_atomic
+from pos_app.sandbox.lookup import query_fields, valid_at, valid_now
 from pos_app.sandbox.records import (
     AVAILABLE,
     CLOSED,
@@ -36,6 +37,7 @@ from pos_app.sandbox.records import (
     Answer,
     BizError,
     CancelParams,
+    QueryParams,
     RedeemParams,
     Redemption,
     SyncParams,
@@ -250,6 +252,7 @@ class VoucherState:
             shop = self._shop(merchant_pid, p.shop_id, p.shop_type)
             self._transient(v, "redeem:" + p.request_id)
             try:
+                self._check_valid_here(v, p.shop_id)
                 quantity = self._redeemable(v, p.quantity)
             except BizError as exc:
                 self._close_attempt(merchant_pid, p, exc.code)
@@ -332,6 +335,22 @@ class VoucherState:
         fields = dict(prior.response)
         fields["biz_code"] = "TICKET_ALREADY_USED"
         return Answer(fields, repeat=True)
+
+    def _check_valid_here(self, v: Voucher, shop_id: str) -> None:
+        """Outside its validity window, or at a shop it is not for: not redeemable."""
+        if v.status == AVAILABLE and not valid_now(v, self._now()):
+            raise BizError("TICKET_STATUS_ILLEGAL", "凭证不在有效期内")
+        if v.status == AVAILABLE and not valid_at(v, shop_id):
+            raise BizError("TICKET_STATUS_ILLEGAL", "凭证不可在该门店使用")
+
+    # ---------------------------------------------------------------- query (read-only)
+    def query(self, merchant_pid: str, p: QueryParams) -> Answer:
+        with self._lock:
+            v = self._own_voucher(p.code, merchant_pid)
+            self._shop(merchant_pid, p.shop_id, "INTERNAL_SHOP")
+            uses = [r for r in self._redemptions.values() if r.code == p.code]
+            fields = query_fields(v, self.items[v.item], uses, p.shop_id, self._now())
+            return Answer(copy.deepcopy(fields))
 
     @staticmethod
     def _redeemable(v: Voucher, quantity: int | None) -> int:
@@ -421,6 +440,7 @@ class VoucherState:
             v.status = AVAILABLE
             r.status = REVERSED
             r.reversed_by = p.request_biz_no
+            r.reversed_at = self._now()
             self._cancels[p.request_biz_no] = {**asdict(p), "merchant_pid": merchant_pid}
             self._save()
             logger.info(

@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
 
         self.banner = TrainingBanner(self)
         self.scan_screen = ScanScreen(
-            runtime.service, tasks, self.events, sounds=self.sounds, parent=self
+            runtime.service, tasks, self.events, sounds=self.sounds, probe=self.probe, parent=self
         )
         self.manual_screen = ManualScreen(self)
         self.history_screen = HistoryScreen(runtime.service, tasks, self)
@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.scan_screen.typed.connect(self._typed_on_scan)
         self.manager_screen.locked.connect(self.scan_screen.reset_if_settled)
         self.pump.settled_in_background.connect(self._settled_in_background)
+        self.manual_screen.lookup_requested.connect(self._look_up_typed)
         self.scan_screen.busy_changed.connect(self._on_busy)
         self.events.outcome.connect(self._on_outcome)
         self.events.outcome.connect(self.history_screen.on_outcome)
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
         keys: list[tuple[Qt.Key, Callable[[], None]]] = [
             (Qt.Key.Key_F2, lambda: self.show_screen(Screen.MANUAL)),
             (Qt.Key.Key_F3, lambda: self.show_screen(Screen.HISTORY)),
+            (Qt.Key.Key_F4, self._look_up_from_manual),
             (Qt.Key.Key_F9, lambda: self.show_screen(Screen.MANAGER)),
             (Qt.Key.Key_Escape, self.go_back),
             (Qt.Key.Key_F11, self.toggle_full_screen),
@@ -365,6 +367,18 @@ class MainWindow(QMainWindow):
         self.show_screen(Screen.SCAN)
         if self.scan_screen.submit(code, quantity, kind, ticket_id=ticket_id):
             self.manual_screen.clear()
+
+    def _look_up_typed(self, code: str, quantity: int, code_type: object, ticket_id: str) -> None:
+        """查询 from manual entry: the voucher card on the scan screen, 核销 as its next step."""
+        kind = code_type if isinstance(code_type, CodeType) else None
+        self.show_screen(Screen.SCAN)
+        if self.scan_screen.show_lookup(code, quantity, kind, ticket_id=ticket_id):
+            self.manual_screen.clear()
+
+    def _look_up_from_manual(self) -> None:
+        """F4 anywhere on the manual screen (whichever child has the focus)."""
+        if self.current_screen() is Screen.MANUAL:
+            self.manual_screen.look_up()
 
     def show_notice(self, text: str) -> None:
         """A one-line notice in the status bar: a screen's news or a background failure."""

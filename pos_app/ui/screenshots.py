@@ -203,6 +203,31 @@ def _manager_screens(shooter: _Shooter) -> None:
         shooter.shot(name)
 
 
+def _lookup_screens(shooter: _Shooter, runtime: Runtime) -> None:
+    """The voucher lookup at the counter (taken last, so the older shots keep their numbers)."""
+    if runtime.simulator is None:
+        return
+    codes = runtime.simulator.demo.codes
+    runtime.simulator.faults.clear()  # the history's endless "processing" is over
+    window = shooter.window
+    card = window.scan_screen.card
+    window.show_screen(Screen.SCAN)
+    window.show_screen(Screen.MANUAL)
+    window.manual_screen.set_text(codes["multi"])
+    window.manual_screen.look_up()  # 查询: the voucher card, 核销 as the next step
+    _wait(lambda: card.state is CardState.INFO)
+    shooter.shot("lookup-card")
+    shooter.scan(codes["multi"], CardState.ALREADY)  # redeemed here before: 再次核销 once known
+    _wait(card.action_button.isVisible)
+    card.action_button.click()
+    _wait(lambda: card.state is CardState.SUCCESS and card.action_button.isVisible())
+    shooter.shot("scan-multi-uses-left")
+    for label in ("used", "refunded"):
+        shooter.scan(codes[label], CardState.FAILURE)
+        _wait(lambda: not window.probe.busy)  # the lookup has explained it
+        shooter.shot(f"scan-failure-{label}")
+
+
 def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
     """Every screen in ``language`` (Chinese by default, as the app starts; ``en`` to review the
     English UI)."""
@@ -225,6 +250,7 @@ def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
             _settle(tasks)
             _cashier_screens(shooter, runtime)
             _manager_screens(shooter)
+            _lookup_screens(shooter, runtime)
         finally:
             window.shutdown()
             window.close()

@@ -5,9 +5,10 @@ Modelled on Anki's ``taskman``/``operations``. The app has exactly two lanes, na
 * ``Lane.MONEY`` — every service call: redeem, reverse, sync, resolve_review, recover/retry, and
   the journal and keyring reads and writes around them. One job at a time, in submission order:
   exactly-once relies on it (one redemption at a time per terminal).
-* ``Lane.PROBE`` — read-only probes that touch no money and no journal (gateway health, the
-  settings screen's connection test). A slow or hanging probe never queues in front of a
-  redemption, and a redemption never delays the health light.
+* ``Lane.PROBE`` — read-only probes that touch no money and write nothing (gateway health, the
+  settings screen's connection test, voucher lookups — a lookup may read the journal's rows of
+  its code, which the journal's lock allows from any thread). A slow or hanging probe never
+  queues in front of a redemption, and a redemption never delays the health light.
 
 Every caller uses ``in_background``::
 

@@ -366,6 +366,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Look up (F4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the voucher (item, price, validity, uses left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Only for a third-party code: its ticket ID</source>
         <translation type="unfinished"></translation>
     </message>
@@ -802,6 +810,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Platform record: looking up…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform record: could not look up (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Confirm decision</source>
         <translation type="unfinished"></translation>
     </message>
@@ -926,6 +942,41 @@
     </message>
     <message>
         <source>Redeemed (confirmed after a network retry)</source>
+    </message>
+    <message>
+        <source>Still redeeming the previous voucher. Look this one up when done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking up…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the voucher with the platform. Nothing is redeemed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not look up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was redeemed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking up the reason…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked with the platform just now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A single-use voucher cannot be redeemed again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uses left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -990,7 +1041,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A multi-use card can be redeemed again.</source>
+        <source>Checking whether uses are left…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1351,6 +1402,144 @@
     <name>TrainingBanner</name>
     <message>
         <source>TRAINING MODE — practice only, no voucher is really redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VoucherText</name>
+    <message>
+        <source>Valid, can be redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not valid here or now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Being redeemed elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 use(s) left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (list price %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing has been redeemed yet. Press Redeem to redeem it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This voucher cannot be redeemed now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Voucher details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(the platform did not name the item)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reversed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  %2 ×%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The platform lists no use of this voucher.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last used %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Export CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

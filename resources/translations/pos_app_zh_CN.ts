@@ -365,6 +365,14 @@
         <translation>凭证ID（选填）</translation>
     </message>
     <message>
+        <source>Look up (F4)</source>
+        <translation>查询 (F4)</translation>
+    </message>
+    <message>
+        <source>Show the voucher (item, price, validity, uses left)</source>
+        <translation>查看券信息（商品、价格、有效期、剩余次数）</translation>
+    </message>
+    <message>
         <source>Only for a third-party code: its ticket ID</source>
         <translation>仅第三方券码需要：填写其凭证ID</translation>
     </message>
@@ -800,6 +808,14 @@
         <translation>没有需要核对的记录。</translation>
     </message>
     <message>
+        <source>Platform record: looking up…</source>
+        <translation>平台记录：正在查询…</translation>
+    </message>
+    <message>
+        <source>Platform record: could not look up (%1)</source>
+        <translation>平台记录：查询失败（%1）</translation>
+    </message>
+    <message>
         <source>Confirm decision</source>
         <translation>确认核对结论</translation>
     </message>
@@ -927,6 +943,42 @@
         <translation>核销成功（网络重试后已确认）</translation>
     </message>
     <message>
+        <source>Still redeeming the previous voucher. Look this one up when done.</source>
+        <translation>上一张券还在核销中，完成后再查询这张券。</translation>
+    </message>
+    <message>
+        <source>Looking up…</source>
+        <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>Checking the voucher with the platform. Nothing is redeemed.</source>
+        <translation>正在向平台查询券信息，不会核销。</translation>
+    </message>
+    <message>
+        <source>Could not look up</source>
+        <translation>查询失败</translation>
+    </message>
+    <message>
+        <source>Nothing was redeemed.</source>
+        <translation>没有核销任何券。</translation>
+    </message>
+    <message>
+        <source>Looking up the reason…</source>
+        <translation>正在向平台查询原因…</translation>
+    </message>
+    <message>
+        <source>Checked with the platform just now.</source>
+        <translation>已向平台查询确认。</translation>
+    </message>
+    <message>
+        <source>A single-use voucher cannot be redeemed again.</source>
+        <translation>单次券不能再次核销。</translation>
+    </message>
+    <message>
+        <source>Uses left</source>
+        <translation>剩余次数</translation>
+    </message>
+    <message>
         <source>Redeemed</source>
         <translation>核销成功</translation>
     </message>
@@ -985,8 +1037,8 @@
         <translation>本机已核销过这张券</translation>
     </message>
     <message>
-        <source>A multi-use card can be redeemed again.</source>
-        <translation>多次使用的券（次卡）可以再次核销。</translation>
+        <source>Checking whether uses are left…</source>
+        <translation>正在查询是否还有剩余次数…</translation>
     </message>
     <message>
         <source>Redeem again (multi-use card)</source>
@@ -1347,6 +1399,144 @@
     <message>
         <source>TRAINING MODE — practice only, no voucher is really redeemed</source>
         <translation>培训模式 — 仅供练习，不会真实核销任何券</translation>
+    </message>
+</context>
+<context>
+    <name>VoucherText</name>
+    <message>
+        <source>Valid, can be redeemed</source>
+        <translation>可使用</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <source>Not valid here or now</source>
+        <translation>不可用（未生效、已过期或非本店）</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>Being redeemed elsewhere</source>
+        <translation>正在别处核销</translation>
+    </message>
+    <message>
+        <source>Refund in progress</source>
+        <translation>退款中</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>平台未提供</translation>
+    </message>
+    <message>
+        <source>%1 of %2 use(s) left</source>
+        <translation>剩余 %1 次（共 %2 次）</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>%1 起</translation>
+    </message>
+    <message>
+        <source>%1 (list price %2)</source>
+        <translation>%1（原价 %2）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>券码</translation>
+    </message>
+    <message>
+        <source>Nothing has been redeemed yet. Press Redeem to redeem it.</source>
+        <translation>尚未核销。确认无误后按「核销」。</translation>
+    </message>
+    <message>
+        <source>This voucher cannot be redeemed now.</source>
+        <translation>这张券现在不能核销。</translation>
+    </message>
+    <message>
+        <source>Voucher details</source>
+        <translation>券信息</translation>
+    </message>
+    <message>
+        <source>(the platform did not name the item)</source>
+        <translation>（平台未返回商品名称）</translation>
+    </message>
+    <message>
+        <source>Redeem</source>
+        <translation>核销</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>核销</translation>
+    </message>
+    <message>
+        <source>reversed</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>%1  %2 ×%3</source>
+        <translation>%1  %2 ×%3</translation>
+    </message>
+    <message>
+        <source>Platform: %1</source>
+        <translation>平台记录：%1</translation>
+    </message>
+    <message>
+        <source>The platform lists no use of this voucher.</source>
+        <translation>平台没有这张券的使用记录。</translation>
+    </message>
+    <message>
+        <source>last used %1</source>
+        <translation>最近使用 %1</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Confirm reversal</source>
+        <translation>确认撤销</translation>
+    </message>
+    <message>
+        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
+        <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Confirm sync</source>
+        <translation>确认同步</translation>
     </message>
 </context>
 </TS>

@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from pos_app.config.settings import Settings
+from pos_app.core.errors import OutcomeUnknown
 from pos_app.core.journal import DayTotals, Operation, OpKind, OpState
-from pos_app.core.messages import message_for
-from pos_app.core.models import RedeemResult
+from pos_app.core.messages import Message, message_for
+from pos_app.core.models import RedeemResult, VoucherInfo
 from pos_app.core.service import OpOutcome
 
 CODE = "286501034417"
@@ -98,6 +99,9 @@ class FakeService:
         self.listeners: list[Callable[[OpOutcome], None]] = []
         self.gate: threading.Event | None = None
         self.open = 0
+        self.lookups: deque[VoucherInfo] = deque()
+        self.lookup_calls: list[str] = []
+        self.explanation: Message | None = None
 
     def add_listener(self, callback: Callable[[OpOutcome], None]) -> None:
         self.listeners.append(callback)
@@ -134,6 +138,16 @@ class FakeService:
         outcome = item() if callable(item) else item
         self.notify(outcome)
         return outcome
+
+    # lookups (the probe lane): scripted; by default the platform cannot be reached
+    def lookup(self, raw_code: str) -> VoucherInfo:
+        self.lookup_calls.append(raw_code)
+        if not self.lookups:
+            raise OutcomeUnknown("CONNECTION_ERROR")
+        return self.lookups.popleft()
+
+    def explain_failure(self, raw_code: str) -> tuple[VoucherInfo, Message | None]:
+        return self.lookup(raw_code), self.explanation
 
     # what the main window and the retry pump call
     def recover(self) -> list[OpOutcome]:

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.core.errors import AlreadyInFlight, ConfigError, InputInvalid
 from pos_app.core.journal import OpState
 from pos_app.core.messages import message_for
+from pos_app.core.models import VoucherInfo
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.service_bridge import ServiceEvents
@@ -218,10 +219,14 @@ def test_unexpected_error_is_logged_and_shown_generically(
 
 
 def test_already_redeemed_here_shows_when_and_who_and_can_redeem_again(
-    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService, probe: TaskManager
 ) -> None:
+    screen._probe = probe  # lookups on the probe lane, as the main window gives it
     previous = make_op(9, operator="小王", item_name="单人套餐")
     fake_service.script.append(AlreadyRedeemedHere(previous))
+    fake_service.lookups.append(
+        VoucherInfo(CODE, status="EFFECTIVE", total_quantity=10, available_quantity=4)
+    )
     redeem(qtbot, screen, quantity=1)
     card = screen.card
     assert card.state is CardState.ALREADY
@@ -230,7 +235,9 @@ def test_already_redeemed_here_shows_when_and_who_and_can_redeem_again(
     assert rows["核销人"] == "小王"
     assert rows["收银台"] == "POS1"  # the till has its own row; 核销人 is a person
     assert rows["核销时间"].startswith("20")
-    assert card.action_button.isVisible()
+    # 再次核销 only once the lookup says it is a 次卡 with uses left
+    qtbot.waitUntil(card.action_button.isVisible, timeout=5000)
+    assert dict(card.view.rows)["剩余次数"] == "剩余 4 次（共 10 次）"
     assert card.action_button.text() == "再次核销（次卡）"
     fake_service.script.append(success(op_id=10))
     qtbot.mouseClick(card.action_button, Qt.MouseButton.LeftButton)
@@ -357,3 +364,27 @@ def test_hand_typed_characters_are_handed_on_not_dropped(qtbot: QtBot, screen: S
     qtbot.keyClicks(screen, "28a")
     qtbot.keyClick(screen, Qt.Key.Key_F5)  # not a character: left to others
     assert typed == ["2", "8", "a"]
+
+
+def test_already_redeemed_here_offers_nothing_when_the_lookup_fails(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService, probe: TaskManager
+) -> None:
+    screen._probe = probe
+    fake_service.script.append(AlreadyRedeemedHere(make_op(9, operator="小王")))
+    redeem(qtbot, screen)  # the fake's lookup cannot reach the platform
+    qtbot.waitUntil(lambda: not probe.busy, timeout=5000)
+    assert fake_service.lookup_calls == [CODE]
+    assert screen.card.state is CardState.ALREADY
+    assert not screen.card.action_button.isVisible()
+
+
+def test_a_failure_keeps_its_generic_reason_when_the_lookup_fails(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService, probe: TaskManager
+) -> None:
+    screen._probe = probe
+    fake_service.script.append(failure(code="TICKET_STATUS_ILLEGAL"))
+    redeem(qtbot, screen)
+    assert screen.card.headline_label.text() == message_for("TICKET_STATUS_ILLEGAL").zh
+    qtbot.waitUntil(lambda: not probe.busy, timeout=5000)
+    assert screen.card.headline_label.text() == message_for("TICKET_STATUS_ILLEGAL").zh
+    assert screen.card.detail_label.text() == ""

@@ -355,7 +355,7 @@ def test_plain_blank_text_keeps_its_old_meaning() -> None:
         validate_text("x" * 201, field="reason", max_len=200)
 
 
-@pytest.mark.parametrize("code", ["GAL358309629", "GAL-358309629", "EXT2024A0001", "12345"])
+@pytest.mark.parametrize("code", ["GAL358309629", "GAL-358309629", "EXT2024A0001", "A12345"])
 def test_an_external_code_is_displayed_as_it_is_sent(code: str) -> None:
     assert group_code(code) == code
     assert normalize_code(group_code(code)).value == code

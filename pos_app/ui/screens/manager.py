@@ -301,7 +301,7 @@ class ManagerScreen(QWidget):
             scanner=self._scanner,
             manager_fn=self._current_manager,
         )
-        self.review = ReviewScreen(service, self._tasks, self._current_manager)
+        self.review = ReviewScreen(service, self._tasks, self._current_manager, probe=self._probe)
         blocked = self.tabs.blockSignals(True)  # unlock() shows the first tab itself
         self.tabs.addTab(self.reversal, self.tr("Reverse redemption"))
         self.tabs.addTab(self.sync, self.tr("Code sync"))

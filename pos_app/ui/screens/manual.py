@@ -8,6 +8,9 @@ An external code may be a third-party code value, which seed 003 redeems with it
 (``ticket_id``): the field for it shows only while the code type is external, is optional, is
 checked live (``codes.validate_ticket_id``) and is cleared when the type goes back to internal.
 While the type is external a letters keyboard shows under the form, so a touch till can type one.
+
+查询 (F4) checks a valid 12-digit code before redeeming: ``lookup_requested`` asks the window to
+show the voucher card, whose next step is 核销. The scan path stays one step (scan → redeem).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class ManualScreen(QWidget):
     """Emits ``submitted(code, quantity, code_type, ticket_id)`` when a valid code is confirmed."""
 
     submitted = Signal(str, int, object, str)  # code (bare), quantity, CodeType, 凭证ID or ""
+    lookup_requested = Signal(str, int, object, str)  # the same, to look up before redeeming
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,15 +68,7 @@ class ManualScreen(QWidget):
         self.internal_button.setChecked(True)
         self._types.buttonToggled.connect(lambda *_: self._type_changed())
 
-        self.display = QLabel(self)
-        self.display.setObjectName("codeDisplay")
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setTextFormat(Qt.TextFormat.PlainText)
-        self.display.setMinimumHeight(72)
-        self.display.setStyleSheet(
-            "font-size: 40px; font-weight: bold; font-family: monospace; letter-spacing: 2px;"
-            "background: #ffffff; border: 3px solid #90a4ae; border-radius: 8px; padding: 8px;"
-        )
+        self.display = self._code_display()
         self.hint = QLabel(self)
         self.hint.setObjectName("codeHint")
         self.hint.setWordWrap(True)
@@ -104,6 +100,7 @@ class ManualScreen(QWidget):
             "QPushButton:enabled { background: #2e7d32; color: #ffffff; }"
         )
         self.redeem_button.clicked.connect(self.confirm)
+        self.lookup_button = self._lookup_button()
         self.ticket_label = QLabel(self.tr("Ticket ID (optional)"), self)
         self.ticket_label.setStyleSheet("font-size: 18px;")
         self.ticket_edit = self._ticket_field()
@@ -112,6 +109,18 @@ class ManualScreen(QWidget):
         self._type_changed()
 
     # ----------------------------------------------------------------- layout
+    def _code_display(self) -> QLabel:
+        display = QLabel(self)
+        display.setObjectName("codeDisplay")
+        display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        display.setTextFormat(Qt.TextFormat.PlainText)
+        display.setMinimumHeight(72)
+        display.setStyleSheet(
+            "font-size: 40px; font-weight: bold; font-family: monospace; letter-spacing: 2px;"
+            "background: #ffffff; border: 3px solid #90a4ae; border-radius: 8px; padding: 8px;"
+        )
+        return display
+
     def _toggle(self, text: str) -> QPushButton:
         button = QPushButton(text, self)
         button.setCheckable(True)
@@ -121,6 +130,16 @@ class ManualScreen(QWidget):
             "QPushButton { font-size: 18px; }"
             "QPushButton:checked { background: #1565c0; color: #ffffff; font-weight: bold; }"
         )
+        return button
+
+    def _lookup_button(self) -> QPushButton:
+        button = QPushButton(self.tr("Look up (F4)"), self)
+        button.setObjectName("lookupButton")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setMinimumHeight(72)
+        button.setStyleSheet("font-size: 22px;")
+        button.setToolTip(self.tr("Show the voucher (item, price, validity, uses left)"))
+        button.clicked.connect(self.look_up)
         return button
 
     def _ticket_field(self) -> QLineEdit:
@@ -166,7 +185,10 @@ class ManualScreen(QWidget):
         left.addLayout(ticket)
         left.addStretch(1)
         left.addLayout(quantity)
-        left.addWidget(self.redeem_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.lookup_button, 1)
+        actions.addWidget(self.redeem_button, 2)
+        left.addLayout(actions)
         grid = QGridLayout(self)
         grid.setContentsMargins(24, 16, 24, 16)
         grid.setHorizontalSpacing(24)
@@ -228,6 +250,16 @@ class ManualScreen(QWidget):
         )
         return True
 
+    def look_up(self) -> bool:
+        """查询: ask for the voucher card of a valid 12-digit code (nothing is redeemed)."""
+        self._validate()
+        if self._valid is None or self._valid.code_type is not CodeType.INTERNAL:
+            return False
+        self.lookup_requested.emit(
+            self._valid.value, self.quantity.value(), self._valid.code_type, ""
+        )
+        return True
+
     # ----------------------------------------------------------------- validation
     def _type_changed(self) -> None:
         """The 凭证ID belongs to third-party (external) codes only: hidden and emptied otherwise,
@@ -241,7 +273,9 @@ class ManualScreen(QWidget):
         self._validate()
 
     def _validate(self) -> None:
-        self.display.setText(codes.group_code(self._text) if self._text else "—")
+        external = self.code_type is CodeType.EXTERNAL
+        shown = self._text if external else codes.group_code(self._text)  # external: as sent
+        self.display.setText(shown or "—")
         self._valid = None
         if not self._text:
             self._set_hint(self._empty_hint(), _HINT_STYLE)
@@ -255,6 +289,8 @@ class ManualScreen(QWidget):
                 self._valid = valid
                 self._set_hint(self.tr("Looks right. Press Enter to redeem."), _OK_STYLE)
         self.redeem_button.setEnabled(self._valid is not None)
+        internal = self._valid is not None and self._valid.code_type is CodeType.INTERNAL
+        self.lookup_button.setEnabled(internal)
 
     def _empty_hint(self) -> str:
         if self.code_type is CodeType.INTERNAL:
@@ -287,6 +323,8 @@ class ManualScreen(QWidget):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.confirm()
+        elif key == Qt.Key.Key_F4:
+            self.look_up()
         elif key == Qt.Key.Key_Backspace:
             self.backspace()
         elif key == Qt.Key.Key_Delete:

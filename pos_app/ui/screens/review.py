@@ -7,7 +7,9 @@ picked row the manager chooses "顾客已消费" (SUCCEEDED: it counts as redeem
 decision with the manager's name in the row's history and the audit trail. The list, the records
 and the totals follow through ``resolved`` and the service's settle events.
 
-Like the reversal page, every service call runs on the serial worker (``in_background``).
+Like the reversal page, every service call runs on the serial worker (``in_background``), except
+the lookup of the picked row's voucher: its platform use history helps the manager decide, and it
+is read-only, so it runs on the probe lane and never waits behind a redemption.
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ from PySide6.QtWidgets import (
 from pos_app.core.codes import MAX_REASON_LEN, mask_code, validate_reason
 from pos_app.core.errors import InputInvalid
 from pos_app.core.journal import Operation, OpState
+from pos_app.core.models import VoucherInfo
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import arg, error_text, local_time
 from pos_app.ui.operation_text import review_text
 from pos_app.ui.screens.reversal import result_style
 from pos_app.ui.tasks import TaskManager, in_background
+from pos_app.ui.voucher_text import VoucherText
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +62,15 @@ class ReviewScreen(QWidget):
         tasks: TaskManager,
         manager: Callable[[], str],
         parent: QWidget | None = None,
+        *,
+        probe: TaskManager | None = None,
     ) -> None:
+        """``probe``: the lane for the voucher lookup; without it no use history is shown."""
         super().__init__(parent)
         self._service = service
         self._tasks = tasks
+        self._probe = probe
+        self._voucher_text = VoucherText(self)
         self._manager = manager
         self._rows: list[Operation] = []
         self._busy = False
@@ -73,6 +82,11 @@ class ReviewScreen(QWidget):
         self.why_label.setObjectName("reviewWhy")
         self.why_label.setWordWrap(True)
         self.why_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.history_label = QLabel()
+        self.history_label.setObjectName("reviewHistory")
+        self.history_label.setWordWrap(True)
+        self.history_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.history_label.setStyleSheet("color: #37474f;")
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("reviewReason")
         self.reason_edit.setMaxLength(MAX_REASON_LEN)
@@ -114,6 +128,7 @@ class ReviewScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.why_label)
+        layout.addWidget(self.history_label)
         layout.addLayout(row)
         layout.addWidget(self.hint)
         layout.addWidget(self.result_label)
@@ -200,9 +215,39 @@ class ReviewScreen(QWidget):
     def _selection_changed(self) -> None:
         op = self.selected()
         self.why_label.setText(review_text(op) if op is not None else "")
+        self._look_up(op)
         ready = op is not None and not self._busy
         self.consumed_button.setEnabled(ready)
         self.not_redeemed_button.setEnabled(ready)
+
+    def _look_up(self, op: Operation | None) -> None:
+        """The platform's use history of the picked row's voucher (12-digit codes only)."""
+        self.history_label.clear()
+        if self._probe is None or op is None or not (len(op.code) == 12 and op.code.isdigit()):
+            return
+        self.history_label.setText(self.tr("Platform record: looking up…"))
+        service, op_id = self._service, op.id
+        in_background(
+            self._probe,
+            self,
+            lambda: service.lookup(op.code),
+            lambda info: self._show_history(op_id, info),
+            lambda error: self._history_failed(op_id, error),
+            label="lookup",
+        )
+
+    def _still_selected(self, op_id: int) -> bool:
+        op = self.selected()
+        return op is not None and op.id == op_id
+
+    def _show_history(self, op_id: int, info: VoucherInfo) -> None:
+        if self._still_selected(op_id):
+            self.history_label.setText(self._voucher_text.history(info))
+
+    def _history_failed(self, op_id: int, error: Exception) -> None:
+        if self._still_selected(op_id):
+            text = self.tr("Platform record: could not look up (%1)")
+            self.history_label.setText(arg(text, error_text(error)))
 
     # ------------------------------------------------------------------ decision
     @classmethod

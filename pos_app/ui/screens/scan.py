@@ -5,7 +5,7 @@ to wait), success (green), failure (red, the reason and what to do), unknown (am
 service retries with the same request id; the card turns green or red on its own when the row
 settles), review (amber-violet "需核对": a retry was told the voucher is used, perhaps by our own
 first try; it is not retried, a manager decides on the 需核对 page) and "already redeemed here"
-(when and by whom, with a button to redeem again for multi-use cards). Input mistakes are shown
+(when and by whom). Input mistakes are shown
 inline under the card, never in a pop-up.
 
 A settled card (green, red, needs review, already redeemed) goes back to "请扫码" after
@@ -13,13 +13,19 @@ A settled card (green, red, needs review, already redeemed) goes back to "请扫
 stays, since it still changes on its own. Digits or letters typed by hand on this screen are not
 dropped: ``typed`` hands them to manual entry (the scanner filter has already told them from a
 scan burst). In training mode the idle card lists the demo codes to try.
+
+Voucher lookups (``service.lookup``; read-only) run on the probe lane, so they never queue in front
+of a redemption and never delay a card: a red card is shown at once and its generic reason is
+replaced by the real cause when the lookup answers; a 次卡's success card gains 剩余 N 次; 再次核销
+is offered only when the lookup says the voucher is multi-use with uses left; ``show_lookup`` is
+the manual screen's 查询 (check before redeeming). A lookup that fails leaves the card as it was.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -30,13 +36,14 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from pos_app.core import codes
 from pos_app.core.errors import AlreadyInFlight, InputInvalid, PosError
 from pos_app.core.journal import Operation, OpKind, OpState
-from pos_app.core.messages import message_for
-from pos_app.core.models import CodeType
+from pos_app.core.messages import Message, message_for
+from pos_app.core.models import CodeType, VoucherInfo
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome, review_message
 from pos_app.ui import messages as ui_text
 from pos_app.ui.scanner import scanner_chars
 from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.tasks import in_background
+from pos_app.ui.voucher_text import VoucherText
 from pos_app.ui.widgets.result_card import CardState, CardView, ResultCard
 
 if TYPE_CHECKING:
@@ -51,6 +58,8 @@ DEFAULT_IDLE_RESET_MS = 30_000
 _SETTLED_CARDS = frozenset(
     {CardState.SUCCESS, CardState.FAILURE, CardState.REVIEW, CardState.ALREADY}
 )
+# Failures whose reason is already exact: a lookup would only repeat it.
+_EXACT_FAILURES = frozenset({"TICKET_CODE_NOT_EXIST", "NOT_SAME_MERCHANT_PID"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +69,11 @@ class _Request:
     code_type: CodeType | None
     key: str  # the normalised code, to recognise a second scan of the same voucher
     ticket_id: str = ""  # seed 003 凭证ID, typed with a third-party code on the manual screen
+
+
+def _lookable(code: str) -> bool:
+    """Only 12-digit platform codes can be looked up (ticketcode.query)."""
+    return len(code) == codes.INTERNAL_CODE_LEN and code.isdigit()
 
 
 def _display_code(code: str) -> str:
@@ -83,18 +97,23 @@ class ScanScreen(QWidget):
         sounds: SoundPlayer | None = None,
         operator: str = "",
         now: Callable[[], datetime] | None = None,
+        probe: TaskManager | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``probe``: the lane for lookups; without it the cards are shown without them."""
         super().__init__(parent)
         self.setObjectName("scanScreen")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # hand-typed keys land here, not nowhere
         self._service = service
         self._tasks = tasks
+        self._probe = probe
+        self._voucher_text = VoucherText(self)
         self._sounds = sounds or SoundPlayer(enabled=False)
         self.operator = operator
         self._now = now or (lambda: datetime.now(UTC))
         self._in_flight: _Request | None = None
-        self._again: _Request | None = None  # what "redeem again" would send
+        # What the card's action button sends, and whether as "again" (a 次卡's next use).
+        self._again: tuple[_Request, bool] | None = None
         self._watching: Operation | None = None  # the UNKNOWN row the card shows
         self._confirming: dict[int, str] = {}  # UNKNOWN rows seen here: id -> masked code
         self._countdown = QTimer(self)
@@ -239,6 +258,10 @@ class ScanScreen(QWidget):
         else:
             self._idle_reset.stop()
 
+    def _update_view(self, view: CardView) -> None:
+        """The card shown now, changed (a lookup's answer): it stays about the same operation."""
+        self._show_view(view, self._card_op)
+
     def _arm_idle_reset(self) -> None:
         if self.idle_reset_ms > 0:
             self._idle_reset.start(self.idle_reset_ms)
@@ -284,14 +307,141 @@ class ScanScreen(QWidget):
         self._show_view(view, op.id)
         if announce:
             self._sounds.play(cue)
+        if op.state is OpState.FAILED:
+            self._explain_failure(op, outcome.error_code or op.error_code)
+        elif op.state is OpState.SUCCEEDED:
+            request = _Request(op.code, 1, CodeType(op.code_type), op.code)
+            self._offer_next_use(request, view)
+
+    # ----------------------------------------------------------------- lookups (probe lane)
+    def show_lookup(
+        self,
+        raw_code: str,
+        quantity: int = 1,
+        code_type: CodeType | None = None,
+        *,
+        ticket_id: str = "",
+    ) -> bool:
+        """查询: the voucher card (item, price, validity, uses left) with 核销 as the next step.
+        Nothing is redeemed. False when refused at once (busy, or no lookup lane)."""
+        key = self._key_of(raw_code, code_type)
+        if self.busy or self._probe is None:
+            if self.busy:
+                self._show_input_error(
+                    self.tr("Still redeeming the previous voucher. Look this one up when done.")
+                )
+            return False
+        self._clear_input_error()
+        self._watching = None
+        self._countdown.stop()
+        self._again = None
+        request = _Request(raw_code, quantity, code_type, key, ticket_id)
+        looking = CardView(
+            CardState.BUSY,
+            self.tr("Looking up…"),
+            headline=_display_code(key),
+            detail=self.tr("Checking the voucher with the platform. Nothing is redeemed."),
+        )
+        self._show_view(looking)
+        service = self._service
+        in_background(
+            self._probe,
+            self,
+            lambda: service.explain_failure(raw_code),
+            lambda result: self._show_voucher(looking, request, result),
+            lambda error: self._lookup_failed(looking, key, error),
+            label="lookup",
+        )
+        return True
+
+    def _show_voucher(
+        self, looking: CardView, request: _Request, result: tuple[VoucherInfo, Message | None]
+    ) -> None:
+        if self.card.view is not looking:  # a scan or Esc moved the card on meanwhile
+            return
+        info, why = result
+        view = self._voucher_text.lookup_view(info, why)
+        self._again = (request, False) if view.action else None
+        self._show_view(view)
+
+    def _lookup_failed(self, looking: CardView, key: str, error: Exception) -> None:
+        if self.card.view is not looking:
+            return
+        code = error.code if isinstance(error, PosError) else "POS_ERROR"
+        self._show_view(
+            CardView(
+                CardState.FAILURE,
+                self.tr("Could not look up"),
+                headline=ui_text.error_text(error),
+                rows=((self.tr("Code"), _display_code(key)),),
+                detail=self.tr("Nothing was redeemed."),
+                footnote=ui_text.arg(self.tr("Error code: %1"), code),
+            )
+        )
+        self._sounds.play(Cue.FAILURE)
+
+    def _explain_failure(self, op: Operation, code: str) -> None:
+        """Replace the red card's generic reason with the real cause, once the lookup answers."""
+        if self._probe is None or not _lookable(op.code) or code in _EXACT_FAILURES:
+            return
+        shown = self.card.view
+        looking = replace(shown, detail=self.tr("Looking up the reason…"))
+        self._update_view(looking)
+        service = self._service
+        in_background(
+            self._probe,
+            self,
+            lambda: service.explain_failure(op.code),
+            lambda result: self._explained(looking, shown, result[1]),
+            lambda _error: self._explained(looking, shown, None),
+            label="lookup",
+        )
+
+    def _explained(self, looking: CardView, shown: CardView, why: Message | None) -> None:
+        if self.card.view is not looking:
+            return
+        if why is None:  # the lookup does not tell (or failed): the generic reason stays
+            self._update_view(shown)
+            return
+        detail = self.tr("Checked with the platform just now.")
+        self._update_view(replace(shown, headline=ui_text.pick(why), detail=detail))
+
+    def _offer_next_use(self, request: _Request, shown: CardView) -> None:
+        """After a redemption (or "already redeemed here"): a 次卡 shows its uses left, and
+        再次核销 is offered only when the lookup says uses are left."""
+        if self._probe is None or not _lookable(request.key):
+            return
+        service = self._service
+        in_background(
+            self._probe,
+            self,
+            lambda: service.lookup(request.key),
+            lambda info: self._show_uses_left(shown, request, info),
+            lambda _error: None,  # logged by the lane; the card stays as it is
+            label="lookup",
+        )
+
+    def _show_uses_left(self, shown: CardView, request: _Request, info: VoucherInfo) -> None:
+        if self.card.view is not shown:
+            return
+        if not info.multi_use:
+            if shown.state is CardState.ALREADY:
+                detail = self.tr("A single-use voucher cannot be redeemed again.")
+                self._update_view(replace(shown, detail=detail))
+            return
+        rows = (*shown.rows, (self.tr("Uses left"), self._voucher_text.uses_left(info)))
+        action = self.tr("Redeem again (multi-use card)") if info.can_redeem_again else ""
+        self._again = (replace(request, quantity=1), True) if action else None
+        self._update_view(replace(shown, rows=rows, action=action))
 
     def _on_error(self, error: Exception) -> None:
         request = self._in_flight
         self._set_in_flight(None)
         if isinstance(error, AlreadyRedeemedHere) and request is not None:
-            self._again = request
+            self._again = None
             self._show_view(self._already_view(error.previous))
             self._sounds.play(Cue.ATTENTION)
+            self._offer_next_use(request, self.card.view)
             return
         if isinstance(error, (InputInvalid, AlreadyInFlight)):
             self._show_view(self._idle_view())
@@ -310,13 +460,14 @@ class ScanScreen(QWidget):
         self._sounds.play(Cue.FAILURE)
 
     def _redeem_again(self) -> None:
-        request = self._again
-        if request is not None and not self.busy:
+        pending = self._again
+        if pending is not None and not self.busy:
+            request, again = pending
             self.submit(
                 request.raw_code,
                 request.quantity,
                 request.code_type,
-                again=True,
+                again=again,
                 ticket_id=request.ticket_id,
             )
 
@@ -444,9 +595,12 @@ class ScanScreen(QWidget):
             self.tr("Already redeemed here"),
             headline=ui_text.pick(message_for("ALREADY_REDEEMED_HERE")),
             rows=tuple(rows),
-            detail=self.tr("A multi-use card can be redeemed again."),
+            detail=(
+                self.tr("Checking whether uses are left…")
+                if self._probe is not None and _lookable(previous.code)
+                else ""
+            ),
             footnote=previous.request_id,
-            action=self.tr("Redeem again (multi-use card)"),
         )
 
     # ----------------------------------------------------------------- helpers

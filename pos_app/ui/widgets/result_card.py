@@ -34,6 +34,7 @@ class CardState(enum.StrEnum):
     UNKNOWN = "unknown"
     ALREADY = "already"
     REVIEW = "review"  # a manager decides; not retried, so no "confirming" progress
+    INFO = "info"  # a voucher looked up before redeeming: nothing happened yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ _PALETTE: dict[CardState, tuple[str, str, str]] = {
     CardState.UNKNOWN: ("#fff8e1", "#ff8f00", "#6d4c00"),
     CardState.ALREADY: ("#fff3e0", "#e65100", "#6d2a00"),
     CardState.REVIEW: ("#f5eef8", "#8e44ad", "#4a235a"),
+    CardState.INFO: ("#e0f7fa", "#00838f", "#004d56"),
 }
 
 
