@@ -1,4 +1,6 @@
-"""One till's outbox batch written into the store database, idempotently (``PostgresJournal.apply``).
+"""One till's outbox batch written into the store database, idempotently.
+
+Used by ``PostgresJournal.apply``.
 
 Keys: an operation is (shop, terminal, the till's row id); a state change (shop, terminal, the
 till's change id); an audit entry (shop, terminal, the till's entry id). Pushing the same batch

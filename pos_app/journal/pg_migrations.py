@@ -163,6 +163,6 @@ def migrate(
                 conn.execute("CREATE TABLE store_schema (version INTEGER NOT NULL)")
                 conn.execute("INSERT INTO store_schema VALUES (0)")
             for statement in migrations[current]:
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
             conn.execute("UPDATE store_schema SET version = %s", (current + 1,))
         logger.info("store schema migrated from version %d to %d", current, current + 1)

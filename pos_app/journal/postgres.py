@@ -156,7 +156,7 @@ class PostgresJournal:
         except psycopg.Error as exc:
             raise StoreUnavailable(detail=f"cannot connect: {type(exc).__name__}") from exc
         try:
-            migrate(self._conn)  # type: ignore[arg-type]
+            migrate(self._conn)
         except BaseException:
             self._conn.close()
             raise
@@ -187,7 +187,7 @@ class PostgresJournal:
             conn = self._connection()
             try:
                 with conn.transaction():
-                    return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+                    return conn.execute(sql, params).fetchall()
             except psycopg.Error as exc:
                 raise _unavailable(exc, "store read failed") from exc
 
@@ -202,7 +202,7 @@ class PostgresJournal:
     def _load(conn: Conn, op_id: int, *, lock: bool = False) -> Operation | None:
         if lock:  # lock the row itself first; the next statement sees the newest committed state
             conn.execute("SELECT id FROM operations WHERE id = %s FOR UPDATE", (op_id,))
-        row = conn.execute(f"{SELECT_OPERATIONS} WHERE o.id = %s", (op_id,)).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(f"{SELECT_OPERATIONS} WHERE o.id = %s", (op_id,)).fetchone()
         return None if row is None else to_operation(row)
 
     def _now(self) -> datetime:
@@ -210,7 +210,7 @@ class PostgresJournal:
 
     def schema_version(self) -> int:
         with self._lock, self._connection().transaction():
-            return schema_version(self._conn)  # type: ignore[arg-type]
+            return schema_version(self._conn)
 
     # --- writes ----------------------------------------------------------------------------------
 
@@ -396,13 +396,15 @@ class PostgresJournal:
             note = f"{manager}: {reason}"
             self._record_change(conn, op_id, state, now, error_code="REVIEW_RESOLVED", note=note)
             detail = f"{current.request_id} -> {state.value}: {reason}"
-            self._insert_audit(conn, now, manager, "review", detail, current.terminal)
+            self._insert_audit(
+                conn, now, manager, "review", detail=detail, terminal=current.terminal
+            )
             resolved = self._load(conn, op_id)
         assert resolved is not None  # noqa: S101 - the row was there inside the transaction
         return resolved
 
     def _insert_audit(
-        self, conn: Conn, at: datetime, actor: str, action: str, detail: str, terminal: str
+        self, conn: Conn, at: datetime, actor: str, action: str, *, detail: str, terminal: str
     ) -> int:
         row = conn.execute("SELECT nextval(pg_get_serial_sequence('audit', 'id')) AS id")
         entry_id = int(row.fetchone()["id"])  # type: ignore[index]
@@ -417,7 +419,9 @@ class PostgresJournal:
     def audit(self, actor: str, action: str, detail: str = "", terminal: str = "") -> AuditEntry:
         now = self._now()
         with self._write("store audit failed") as conn:
-            entry_id = self._insert_audit(conn, now, actor, action, detail, terminal)
+            entry_id = self._insert_audit(
+                conn, now, actor, action, detail=detail, terminal=terminal
+            )
         return AuditEntry(entry_id, now, actor, action, detail, terminal)
 
     # --- Journal reads (this till) ---------------------------------------------------------------
@@ -480,13 +484,17 @@ class PostgresJournal:
         states: frozenset[OpState] | None = None,
         kinds: frozenset[OpKind] | None = None,
     ) -> list[Operation]:
-        return self._day_page(TILL, self._till(), day, offset, limit, search, states, kinds)
+        return self._day_page(
+            TILL, self._till(), day,
+            offset=offset, limit=limit, search=search, states=states, kinds=kinds,
+        )  # fmt: skip
 
     def _day_page(
         self,
         scope: str,
         scope_params: list[object],
         day: date,
+        *,
         offset: int,
         limit: int,
         search: str,
@@ -561,8 +569,8 @@ class PostgresJournal:
 
     def audit_entries(self, day: date) -> list[AuditEntry]:
         rows = self._query(
-            "SELECT id, at, actor, action, detail, terminal FROM audit o"
-            f" WHERE {TILL} AND o.local_day = %s ORDER BY o.at, o.id",  # noqa: S608
+            "SELECT id, at, actor, action, detail, terminal FROM audit o"  # noqa: S608
+            f" WHERE {TILL} AND o.local_day = %s ORDER BY o.at, o.id",
             [*self._till(), day],
         )
         return [
@@ -583,7 +591,10 @@ class PostgresJournal:
         kinds: frozenset[OpKind] | None = None,
     ) -> list[Operation]:
         """Every till's rows created on ``day`` (the till's local date), newest first."""
-        return self._day_page(SHOP, [self.shop_id], day, offset, limit, search, states, kinds)
+        return self._day_page(
+            SHOP, [self.shop_id], day,
+            offset=offset, limit=limit, search=search, states=states, kinds=kinds,
+        )  # fmt: skip
 
     def shop_day_count(
         self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
@@ -621,7 +632,7 @@ class PostgresJournal:
         )
         return [TillStatus(r["terminal_id"], r["last_push_at"], r["last_change_id"]) for r in rows]
 
-    # --- replication -------------------------------------------------------------------------------
+    # --- replication ----------------------------------------------------------------------------
 
     def apply(self, batch: Batch) -> None:
         """Write one till's batch in one transaction, idempotently: rows are keyed by (shop,
