@@ -349,9 +349,18 @@ class Runtime:
             password = self.secrets.get("store-db-password") or ""
         return PostgresJournal(
             conninfo_from_url(url, password, connect_timeout_s=STORE_CONNECT_TIMEOUT_S),
-            shop_id=self._shop_config().shop_id,
+            shop_id=self._store_shop_id(),
             terminal_id=self.settings.terminal_id,
         )
+
+    def _store_shop_id(self) -> str:
+        """The shop the store views show: the demo shop in training (whether or not this
+        runtime started the simulator), the configured shop otherwise."""
+        if self.training:
+            from pos_app.sandbox.demo import OUR_SHOP_ID
+
+            return OUR_SHOP_ID
+        return self.settings.shop_id
 
     def close(self) -> None:
         self._stop_store()
