@@ -132,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     jr.add_argument("--date", type=date.fromisoformat, default=None)
     jr.add_argument("--state", choices=[s.value for s in OpState])
     jr.add_argument("--json", action="store_true")
+    jr.add_argument(
+        "--store", action="store_true", help="every till's rows, from the store database"
+    )
     _add_review_parser(sub)
+    _add_store_parser(sub)
     rc = sub.add_parser("recover", help="settle every open operation now")
     rc.add_argument("--json", action="store_true")
     sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
@@ -157,6 +161,13 @@ def _add_lookup_parser(sub: Any) -> None:
     lk = sub.add_parser("lookup", help="look a 12-digit voucher code up (read-only)")
     lk.add_argument("code", help="the code, or - to read it from the first line of stdin")
     lk.add_argument("--json", action="store_true")
+
+
+def _add_store_parser(sub: Any) -> None:
+    sr = sub.add_parser("store", help="replication to the store database (PostgreSQL)")
+    sr_sub = sr.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    for action, text in (("status", "is it reachable, what waits"), ("push", "push every row now")):
+        sr_sub.add_parser(action, help=text).add_argument("--json", action="store_true")
 
 
 def _add_review_parser(sub: Any) -> None:
@@ -334,15 +345,18 @@ def _open_home(args: argparse.Namespace) -> AppHome:
 Command = Callable[[argparse.Namespace, Any], int]
 
 
-def _with_runtime(*, gateways: bool = True) -> Callable[[Command], Callable[..., int]]:
+def _with_runtime(
+    *, gateways: bool = True, replicate: bool = True
+) -> Callable[[Command], Callable[..., int]]:
     """Run a command with a Runtime. ``gateways=False``: it only reads the journal, so no
-    training simulator is started (the open GUI may be holding it)."""
+    training simulator is started (the open GUI may be holding it). ``replicate=False``: no
+    background replicator (the store commands push or read themselves)."""
 
     def wrap(fn: Command) -> Callable[..., int]:
         def run(args: argparse.Namespace, home: AppHome) -> int:
             from pos_app.runtime import Runtime
 
-            runtime = Runtime.open(home, start_simulator=gateways)
+            runtime = Runtime.open(home, start_simulator=gateways, replicate=replicate)
             try:
                 return fn(args, runtime)
             finally:
@@ -612,10 +626,14 @@ def _cmd_review(args: argparse.Namespace, runtime: Any) -> int:
     return EXIT_OK
 
 
-@_with_runtime(gateways=False)
+@_with_runtime(gateways=False, replicate=False)
 def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
     day = args.date or date.today()
     states = frozenset({OpState(args.state)}) if args.state else None
+    if args.store:
+        from pos_app.store.commands import store_journal
+
+        return store_journal(runtime, day, states, as_json=args.json, row=_op_dict)
     rows = runtime.service.day_page(day, limit=10_000, states=states)
     if args.json:
         print(json.dumps([_op_dict(op) for op in rows], ensure_ascii=False))
@@ -661,6 +679,14 @@ def _cmd_recover(args: argparse.Namespace, runtime: Any) -> int:
     return EXIT_UNKNOWN if still_open else EXIT_OK
 
 
+@_with_runtime(gateways=False, replicate=False)
+def _cmd_store(args: argparse.Namespace, runtime: Any) -> int:
+    from pos_app.store.commands import store_push, store_status
+
+    run = store_push if args.action == "push" else store_status
+    return run(runtime, as_json=args.json)
+
+
 def _cmd_doctor(args: argparse.Namespace, home: AppHome) -> int:
     from pos_app.doctor import run_doctor
 
@@ -686,6 +712,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "review": _cmd_review,
     "journal": _cmd_journal,
     "recover": _cmd_recover,
+    "store": _cmd_store,
     "doctor": _cmd_doctor,
     "self-check": _cmd_self_check,
 }

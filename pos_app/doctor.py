@@ -70,6 +70,9 @@ def run_doctor(home: AppHome) -> int:
         report.check("top gateway", lambda: _reach(s.top_gateway))
     elif isinstance(s, Settings) and s.mode == "training":
         print("[提示 INFO] training mode: keys and gateways are the bundled simulator's")
+    if isinstance(s, Settings) and s.store_database_url:
+        secrets = store if isinstance(store, KeyringSecretStore) else None
+        report.check("store database", lambda: _check_store(home, s, secrets))
     return 0 if report.failures == 0 else 2
 
 
@@ -97,3 +100,25 @@ def _reach(url: str) -> str:
         if abs(offset) > CLOCK_TOLERANCE_S:
             skew += " — 本机时钟偏差过大，请校准 / fix this computer's clock"
     return f"HTTP {response.status_code} in {elapsed:.0f} ms{skew}"
+
+
+def _check_store(home: AppHome, settings: Settings, secrets: SecretStore | None) -> str:
+    """Connect to the store database, read its schema version, and say how far behind this
+    till's outbox is (``StoreUnavailable`` when it cannot be reached)."""
+    from pos_app.journal.outbox import SqliteOutbox
+    from pos_app.journal.pg_migrations import SCHEMA_VERSION
+    from pos_app.journal.postgres import PostgresJournal, conninfo_from_url
+    from pos_app.runtime import open_journal
+
+    password = (secrets.get("store-db-password") if secrets else None) or ""
+    conninfo = conninfo_from_url(settings.store_database_url, password, connect_timeout_s=5)
+    with PostgresJournal(conninfo, shop_id=settings.shop_id, terminal_id="doctor") as store:
+        version = store.schema_version()
+    with open_journal(home, settings.mode) as journal:
+        outbox = SqliteOutbox(journal.path)
+        try:
+            pending, oldest = outbox.pending(), outbox.oldest_pending_at()
+        finally:
+            outbox.close()
+    lag = "" if oldest is None else f", oldest waiting {time.time() - oldest.timestamp():.0f}s"
+    return f"schema {version}/{SCHEMA_VERSION}, {pending} row(s) waiting{lag}"

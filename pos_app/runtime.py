@@ -33,17 +33,22 @@ from pos_app.core.service import RedemptionService, ShopConfig
 from pos_app.gateways.alipay import AlipayClient
 from pos_app.gateways.keys import load_private_key, load_public_key
 from pos_app.gateways.top import TopClient
+from pos_app.journal.postgres import PostgresJournal, conninfo_from_url
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.secrets.store import (
     import_secret,
     open_secret_store,
     require_secret,
 )
+from pos_app.store.replicator import Replicator
 
 if TYPE_CHECKING:
     from pos_app.sandbox import Simulator
 
 logger = logging.getLogger(__name__)
+
+# The store database may be away: a till gives up connecting fast and keeps redeeming.
+STORE_CONNECT_TIMEOUT_S = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,16 @@ class AlipayCredentials:
 
 
 class Runtime:
-    def __init__(self, home: AppHome, settings: Settings, *, simulator: Simulator | None = None):
+    def __init__(
+        self,
+        home: AppHome,
+        settings: Settings,
+        *,
+        simulator: Simulator | None = None,
+        replicate: bool = True,
+    ):
+        """``replicate``: run the store replicator in the background (when a store database is
+        set); commands that only look at the store pass ``False`` and push or read themselves."""
         self.home = home
         self.settings = settings
         self.simulator = simulator
@@ -93,16 +107,21 @@ class Runtime:
             shop=self._shop_config(),
         )
         self._attach_other_modes()
+        self._replicate = replicate
+        self.replicator: Replicator | None = None
+        self._start_store()
 
     @classmethod
-    def open(cls, home: AppHome, *, start_simulator: bool = True) -> Runtime:
+    def open(
+        cls, home: AppHome, *, start_simulator: bool = True, replicate: bool = True
+    ) -> Runtime:
         settings = load_settings(home)
         simulator = None
         if settings.mode == "training" and start_simulator:
             simulator = _start_simulator(home)
         elif settings.mode == "production":
             validate_for_production(settings)
-        return cls(home, settings, simulator=simulator)
+        return cls(home, settings, simulator=simulator, replicate=replicate)
 
     # ------------------------------------------------------------------ state
     @property
@@ -140,6 +159,8 @@ class Runtime:
         self.service.set_shop(self._shop_config())
         if switched:
             self._attach_other_modes()
+        self._stop_store()
+        self._start_store()
 
     def import_key(self, name: str, text: str, *, by: str = "") -> str:
         """Validate and store a secret in the keyring; returns a summary without the value."""
@@ -301,7 +322,48 @@ class Runtime:
             return False
         return True
 
+    # ------------------------------------------------------------------ the store database
+    def _start_store(self) -> None:
+        """With ``store.database_url`` set: a replicator for the current mode's journal (started
+        in the background unless this runtime was opened with ``replicate=False``)."""
+        if not self.settings.store_database_url:
+            return
+        self.replicator = Replicator(self.journal.path, self.store_journal)
+        if self._replicate:
+            self.replicator.start()
+
+    def _stop_store(self) -> None:
+        if self.replicator is not None:
+            self.replicator.stop()
+            self.replicator = None
+
+    def store_journal(self) -> PostgresJournal:
+        """A new connection to the store database for this till (``StoreUnavailable`` when it
+        cannot be reached; ``ConfigError`` "STORE_NOT_CONFIGURED" without a URL). Training rows
+        carry the simulator's demo shop id, so they never mix with the real shop's."""
+        url = self.settings.store_database_url
+        if not url:
+            raise ConfigError("STORE_NOT_CONFIGURED")
+        password = ""
+        if self.secrets is not None:
+            password = self.secrets.get("store-db-password") or ""
+        return PostgresJournal(
+            conninfo_from_url(url, password, connect_timeout_s=STORE_CONNECT_TIMEOUT_S),
+            shop_id=self._store_shop_id(),
+            terminal_id=self.settings.terminal_id,
+        )
+
+    def _store_shop_id(self) -> str:
+        """The shop the store views show: the demo shop in training (whether or not this
+        runtime started the simulator), the configured shop otherwise."""
+        if self.training:
+            from pos_app.sandbox.demo import OUR_SHOP_ID
+
+            return OUR_SHOP_ID
+        return self.settings.shop_id
+
     def close(self) -> None:
+        self._stop_store()
         with self._lock:
             self._drop_clients()
         self._detach_other_modes()

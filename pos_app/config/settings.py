@@ -12,6 +12,7 @@ File layout (every key optional; a missing file means all defaults)::
     [ui]       language ("zh_CN" | "en"), idle_reset_s (0..3600; 0 = a result card stays)
     [scanner]  min_chars, max_interval_ms, terminators ("enter,tab"), affixes (comma list)
     [sound]    enabled
+    [store]    database_url ("postgresql://user@host:port/db[?sslmode=...]"; "" = no store database)
 
 ``top.sign_method`` defaults to ``hmac-sha256``: the strongest of the three TOP accepts.
 Every key is addressed by its dotted name (``alipay.app_id``) in ``set_setting`` and
@@ -101,6 +102,8 @@ class Settings:
     idle_reset_s: int = DEFAULT_IDLE_RESET_S
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sound_enabled: bool = True
+    # The store database (docs/store.md); its password is the keyring secret store-db-password.
+    store_database_url: str = ""
 
     @property
     def production(self) -> bool:
@@ -232,6 +235,36 @@ def _url(value: object) -> str:
     return text
 
 
+_DB_SCHEMES = ("postgresql", "postgres")
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _database_url(value: object) -> str:
+    """``postgresql://user@host[:port]/db[?sslmode=...]`` or "" (no store database). A password
+    in the URL is refused: it would sit in a plain file; it belongs in the keyring."""
+    text = _text(value)
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in _DB_SCHEMES or not parts.hostname:
+        raise _Bad("STORE_URL", "must be postgresql://user@host:port/database")
+    if parts.password is not None:
+        raise _Bad("STORE_URL_PASSWORD", "must not contain a password (use the keyring)")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise _Bad("STORE_URL", "has a bad port") from None
+    if not parts.username or not parts.path.strip("/") or "/" in parts.path.strip("/"):
+        raise _Bad("STORE_URL", "must name the user and the database")
+    query = [item.split("=", 1) for item in parts.query.split("&") if item]
+    for item in query:
+        if len(item) != 2 or item[0] != "sslmode" or item[1] not in _SSLMODES:
+            raise _Bad("STORE_URL", "only ?sslmode=" + "|".join(_SSLMODES) + " may follow")
+    if parts.fragment:
+        raise _Bad("STORE_URL", "must be postgresql://user@host:port/database")
+    return text
+
+
 def _terminators(value: object) -> str:
     items = [item.lower() for item in split_list(_text(value))]
     bad = [item for item in items if item not in TERMINATORS]
@@ -274,6 +307,7 @@ _KEYS: tuple[_Key, ...] = (
     _Key("scanner.terminators", "scanner.terminators", _terminators),
     _Key("scanner.affixes", "scanner.affixes", _affixes),
     _Key("sound.enabled", "sound_enabled", _boolean),
+    _Key("store.database_url", "store_database_url", _database_url),
 )
 _BY_NAME = {key.dotted: key for key in _KEYS}
 SETTING_KEYS: tuple[str, ...] = tuple(key.dotted for key in _KEYS)

@@ -165,3 +165,10 @@ class JournalAfterSend(OutcomeUnknown):
 
     def __init__(self, detail: str = ""):
         super().__init__(type(self).code, detail)
+
+
+class StoreUnavailable(PosError):
+    """The store database (PostgreSQL) cannot be reached or answered with an error. The till's
+    own journal is unaffected: replication waits and retries (docs/store.md)."""
+
+    code = "STORE_UNREACHABLE"

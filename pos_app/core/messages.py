@@ -253,6 +253,27 @@ _CATALOGUE: dict[str, Message] = {
         "网关地址不对：须是以 https:// 开头的完整网址。请核对后重新输入。",
         "The gateway address is wrong: it must be a full URL starting with https://.",
     ),
+    "STORE_URL": Message(
+        "门店库地址不对：须是 postgresql://用户名@主机:端口/数据库名，可附 ?sslmode=...。请核对后重新输入。",
+        "The store database address is wrong: it must be postgresql://user@host:port/database, optionally with ?sslmode=....",
+    ),
+    "STORE_URL_PASSWORD": Message(
+        "门店库地址里不能写密码（设置文件不保密）。请去掉密码，用 pos-app keys import store-db-password 把密码存入系统密钥库。",
+        "The store database address must not contain a password (the settings file is not secret). "
+        "Remove it and store the password with pos-app keys import store-db-password.",
+    ),
+    "STORE_UNREACHABLE": Message(
+        "连不上门店库。本机照常核销，记录会在门店库恢复后自动同步。",
+        "The store database cannot be reached. This till keeps redeeming; its records sync once the store database is back.",
+    ),
+    "STORE_NOT_CONFIGURED": Message(
+        "未设置门店库。请店长用 pos-app settings set store.database_url 设置。",
+        "No store database is set up. A manager sets one with pos-app settings set store.database_url.",
+    ),
+    "STORE_SCHEMA": Message(
+        "门店库的版本比本软件新。请把本机软件更新到最新版本。",
+        "The store database's schema is newer than this app. Update the app on this till.",
+    ),
     "GATEWAY_NOT_HTTPS": Message(
         "正式环境只能用 https:// 网关地址（本机测试地址除外）。请改为 https 地址或切换到培训模式。",
         "Production needs https:// gateway URLs (except this computer's loopback). "

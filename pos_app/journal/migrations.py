@@ -171,7 +171,21 @@ _V4: tuple[str, ...] = (
     *_OPERATION_INDEXES,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Version 5: replication to the store database (docs/store.md). The append-only ``state_changes``
+# and ``audit`` tables are the outbox; this table keeps, per stream, the newest row id the store
+# database has committed ("pushed up to") and when.
+_V5: tuple[str, ...] = (
+    """
+    CREATE TABLE replication (
+        stream    TEXT    PRIMARY KEY CHECK (stream IN ('state_changes', 'audit')),
+        pushed_id INTEGER NOT NULL DEFAULT 0,
+        pushed_us INTEGER
+    )
+    """,
+    "INSERT INTO replication (stream) VALUES ('state_changes'), ('audit')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

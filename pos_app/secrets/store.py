@@ -43,6 +43,7 @@ SECRET_NAMES = (
     "top-app-secret",
     "top-session",
     "app-auth-token",
+    "store-db-password",  # the store database (PostgreSQL) role's password
 )
 # Entries the app keeps for itself: never imported by `keys import`, never listed as keys.
 INTERNAL_NAMES = ("manager-pin",)

@@ -188,6 +188,7 @@ def test_import_and_status(store: KeyringSecretStore) -> None:
         "top-app-secret": False,
         "top-session": True,
         "app-auth-token": False,
+        "store-db-password": False,
     }
     assert "6100a1b2c3" not in repr(present)
     assert store.get("alipay-private-key") == pem.strip()
@@ -324,3 +325,10 @@ def test_memory_store_has_the_same_interface() -> None:
     store.delete("top-session")
     assert store.get("top-session") is None
     assert "memory" in store.backend_name
+
+
+def test_store_database_password_is_imported_into_the_keyring(store: KeyringSecretStore) -> None:
+    summary = import_secret(store, "store-db-password", "  s3cret-Pw!  \n")
+    assert "s3cret" not in summary
+    assert require_secret(store, "store-db-password") == "s3cret-Pw!"
+    assert status(store)["store-db-password"] is True

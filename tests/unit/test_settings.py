@@ -111,6 +111,7 @@ def test_round_trip(home: AppHome) -> None:
         ("scanner.affixes", '#, "q\\, 前缀'),
         ("sound.enabled", "off"),
         ("alipay.sign_type", "rsa"),
+        ("store.database_url", "postgresql://pos@10.0.0.5:5432/store?sslmode=require"),
     ]:
         s = set_setting(s, key, value)
     save_settings(home, s)
@@ -135,7 +136,9 @@ def test_round_trip(home: AppHome) -> None:
         "ui",
         "scanner",
         "sound",
+        "store",
     }
+    assert doc["store"]["database_url"] == "postgresql://pos@10.0.0.5:5432/store?sslmode=require"
 
 
 def test_settings_as_dict_has_every_key(home: AppHome) -> None:
