@@ -24,6 +24,7 @@ from pos_app.config.settings import (
     settings_as_dict,
     validate_for_production,
 )
+from pos_app.core.cashiers import CashierRegistry
 from pos_app.core.errors import ConfigError, NoKeyringBackend, PosError
 from pos_app.core.journal import Journal, Operation
 from pos_app.core.models import ShopType
@@ -95,6 +96,7 @@ class Runtime:
             level = logging.INFO if settings.mode == "training" else logging.WARNING
             logger.log(level, "no usable keyring: %s", exc.code)
         self.pins = manager_pins(home, self.secrets)
+        self.cashiers = cashier_registry(home, self.secrets)
         self._lock = threading.Lock()
         # Clients by "for production rows while in another mode?" (see _attach_other_modes).
         self._tops: dict[bool, TopClient] = {}
@@ -377,6 +379,11 @@ def manager_pins(home: AppHome, store: SecretStore | None) -> ManagerPins:
     """The manager PIN of this till: its record in ``store`` (the OS keyring; ``None`` refuses
     every check), its cross-process lock in ``home``."""
     return ManagerPins(store, home.pin_lock_file, legacy_file=home.pin_file)
+
+
+def cashier_registry(home: AppHome, store: SecretStore | None) -> CashierRegistry:
+    """The till's cashiers: their list and PINs in ``store`` (the OS keyring), locks in ``home``."""
+    return CashierRegistry(store, home.cashier_lock_file, home.cashier_pin_lock_file)
 
 
 def open_journal(home: AppHome, mode: str) -> SqliteJournal:

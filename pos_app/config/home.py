@@ -83,6 +83,16 @@ class AppHome:
         return self.config_dir / "manager_pin.lock"
 
     @property
+    def cashier_lock_file(self) -> Path:
+        """Serialises changes of the cashier list between processes (``core/cashiers.py``)."""
+        return self.config_dir / "cashiers.lock"
+
+    @property
+    def cashier_pin_lock_file(self) -> Path:
+        """Serialises cashier PIN checks between processes (their failure counters)."""
+        return self.config_dir / "cashier_pin.lock"
+
+    @property
     def journal_file(self) -> Path:
         """The production journal: real redemptions only."""
         return self.data_dir / "journal.sqlite3"

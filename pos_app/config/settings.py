@@ -13,6 +13,7 @@ File layout (every key optional; a missing file means all defaults)::
     [scanner]  min_chars, max_interval_ms, terminators ("enter,tab"), affixes (comma list)
     [sound]    enabled
     [store]    database_url ("postgresql://user@host:port/db[?sslmode=...]"; "" = no store database)
+    [report]   day_cutoff ("HH:MM", 00:00..11:59: when the business day starts; "00:00" = midnight)
 
 ``top.sign_method`` defaults to ``hmac-sha256``: the strongest of the three TOP accepts.
 Every key is addressed by its dotted name (``alipay.app_id``) in ``set_setting`` and
@@ -104,6 +105,8 @@ class Settings:
     sound_enabled: bool = True
     # The store database (docs/store.md); its password is the keyring secret store-db-password.
     store_database_url: str = ""
+    # The business day (日结) starts at this local time; "00:00" = the calendar day (the default).
+    report_day_cutoff: str = "00:00"
 
     @property
     def production(self) -> bool:
@@ -280,6 +283,18 @@ def _affixes(value: object) -> str:
     return ",".join(items)
 
 
+_CUTOFF = re.compile(r"(0?[0-9]|1[01]):([0-5][0-9])")
+
+
+def _day_cutoff(value: object) -> str:
+    """A business-day cutoff such as 04:00 (a shop open past midnight); 00:00 = calendar day."""
+    text = _text(value).strip() or "00:00"
+    found = _CUTOFF.fullmatch(text)
+    if not found:
+        raise _Bad("BUSINESS_DAY_CUTOFF", "must be HH:MM between 00:00 and 11:59")
+    return f"{int(found[1]):02d}:{found[2]}"
+
+
 @dataclass(frozen=True, slots=True)
 class _Key:
     dotted: str
@@ -308,6 +323,7 @@ _KEYS: tuple[_Key, ...] = (
     _Key("scanner.affixes", "scanner.affixes", _affixes),
     _Key("sound.enabled", "sound_enabled", _boolean),
     _Key("store.database_url", "store_database_url", _database_url),
+    _Key("report.day_cutoff", "report_day_cutoff", _day_cutoff),
 )
 _BY_NAME = {key.dotted: key for key in _KEYS}
 SETTING_KEYS: tuple[str, ...] = tuple(key.dotted for key in _KEYS)

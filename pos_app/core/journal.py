@@ -66,6 +66,7 @@ class NewOperation:
     reason: str = ""
     parent_id: int | None = None  # a reversal points at the redemption it reverses
     terminal: str = ""
+    cashier: str = ""  # the cashier signed in at the till ("" when nobody signs in)
     # REDEEM only: write it although this code was redeemed here before (the cashier's 再次核销);
     # without it ``add`` refuses with ``AlreadyRedeemedHere`` in the same transaction.
     again: bool = False
@@ -98,6 +99,7 @@ class Operation:
     item_name: str = ""
     amount: Decimal | None = None  # what the customer paid (buyer_pay_amount), when known
     reversed_by: int | None = None  # id of the SUCCEEDED (or open) reversal row, if any
+    cashier: str = ""  # the cashier signed in when the row was written ("" = no sign-in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +193,18 @@ class Journal(Protocol):
         search: str = "",
         states: frozenset[OpState] | None = None,
         kinds: frozenset[OpKind] | None = None,
+        cashier: str | None = None,
     ) -> list[Operation]:
         """Rows created on ``day`` (local date), newest first. ``search`` matches a code tail,
-        an order no, or a request id."""
+        an order no, or a request id; ``cashier`` keeps one cashier's rows (``None``: all)."""
 
     def day_count(
-        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+        self,
+        day: date,
+        *,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        cashier: str | None = None,
     ) -> int: ...
 
     def totals(self, day: date) -> DayTotals: ...

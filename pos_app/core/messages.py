@@ -419,6 +419,53 @@ _CATALOGUE: dict[str, Message] = {
         "这张券不能在本店使用（只限指定门店）。请顾客到券上写明的门店使用。",
         "This voucher is not valid at this shop (only at the shops it names).",
     ),
+    # --- cashiers and reports (core/cashiers.py, core/reports.py; issue #12) ---
+    "CASHIER_PIN_WRONG": Message("收银员密码不正确。", "Wrong cashier PIN."),
+    "CASHIER_PIN_LOCKED": Message(
+        "这位收银员的密码错误次数过多，已锁定 5 分钟。请稍后再试，或请店长帮忙。",
+        "Too many wrong PINs for this cashier; locked for 5 minutes. Try later or ask a manager.",
+    ),
+    "CASHIER_PIN_FORMAT": Message(
+        "收银员密码须为 4 到 6 位数字。", "A cashier PIN must be 4 to 6 digits."
+    ),
+    "CASHIER_NAME": Message(
+        "收银员姓名须为 1 到 16 个可见字符。",
+        "A cashier's name must be 1 to 16 visible characters.",
+    ),
+    "CASHIER_EXISTS": Message(
+        "已有同名的收银员。请换一个名字（例如加上姓氏）。",
+        "A cashier with that name exists. Choose another name (e.g. add the family name).",
+    ),
+    "CASHIER_UNKNOWN": Message(
+        "没有这个名字的收银员。请核对姓名（pos-app cashier list 列出全部收银员）。",
+        "No cashier has that name. Check it (pos-app cashier list shows them all).",
+    ),
+    "CASHIER_DISABLED": Message(
+        "这位收银员已停用，不能登录。如需恢复请联系店长。",
+        "This cashier is disabled and cannot sign in. Ask a manager.",
+    ),
+    "CASHIER_LIST_INVALID": Message(
+        "收银员名单已损坏或被改动，为安全起见已拒绝登录。请店长重新添加收银员。",
+        "The cashier list is damaged or was altered, so sign-in is refused. A manager must add"
+        " the cashiers again.",
+    ),
+    "REPORT_DATE": Message(
+        "日期格式不对，须为 YYYY-MM-DD（例如 2024-03-01），且不能是将来的日期。",
+        "The date must be YYYY-MM-DD (e.g. 2024-03-01) and not in the future.",
+    ),
+    "REPORT_PRINTER_UNSUPPORTED": Message(
+        "小票打印机输出尚未接入本版本，报表未打印。请用 --pdf 导出或 --json 输出。",
+        "Printing reports on a receipt printer is not supported yet; nothing was printed. Use"
+        " --pdf or --json.",
+    ),
+    "REPORT_PDF_FAILED": Message(
+        "PDF 报表无法写入（路径不可写或磁盘已满）。请换一个路径。",
+        "The PDF report could not be written (path not writable or disk full). Try another path.",
+    ),
+    "BUSINESS_DAY_CUTOFF": Message(
+        "营业日分界时间须为 HH:MM（00:00 到 11:59；00:00 表示按自然日）。",
+        "The business-day cutoff must be HH:MM (00:00 to 11:59; 00:00 means the calendar day).",
+    ),
     "POS_ERROR": Message(
         "出现错误，请重试或联系店长。", "Something went wrong; try again or call a manager."
     ),

@@ -119,8 +119,15 @@ class ManagerPins:
 
     ``lock_file`` serialises the failure counter between processes. ``clock`` is monotonic
     seconds (lock-out timing inside this process); ``wall_clock`` is epoch seconds (the lock-out
-    kept in the record). Both are injectable for tests.
+    kept in the record). Both are injectable for tests. ``entry`` is the keyring entry of the
+    record: a subclass (``core.cashiers.CashierPin``) keeps a cashier's PIN the same way, with
+    its own PIN rule and texts (the class attributes below).
     """
+
+    pin_rule: re.Pattern[str] = _PIN
+    format_error = ("PIN_FORMAT", "4..12 digits")
+    name_error = ("MANAGER_NAME", f"1..{_MAX_MANAGER_LEN} characters")
+    role = "manager"
 
     def __init__(
         self,
@@ -130,8 +137,10 @@ class ManagerPins:
         legacy_file: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        entry: str = PIN_ENTRY,
     ) -> None:
         self._vault = vault
+        self.entry = entry
         self.lock_file = Path(lock_file)
         self.legacy_file = legacy_file
         self._clock = clock
@@ -156,28 +165,28 @@ class ManagerPins:
         Callers gate a *replacement* behind ``verify`` of the current PIN.
         """
         pin = normalize_pin(pin)
-        if not _PIN.fullmatch(pin):
-            raise InputInvalid("PIN_FORMAT", "pin", "4..12 digits")
+        if not self.pin_rule.fullmatch(pin):
+            raise InputInvalid(self.format_error[0], "pin", self.format_error[1])
         name = manager.strip()
         if not name or len(name) > _MAX_MANAGER_LEN or not name.isprintable():
-            raise InputInvalid("MANAGER_NAME", "manager", f"1..{_MAX_MANAGER_LEN} characters")
+            raise InputInvalid(self.name_error[0], self.role, self.name_error[1])
         salt = os.urandom(SALT_BYTES)
         digest = _derive(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
         record = _Record(manager=name, salt=_b64(salt), hash=_b64(digest))
         with self._guard():
             self._save(record)
             self._deadline = None
-        logger.info("manager PIN set for %s", name)
+        logger.info("%s PIN set for %s", self.role, name)
 
     def reset(self) -> None:
         """Forget the PIN (and any lock-out). Only ``pos-app manager reset-pin`` calls this,
         after it wiped the gateway keys, so a reset never leaves the old keys usable."""
         vault = self._need_vault()
         with self._guard():
-            _vault_call(lambda: vault.delete(PIN_ENTRY))
+            _vault_call(lambda: vault.delete(self.entry))
             self._drop_legacy()
             self._deadline = None
-        logger.warning("manager PIN reset")
+        logger.warning("%s PIN reset", self.role)
 
     def seconds_locked(self) -> float:
         """Seconds left of a lock-out, 0.0 when not locked."""
@@ -198,13 +207,25 @@ class ManagerPins:
         record, failures = self._count_try()
         if self._matches(record, pin):
             self._clear_failures(record)
-            logger.info("manager PIN accepted for %s", record.manager)
+            logger.info("%s PIN accepted for %s", self.role, record.manager)
             return record.manager
         if failures >= MAX_TRIES:
             logger.warning("PIN locked for %.0f s after %d wrong tries", LOCKOUT_S, failures)
-            raise WrongPinLockedOut(LOCKOUT_S)
-        logger.warning("wrong manager PIN (%d of %d)", failures, MAX_TRIES)
-        raise WrongPin(MAX_TRIES - failures)
+            raise self.locked_out(LOCKOUT_S)
+        logger.warning("wrong %s PIN (%d of %d)", self.role, failures, MAX_TRIES)
+        raise self.wrong_pin(MAX_TRIES - failures)
+
+    def wrong_pin(self, tries_left: int) -> PinRefused:
+        """The error for a wrong PIN (a subclass names its own role in the text)."""
+        return WrongPin(tries_left)
+
+    def locked_out(self, seconds_left: float) -> PinLockedOut:
+        """The error when this wrong try started the lock-out."""
+        return WrongPinLockedOut(seconds_left)
+
+    def still_locked(self, seconds_left: float) -> PinLockedOut:
+        """The error for a try while locked (no PIN is checked)."""
+        return PinLockedOut(seconds_left)
 
     # --- internals -----------------------------------------------------------------------------
 
@@ -226,7 +247,7 @@ class ManagerPins:
                 raise PinRefused("PIN_NOT_SET")
             left = self._seconds_left(record)
             if left > 0:
-                raise PinLockedOut(left)
+                raise self.still_locked(left)
             failures = record.failures + 1
             if failures >= MAX_TRIES:
                 locked_until = self._wall() + LOCKOUT_S
@@ -248,7 +269,7 @@ class ManagerPins:
     def _matches(self, record: _Record, pin: str) -> bool:
         salt, expected = _unb64(record.salt), _unb64(record.hash)
         # Always run the KDF (even for a malformed PIN) so timing says nothing about the input.
-        candidate = pin if _PIN.fullmatch(pin) else "0000"
+        candidate = pin if self.pin_rule.fullmatch(pin) else "0000"
         actual = _derive(candidate, salt, record.n, record.r, record.p)
         return hmac.compare_digest(actual, expected) and candidate == pin
 
@@ -269,7 +290,7 @@ class ManagerPins:
 
     def _load(self) -> _Record | None:
         vault = self._need_vault()
-        raw = _vault_call(lambda: vault.get(PIN_ENTRY))
+        raw = _vault_call(lambda: vault.get(self.entry))
         if raw is None:
             return self._migrate_legacy(vault)
         return _parse(raw, "keyring record")
@@ -277,7 +298,7 @@ class ManagerPins:
     def _save(self, record: _Record) -> None:
         vault = self._need_vault()
         text = json.dumps(asdict(record), ensure_ascii=False, sort_keys=True)
-        _vault_call(lambda: vault.set(PIN_ENTRY, text))
+        _vault_call(lambda: vault.set(self.entry, text))
 
     def _migrate_legacy(self, vault: SecretStore) -> _Record | None:
         """An older install kept the record in a file: move it into the keyring, once."""
@@ -291,7 +312,7 @@ class ManagerPins:
             raise pin_record_invalid(f"{self.legacy_file}: {type(exc).__name__}") from None
         record = _parse(raw, str(self.legacy_file))
         text = json.dumps(asdict(record), ensure_ascii=False, sort_keys=True)
-        _vault_call(lambda: vault.set(PIN_ENTRY, text))
+        _vault_call(lambda: vault.set(self.entry, text))
         self._drop_legacy()
         logger.warning("manager PIN moved from %s into the OS keyring", self.legacy_file)
         return record

@@ -199,10 +199,12 @@ class RedemptionService:
         operator: str = "",
         again: bool = False,
         ticket_id: str = "",
+        cashier: str = "",
     ) -> OpOutcome:
         """Redeem a code. A code redeemed here before (and not reversed) is refused with
         ``AlreadyRedeemedHere`` unless ``again``; one still open with ``AlreadyInFlight`` — both
-        decided by the journal in the same transaction as the insert."""
+        decided by the journal in the same transaction as the insert. ``cashier``: who is
+        signed in at the till (kept on the row for the shift report)."""
         voucher = codes.normalize_code(raw_code, code_type, affixes=self._shop.affixes)
         count = codes.validate_quantity(quantity)
         ticket_id = codes.validate_ticket_id(ticket_id)
@@ -230,6 +232,7 @@ class RedemptionService:
                 shop_id=request.shop_id,
                 operator=operator,
                 terminal=self._shop.terminal_id,
+                cashier=cashier,
                 again=again,
             )
         )
@@ -238,10 +241,19 @@ class RedemptionService:
 
     # ----------------------------------------------------------------- reverse
     def reverse(
-        self, op_id: int, *, reason: str, manager: str, operator: str = "", order_no: str = ""
+        self,
+        op_id: int,
+        *,
+        reason: str,
+        manager: str,
+        operator: str = "",
+        order_no: str = "",
+        cashier: str = "",
     ) -> OpOutcome:
         """Reverse a SUCCEEDED redemption. ``order_no``: typed by the manager when the row has
-        none (external codes need one, seed 001); it is sent and kept on the reversal row."""
+        none (external codes need one, seed 001); it is sent and kept on the reversal row.
+        The row names both the approving ``manager`` and a ``cashier``: the one signed in at the
+        till, else the redemption's own (so its shift report shows what was taken back)."""
         reason = codes.validate_reason(reason)
         if not manager:
             raise InputInvalid("FIELD_INVALID", "manager", "a manager must approve a reversal")
@@ -277,6 +289,7 @@ class RedemptionService:
                 reason=reason,
                 parent_id=parent.id,
                 terminal=self._shop.terminal_id,
+                cashier=cashier or parent.cashier,
             )
         )
         logger.info("reverse operation %d (%s) by %s", parent.id, parent.request_id, manager)
@@ -569,15 +582,22 @@ class RedemptionService:
         search: str = "",
         states: frozenset[OpState] | None = None,
         kinds: frozenset[OpKind] | None = None,
+        cashier: str | None = None,
     ) -> list[Operation]:
         return self._journal.day_page(
-            day, offset=offset, limit=limit, search=search, states=states, kinds=kinds
-        )
+            day, offset=offset, limit=limit, search=search, states=states, kinds=kinds,
+            cashier=cashier,
+        )  # fmt: skip
 
     def day_count(
-        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+        self,
+        day: date,
+        *,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        cashier: str | None = None,
     ) -> int:
-        return self._journal.day_count(day, search=search, states=states)
+        return self._journal.day_count(day, search=search, states=states, cashier=cashier)
 
     def totals(self, day: date) -> DayTotals:
         return self._journal.totals(day)

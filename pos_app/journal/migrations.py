@@ -185,7 +185,14 @@ _V5: tuple[str, ...] = (
     "INSERT INTO replication (stream) VALUES ('state_changes'), ('audit')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: the signed-in cashier of each row (issue #12; "" when nobody signs in at this till),
+# and the index the history's "by cashier" filter and the reports walk.
+_V6: tuple[str, ...] = (
+    "ALTER TABLE operations ADD COLUMN cashier TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX ix_ops_day_cashier ON operations (local_day, cashier, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -25,7 +25,7 @@ INSERT INTO operations (
     shop_id, terminal_id, local_id, kind, request_id, code, code_tail, code_type, quantity,
     payload, state, created_at, updated_at, local_day, order_no, operator, manager, reason,
     parent_local_id, parent_request_id, parent_id, error_code, error_message, result, attempts,
-    next_retry_at, item_name, amount, last_change_id
+    next_retry_at, item_name, amount, last_change_id, cashier
 ) VALUES (
     %(shop)s, %(terminal)s, %(id)s, %(kind)s, %(request_id)s, %(code)s, %(code_tail)s,
     %(code_type)s, %(quantity)s, %(payload)s, %(state)s, %(created)s, %(updated)s, %(day)s,
@@ -36,7 +36,7 @@ INSERT INTO operations (
         (SELECT p.id FROM operations p WHERE p.shop_id = %(shop)s AND %(parent_request_id)s <> ''
          AND p.request_id = %(parent_request_id)s AND p.kind = 'REDEEM' ORDER BY p.id LIMIT 1)),
     %(error_code)s, %(error_message)s, %(result)s, %(attempts)s, %(next_retry)s, %(item_name)s,
-    %(amount)s, %(last_change_id)s
+    %(amount)s, %(last_change_id)s, %(cashier)s
 )
 ON CONFLICT (shop_id, terminal_id, local_id) DO UPDATE SET
     state = EXCLUDED.state, updated_at = EXCLUDED.updated_at, order_no = EXCLUDED.order_no,
@@ -125,4 +125,6 @@ def _operation_params(row: dict[str, Any], shop: str, terminal_id: str) -> dict[
         "next_retry": None if next_retry is None else from_us(next_retry),
         "item_name": row["item_name"], "amount": row["amount"],
         "last_change_id": row["last_change_id"] or 0,
+        # A batch read from a journal older than schema 6 has no cashier column.
+        "cashier": row.get("cashier", ""),
     }  # fmt: skip

@@ -121,7 +121,13 @@ _V1: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Version 2: the signed-in cashier of each row (issue #12), replicated from the tills.
+_V2: tuple[str, ...] = (
+    "ALTER TABLE operations ADD COLUMN cashier TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX ix_ops_shop_day_cashier ON operations (shop_id, local_day, cashier, id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -59,6 +59,7 @@ def to_operation(row: dict[str, Any]) -> Operation:
         item_name=row["item_name"],
         amount=None if amount is None else Decimal(amount),
         reversed_by=row["reversed_by"],
+        cashier=row["cashier"],
     )
 
 
@@ -85,9 +86,13 @@ def day_filter(
     search: str,
     states: frozenset[OpState] | None,
     kinds: frozenset[OpKind] | None,
+    cashier: str | None = None,
 ) -> tuple[str, list[object]]:
     clauses = ["o.local_day = %s"]
     params: list[object] = [day]
+    if cashier is not None:
+        clauses.append("o.cashier = %s")
+        params.append(cashier)
     matches, search_params = search_filter(search)
     if matches:
         clauses.append(matches)

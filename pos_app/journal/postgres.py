@@ -289,15 +289,15 @@ class PostgresJournal:
             INSERT INTO operations (
                 id, shop_id, terminal_id, local_id, kind, request_id, code, code_tail, code_type,
                 quantity, payload, state, created_at, updated_at, local_day, order_no, operator,
-                manager, reason, parent_id, parent_local_id, parent_request_id
+                manager, reason, parent_id, parent_local_id, parent_request_id, cashier
             ) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                      %s, %s, %s)
+                      %s, %s, %s, %s)
             """,
             (
                 op_id, self.shop_id, self.terminal_id, op_id, op.kind.value, op.request_id,
                 op.code, op.code[-4:], op.code_type, op.quantity, json.dumps(op.payload),
                 OpState.PENDING.value, now, now, _local_day(now), op.order_no, op.operator,
-                op.manager, op.reason, op.parent_id, op.parent_id, parent_request_id,
+                op.manager, op.reason, op.parent_id, op.parent_id, parent_request_id, op.cashier,
             ),
         )  # fmt: skip
         return op_id
@@ -483,10 +483,12 @@ class PostgresJournal:
         search: str = "",
         states: frozenset[OpState] | None = None,
         kinds: frozenset[OpKind] | None = None,
+        cashier: str | None = None,
     ) -> list[Operation]:
         return self._day_page(
             TILL, self._till(), day,
             offset=offset, limit=limit, search=search, states=states, kinds=kinds,
+            cashier=cashier,
         )  # fmt: skip
 
     def _day_page(
@@ -500,17 +502,23 @@ class PostgresJournal:
         search: str,
         states: frozenset[OpState] | None,
         kinds: frozenset[OpKind] | None,
+        cashier: str | None = None,
     ) -> list[Operation]:
-        where, params = day_filter(day, search, states, kinds)
+        where, params = day_filter(day, search, states, kinds, cashier)
         return self._ops(
             f"{scope} AND {where}", [*scope_params, *params, max(limit, 0), max(offset, 0)],
             "ORDER BY o.created_at DESC, o.id DESC LIMIT %s OFFSET %s",
         )  # fmt: skip
 
     def day_count(
-        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+        self,
+        day: date,
+        *,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        cashier: str | None = None,
     ) -> int:
-        return self._day_count(TILL, self._till(), day, search, states)
+        return self._day_count(TILL, self._till(), day, search, states, cashier=cashier)
 
     def _day_count(
         self,
@@ -519,8 +527,10 @@ class PostgresJournal:
         day: date,
         search: str,
         states: frozenset[OpState] | None,
+        *,
+        cashier: str | None = None,
     ) -> int:
-        where, params = day_filter(day, search, states, None)
+        where, params = day_filter(day, search, states, None, cashier)
         sql = f"SELECT count(*) AS n FROM operations o WHERE {scope} AND {where}"  # noqa: S608
         return int(self._query(sql, [*scope_params, *params])[0]["n"])
 

@@ -338,14 +338,14 @@ class SqliteJournal:
             INSERT INTO operations (
                 kind, request_id, code, code_tail, code_type, quantity, payload, state,
                 created_us, updated_us, local_day, shop_id, order_no, operator, manager, reason,
-                parent_id, terminal
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                parent_id, terminal, cashier
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 op.kind.value, op.request_id, op.code, op.code[-4:], op.code_type, op.quantity,
                 json.dumps(op.payload, ensure_ascii=False, sort_keys=True), OpState.PENDING.value,
                 to_us(now), to_us(now), local_day(now), op.shop_id, op.order_no, op.operator,
-                op.manager, op.reason, op.parent_id, op.terminal,
+                op.manager, op.reason, op.parent_id, op.terminal, op.cashier,
             ),
         )  # fmt: skip
         assert cursor.lastrowid is not None  # noqa: S101 - an INSERT always sets it
@@ -502,15 +502,21 @@ class SqliteJournal:
         search: str = "",
         states: frozenset[OpState] | None = None,
         kinds: frozenset[OpKind] | None = None,
+        cashier: str | None = None,
     ) -> list[Operation]:
-        where, params = day_filter(day, search, states, kinds)
+        where, params = day_filter(day, search, states, kinds, cashier)
         return self._ops(where, [*params, max(limit, 0), max(offset, 0)],
                          "ORDER BY o.id DESC LIMIT ? OFFSET ?")  # fmt: skip
 
     def day_count(
-        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+        self,
+        day: date,
+        *,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        cashier: str | None = None,
     ) -> int:
-        where, params = day_filter(day, search, states, None)
+        where, params = day_filter(day, search, states, None, cashier)
         sql = f"SELECT count(*) FROM operations o WHERE {where}"  # noqa: S608 - constant fragments
         return int(self._query(sql, params)[0][0])
 

@@ -82,6 +82,7 @@ def to_operation(row: sqlite3.Row) -> Operation:
         item_name=row["item_name"],
         amount=None if amount is None else Decimal(amount),
         reversed_by=row["reversed_by"],
+        cashier=row["cashier"],
     )
 
 
@@ -111,11 +112,15 @@ def day_filter(
     search: str,
     states: frozenset[OpState] | None,
     kinds: frozenset[OpKind] | None,
+    cashier: str | None = None,
 ) -> tuple[str, list[object]]:
-    """WHERE text and parameters for one local day, a search text (``search_filter``) and
-    state/kind filters."""
+    """WHERE text and parameters for one local day, a search text (``search_filter``),
+    state/kind filters and one cashier (``None``: any; "": rows with no signed-in cashier)."""
     clauses = ["o.local_day = ?"]
     params: list[object] = [day.isoformat()]
+    if cashier is not None:
+        clauses.append("o.cashier = ?")
+        params.append(cashier)
     matches, search_params = search_filter(search)
     if matches:
         clauses.append(matches)

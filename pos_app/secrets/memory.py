@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from pos_app.core.errors import ConfigError
-from pos_app.secrets.store import INTERNAL_NAMES, SECRET_NAMES
+from pos_app.secrets.store import is_known_name
 
 logger = logging.getLogger(__name__)
 
@@ -34,5 +34,5 @@ class MemorySecretStore:
 
     @staticmethod
     def _check(name: str) -> None:
-        if name not in SECRET_NAMES and name not in INTERNAL_NAMES:
+        if not is_known_name(name):
             raise ConfigError("SECRET_UNKNOWN", f"unknown secret name {name!r}")

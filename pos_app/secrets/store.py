@@ -46,7 +46,9 @@ SECRET_NAMES = (
     "store-db-password",  # the store database (PostgreSQL) role's password
 )
 # Entries the app keeps for itself: never imported by `keys import`, never listed as keys.
-INTERNAL_NAMES = ("manager-pin",)
+INTERNAL_NAMES = ("manager-pin", "cashiers")
+# One PIN record per cashier (``core/cashiers.py``), named by the cashier's number.
+CASHIER_PIN_NAME = re.compile(r"cashier-pin-[0-9]{1,6}")
 DEFAULT_SERVICE = "pos_app"
 SERVICE_ENV = "POS_APP_KEYRING_SERVICE"
 # 1,000 characters is at most 2,000 bytes as UTF-16 (what the Windows backend stores), under the
@@ -234,8 +236,13 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+def is_known_name(name: str) -> bool:
+    """A gateway key or one of the app's own entries (PIN records, the cashier list)."""
+    return name in SECRET_NAMES or name in INTERNAL_NAMES or bool(CASHIER_PIN_NAME.fullmatch(name))
+
+
 def _check_name(name: str) -> None:
-    if name not in SECRET_NAMES and name not in INTERNAL_NAMES:
+    if not is_known_name(name):
         raise ConfigError("SECRET_UNKNOWN", f"unknown secret name {name!r}")
 
 

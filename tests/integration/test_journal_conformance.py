@@ -400,3 +400,15 @@ def test_threads_share_one_journal(journal: AnyJournal) -> None:
         t.join()
     assert errors == []
     assert journal.day_count(DAY, states=frozenset({OpState.SUCCEEDED})) == 80
+
+
+def test_rows_keep_their_cashier_and_the_day_filters_by_cashier(journal: AnyJournal) -> None:
+    mine = journal.add(dataclasses.replace(new_op(code="100000000001"), cashier="小李"))
+    journal.add(dataclasses.replace(new_op(code="100000000002"), cashier="小王"))
+    journal.add(new_op(code="100000000003"))  # nobody signed in
+    assert journal.get(mine.id) is not None
+    assert journal.get(mine.id).cashier == "小李"  # type: ignore[union-attr]
+    assert [op.cashier for op in journal.day_page(DAY, cashier="小李")] == ["小李"]
+    assert journal.day_count(DAY, cashier="小王") == 1
+    assert journal.day_count(DAY, cashier="") == 1
+    assert journal.day_count(DAY) == 3

@@ -13,6 +13,7 @@ No timed assertions: waits are bounded polls.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
 from datetime import UTC, datetime
@@ -264,3 +265,18 @@ def test_server_stopped_mid_run_tills_keep_redeeming_nothing_lost(
         assert ops == n
         assert _count(pg_server, pg_database, "operations", till) == ops
         assert _count(pg_server, pg_database, "state_changes", till) == changes
+
+
+def test_the_cashier_of_a_row_is_replicated(
+    tmp_path: Path, pg_server: PgServer, pg_database: str
+) -> None:
+    with SqliteJournal(tmp_path / "j.sqlite3") as journal:
+        op = journal.add(dataclasses.replace(new_op(code="810000000001"), cashier="小李"))
+        journal.settle(op.id, Settle(OpState.SUCCEEDED, amount=Decimal("9.90")))
+        outbox = SqliteOutbox(journal.path)
+        with _store(pg_server, pg_database, "T9") as store:
+            store.apply(outbox.next_batch())
+            day = op.created_at.astimezone().date()
+            rows = store.shop_day_page(day, search=op.request_id)
+            assert [(r.cashier, r.state) for r in rows] == [("小李", OpState.SUCCEEDED)]
+        outbox.close()

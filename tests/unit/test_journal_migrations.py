@@ -140,3 +140,22 @@ def test_unknown_target_is_a_programming_error(tmp_path: Path) -> None:
             migrate(conn, target=SCHEMA_VERSION + 1)
     finally:
         conn.close()
+
+
+def test_a_version_5_file_gains_an_empty_cashier_column(tmp_path: Path) -> None:
+    path = tmp_path / "v5.sqlite3"
+    conn = _raw(path)
+    try:
+        assert migrate(conn, target=5) == 5
+        conn.execute(
+            "INSERT INTO operations (kind, request_id, code, code_type, quantity, state,"
+            " created_us, updated_us, local_day) VALUES ('REDEEM', 'R1', '111122223333', '', 1,"
+            " 'SUCCEEDED', 1, 1, '2024-01-02')"
+        )
+    finally:
+        conn.close()
+    with SqliteJournal(path) as journal:
+        old = journal.get(1)
+        assert old is not None and old.cashier == ""
+        assert journal.day_count(date(2024, 1, 2), cashier="") == 1
+        assert journal.day_count(date(2024, 1, 2), cashier="小李") == 0

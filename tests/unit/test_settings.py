@@ -112,6 +112,7 @@ def test_round_trip(home: AppHome) -> None:
         ("sound.enabled", "off"),
         ("alipay.sign_type", "rsa"),
         ("store.database_url", "postgresql://pos@10.0.0.5:5432/store?sslmode=require"),
+        ("report.day_cutoff", "4:00"),
     ]:
         s = set_setting(s, key, value)
     save_settings(home, s)
@@ -403,3 +404,13 @@ def test_the_operator_name_is_the_configured_one_else_the_os_user(
     monkeypatch.setattr("getpass.getuser", lambda: "cashier1")
     assert Settings().operator_name == "cashier1"  # never the till id
     assert set_setting(Settings(), "terminal.operator", " 小李 ").operator_name == "小李"
+
+
+def test_business_day_cutoff_is_off_by_default_and_checked() -> None:
+    assert Settings().report_day_cutoff == "00:00"
+    assert set_setting(Settings(), "report.day_cutoff", "04:30").report_day_cutoff == "04:30"
+    for bad in ("12:00", "4", "25:00", "04:60", "morning"):
+        with pytest.raises(InputInvalid) as caught:
+            set_setting(Settings(), "report.day_cutoff", bad)
+        assert caught.value.code == "BUSINESS_DAY_CUTOFF"
+        assert "HH:MM" in caught.value.en and "营业日" in caught.value.zh
