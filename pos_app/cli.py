@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from pos_app import __version__
+from pos_app import __version__, cli_shift
 from pos_app.config.home import AppHome, HomeUnusable
 from pos_app.core.codes import (
     mask_code,
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_review_parser(sub)
     _add_store_parser(sub)
+    cli_shift.add_parsers(sub, _Parser)
     rc = sub.add_parser("recover", help="settle every open operation now")
     rc.add_argument("--json", action="store_true")
     sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
@@ -687,6 +688,11 @@ def _cmd_store(args: argparse.Namespace, runtime: Any) -> int:
     return run(runtime, as_json=args.json)
 
 
+@_with_runtime(gateways=False, replicate=False)
+def _cmd_report(args: argparse.Namespace, runtime: Any) -> int:
+    return cli_shift.cmd_report(args, runtime)
+
+
 def _cmd_doctor(args: argparse.Namespace, home: AppHome) -> int:
     from pos_app.doctor import run_doctor
 
@@ -713,6 +719,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "journal": _cmd_journal,
     "recover": _cmd_recover,
     "store": _cmd_store,
+    "cashier": cli_shift.cmd_cashier,
+    "report": _cmd_report,
     "doctor": _cmd_doctor,
     "self-check": _cmd_self_check,
 }

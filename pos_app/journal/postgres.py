@@ -611,6 +611,11 @@ class PostgresJournal:
     ) -> int:
         return self._day_count(SHOP, [self.shop_id], day, search, states)
 
+    def shop_get(self, op_id: int) -> Operation | None:
+        """A row of any till of the shop by its store id (the reports' reversal check)."""
+        found = self._ops(f"{SHOP} AND o.id = %s", [self.shop_id, op_id])
+        return found[0] if found else None
+
     def shop_totals(self, day: date) -> DayTotals:
         return self._totals(SHOP, [self.shop_id], day)
 
