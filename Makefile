@@ -8,6 +8,7 @@ APT_PACKAGES := xvfb xauth fonts-noto-cjk gnome-keyring dbus dbus-x11 openssl \
 	libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 imagemagick \
+	poppler-utils \
 	postgresql
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)

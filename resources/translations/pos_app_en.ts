@@ -1543,4 +1543,75 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>ReportRender</name>
+    <message>
+        <source>Shift report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day report (whole store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 redemptions, %2 uses, ¥%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no sign-in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Being confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redemptions by hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By product</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reversed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>

@@ -1539,4 +1539,75 @@
         <translation>确认同步</translation>
     </message>
 </context>
+<context>
+    <name>ReportRender</name>
+    <message>
+        <source>Shift report</source>
+        <translation>交班报表</translation>
+    </message>
+    <message>
+        <source>Day report (whole store)</source>
+        <translation>日结报表（全店）</translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation>日结报表</translation>
+    </message>
+    <message>
+        <source>%1 redemptions, %2 uses, ¥%3</source>
+        <translation>%1 笔核销，%2 份，¥%3</translation>
+    </message>
+    <message>
+        <source>(no sign-in)</source>
+        <translation>（未登录）</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation>核销</translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Being confirmed</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>需核对</translation>
+    </message>
+    <message>
+        <source>Redemptions by hour</source>
+        <translation>每小时核销笔数</translation>
+    </message>
+    <message>
+        <source>By product</source>
+        <translation>按商品</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>reversed %1</source>
+        <translation>撤销 %1</translation>
+    </message>
+</context>
 </TS>

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -104,7 +105,9 @@ def test_report_json_keys_amounts_and_bad_input(
             "by_cashier", "by_hour"} <= set(body)  # fmt: skip
     assert set(body["redeemed"]) == {"count", "quantity", "amount"}
     assert body["redeemed"]["count"] == 3 and body["reversed"]["count"] == 1
-    assert isinstance(body["redeemed"]["amount"], str) and body["redeemed"]["amount"].count(".") == 1
+    assert (
+        isinstance(body["redeemed"]["amount"], str) and body["redeemed"]["amount"].count(".") == 1
+    )
     assert len(body["redeemed"]["amount"].split(".")[1]) == 2  # "45.00"
     assert (body["failed"], body["unknown"], body["review"]) == (1, 1, 0)
     assert main(["--home", home, "report", "--cashier", "小王", "--json"]) == 0
@@ -124,12 +127,15 @@ def test_report_pdf_is_a4_with_the_totals_in_chinese(
     pdf = tmp_path / "日结.pdf"
     assert main(["--home", str(runtime.home.root), "report", "--pdf", str(pdf)]) == 0
     capsys.readouterr()
-    text = subprocess.run(
+    raw = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
+    # Noto CJK maps some ideographs to Kangxi radicals (日 → ⽇) in its cmap: NFKC undoes that.
+    text = unicodedata.normalize("NFKC", raw)
     totals = runtime.service.totals(datetime.now().date())
     assert "日结报表" in text and "小李" in text and "小王" in text
-    assert f"{totals.redeemed_count} 笔核销，{totals.redeemed_quantity} 份" in text
+    expected = f"{totals.redeemed_count} 笔核销，{totals.redeemed_quantity} 份"
+    assert unicodedata.normalize("NFKC", expected) in text
     assert f"¥{totals.redeemed_amount:.2f}" in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert "A4" in info.stdout
