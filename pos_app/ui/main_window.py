@@ -47,7 +47,9 @@ from pos_app.ui.screens.history import HistoryScreen
 from pos_app.ui.screens.manager import ManagerScreen
 from pos_app.ui.screens.manual import ManualScreen
 from pos_app.ui.screens.scan import ScanScreen
+from pos_app.ui.screens.sign_in import SignInScreen
 from pos_app.ui.service_bridge import RetryPump, ServiceEvents
+from pos_app.ui.shift import ShiftControl
 from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.tasks import Lane, TaskManager, in_background
 from pos_app.ui.widgets.banner import TrainingBanner
@@ -73,6 +75,7 @@ class Screen(enum.StrEnum):
     MANUAL = "manual"
     HISTORY = "history"
     MANAGER = "manager"
+    SIGN_IN = "sign_in"  # 请登录: only when the till has cashiers
 
 
 def scanner_config(settings: Settings) -> ScannerConfig:
@@ -131,13 +134,16 @@ class MainWindow(QMainWindow):
         self.manager_screen = ManagerScreen(
             runtime, tasks, self.events, self, probe=self.probe, scanner=self.scanner
         )
+        self.sign_in_screen = SignInScreen(getattr(runtime, "cashiers", None), self.probe, self)
         self.stack = QStackedWidget(self)
         self.screens: dict[Screen, QWidget] = {
             Screen.SCAN: self.scan_screen,
             Screen.MANUAL: self.manual_screen,
             Screen.HISTORY: self.history_screen,
             Screen.MANAGER: self.manager_screen,
+            Screen.SIGN_IN: self.sign_in_screen,
         }
+        self.shift = ShiftControl(self)
         for widget in self.screens.values():
             self.stack.addWidget(widget)
         self.nav_buttons: dict[Screen, QPushButton] = {}
@@ -159,6 +165,7 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         self.apply_settings()
         self.show_screen(Screen.SCAN)
+        self.shift.start()
 
     # ----------------------------------------------------------------- building
     def _wire_screens(self) -> None:
@@ -186,12 +193,15 @@ class MainWindow(QMainWindow):
         nav.setContentsMargins(8, 4, 8, 4)
         group = QButtonGroup(self)
         labels = {
+            Screen.SIGN_IN: "",
             Screen.SCAN: self.tr("Scan (Esc)"),
             Screen.MANUAL: self.tr("Type code (F2)"),
             Screen.HISTORY: self.tr("History (F3)"),
             Screen.MANAGER: self.tr("Manager (F9)"),
         }
         for screen, text in labels.items():
+            if screen is Screen.SIGN_IN:
+                continue
             button = QPushButton(text, self)
             button.setObjectName(f"nav_{screen.value}")
             button.setCheckable(True)
@@ -211,6 +221,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
         column.addLayout(nav)
+        self.nav_layout = nav
         self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
@@ -261,7 +272,7 @@ class MainWindow(QMainWindow):
         )
         self.sounds.enabled = settings.sound_enabled
         self.scanner.set_config(scanner_config(settings))
-        self.scan_screen.operator = settings.operator_name
+        self.scan_screen.operator = self.shift.operator_name(settings.operator_name)
         self.scan_screen.set_idle_reset(settings.idle_reset_s)
         self.scan_screen.set_demo_codes(self._demo_rows() if training else ())
 
@@ -293,17 +304,28 @@ class MainWindow(QMainWindow):
         return Screen.SCAN
 
     def show_screen(self, screen: Screen) -> None:
+        if screen is not Screen.SIGN_IN and self.shift.signed_out:
+            screen = Screen.SIGN_IN  # nobody signed in: nothing else until someone does
         widget = self.screens[screen]
         self.stack.setCurrentWidget(widget)
-        self.nav_buttons[screen].setChecked(True)
+        if screen in self.nav_buttons:
+            self.nav_buttons[screen].setChecked(True)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         if screen is Screen.MANAGER:
             self.manager_screen.activated()  # asks for the PIN when locked
 
+    def show_sign_in(self) -> None:
+        self.show_screen(Screen.SIGN_IN)
+
+    def show_home(self) -> None:
+        self.show_screen(Screen.SCAN)
+
     def go_back(self) -> None:
         """Esc: clear what is on the screen, or go back to the scan screen."""
         screen = self.current_screen()
-        if screen is Screen.SCAN:
+        if screen is Screen.SIGN_IN:
+            self.sign_in_screen.show_names()
+        elif screen is Screen.SCAN:
             self.scan_screen.reset()
         elif screen is Screen.MANUAL and self.manual_screen.text:
             self.manual_screen.clear()
@@ -318,6 +340,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("Scan ignored: close the open dialog first, then scan again."), 10_000
             )
+            self.sounds.play(Cue.ATTENTION)
+            return
+        if self.shift.signed_out:
+            self.statusBar().showMessage(self.tr("Scan ignored: sign in first."), 10_000)
             self.sounds.play(Cue.ATTENTION)
             return
         if self.current_screen() is Screen.MANAGER and self.manager_screen.handle_scan(code):

@@ -286,6 +286,10 @@
         <source>A redemption is in flight. Close again when it has finished.</source>
         <translation>有一笔核销正在进行，请等它完成后再关闭。</translation>
     </message>
+    <message>
+        <source>Scan ignored: sign in first.</source>
+        <translation>扫码已忽略：请先登录。</translation>
+    </message>
 </context>
 <context>
     <name>ManagerScreen</name>
@@ -1608,6 +1612,71 @@
     <message>
         <source>reversed %1</source>
         <translation>撤销 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <source>Please sign in</source>
+        <translation>请登录</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>PIN for %1:</source>
+        <translation>%1 的密码：</translation>
+    </message>
+    <message>
+        <source>(about %1 min)</source>
+        <translation>（约 %1 分钟）</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftControl</name>
+    <message>
+        <source>End shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>Switch cashier</source>
+        <translation>换人</translation>
+    </message>
+    <message>
+        <source>Wait for the redemption in flight to finish.</source>
+        <translation>请等待正在进行的核销完成。</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftEndDialog</name>
+    <message>
+        <source>End shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>End shift and sign out</source>
+        <translation>确认交班并退出</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 </TS>

@@ -119,9 +119,11 @@ class FakeService:
         operator: str = "",
         again: bool = False,
         ticket_id: str = "",
+        cashier: str = "",
     ) -> OpOutcome:
         self.calls.append(
-            {
+            ({"cashier": cashier} if cashier else {})  # only when someone signed in
+            | {
                 "code": raw_code,
                 "quantity": quantity,
                 "code_type": code_type,
@@ -187,6 +189,7 @@ class FakeRuntime:
         self.keyring_problem = ""
         self.healthy = True
         self.pins: Any = None  # the manager screen hands it to PinDialog.ask (tests replace ask)
+        self.cashiers: Any = None  # no cashiers: the till works as a single operator
 
     def gateway_health(self, timeout_s: float = 2.0) -> bool:
         return self.healthy

@@ -110,6 +110,7 @@ class ScanScreen(QWidget):
         self._voucher_text = VoucherText(self)
         self._sounds = sounds or SoundPlayer(enabled=False)
         self.operator = operator
+        self.cashier = ""  # the signed-in cashier (ui/shift.py); "" when nobody signs in
         self._now = now or (lambda: datetime.now(UTC))
         self._in_flight: _Request | None = None
         # What the card's action button sends, and whether as "again" (a 次卡's next use).
@@ -176,7 +177,7 @@ class ScanScreen(QWidget):
         self._watching = None
         self._countdown.stop()
         self._show_view(self._busy_view(request))
-        service, operator = self._service, self.operator
+        service, operator, cashier = self._service, self.operator, self.cashier
         in_background(
             self._tasks,
             self,
@@ -187,6 +188,7 @@ class ScanScreen(QWidget):
                 operator=operator,
                 again=again,
                 ticket_id=ticket_id,
+                cashier=cashier,
             ),
             self._on_outcome,
             self._on_error,
