@@ -18,16 +18,7 @@ from typing import Any
 
 from pos_app.config.home import AppHome
 from pos_app.core.errors import InputInvalid
-from pos_app.core.reports import (
-    JournalSource,
-    Report,
-    Tally,
-    check_report_day,
-    day_report,
-    parse_cutoff,
-    report_json,
-    yuan,
-)
+from pos_app.core.reports import Report, Tally, check_report_day, report_json, yuan
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +101,8 @@ def cmd_report(args: argparse.Namespace, runtime: Any) -> int:
         # The ESC/POS output is another part of issue #12; refused before anything is read.
         raise InputInvalid("REPORT_PRINTER_UNSUPPORTED", "printer", "not yet supported")
     pdf = None if args.pdf is None else Path(args.pdf)
+    from pos_app.runtime import build_day_report
+
     report = build_day_report(runtime, day, cashier=cashier, store=args.store)
     if pdf is not None:
         from pos_app.ui.report_render import write_report_pdf
@@ -122,20 +115,6 @@ def cmd_report(args: argparse.Namespace, runtime: Any) -> int:
         if pdf is not None:
             print(f"PDF: {pdf}")
     return cli.EXIT_OK
-
-
-def build_day_report(runtime: Any, day: date, *, cashier: str | None, store: bool) -> Report:
-    """The day report of this till, or of the whole shop from the store database."""
-    cutoff = parse_cutoff(runtime.settings.report_day_cutoff)
-    terminal = runtime.settings.terminal_id
-    if not store:
-        source = JournalSource.till(runtime.journal)
-        return day_report(source, day, cutoff=cutoff, cashier=cashier, terminal=terminal)
-    with runtime.store_journal() as shop:
-        source = JournalSource.store(shop)
-        return day_report(
-            source, day, cutoff=cutoff, cashier=cashier, scope="store", terminal=terminal
-        )
 
 
 def _tally(t: Tally) -> str:

@@ -12,6 +12,7 @@ import functools
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import requests
@@ -29,6 +30,7 @@ from pos_app.core.errors import ConfigError, NoKeyringBackend, PosError
 from pos_app.core.journal import Journal, Operation
 from pos_app.core.models import ShopType
 from pos_app.core.pin import ManagerPins
+from pos_app.core.reports import JournalSource, Report, day_report, parse_cutoff
 from pos_app.core.secret_store import SecretStore
 from pos_app.core.service import RedemptionService, ShopConfig
 from pos_app.gateways.alipay import AlipayClient
@@ -384,6 +386,20 @@ def manager_pins(home: AppHome, store: SecretStore | None) -> ManagerPins:
 def cashier_registry(home: AppHome, store: SecretStore | None) -> CashierRegistry:
     """The till's cashiers: their list and PINs in ``store`` (the OS keyring), locks in ``home``."""
     return CashierRegistry(store, home.cashier_lock_file, home.cashier_pin_lock_file)
+
+
+def build_day_report(runtime: Runtime, day: date, *, cashier: str | None, store: bool) -> Report:
+    """The day report of this till, or of the whole shop from the store database."""
+    cutoff = parse_cutoff(runtime.settings.report_day_cutoff)
+    terminal = runtime.settings.terminal_id
+    if not store:
+        source = JournalSource.till(runtime.journal)
+        return day_report(source, day, cutoff=cutoff, cashier=cashier, terminal=terminal)
+    with runtime.store_journal() as shop:
+        source = JournalSource.store(shop)
+        return day_report(
+            source, day, cutoff=cutoff, cashier=cashier, scope="store", terminal=terminal
+        )
 
 
 def open_journal(home: AppHome, mode: str) -> SqliteJournal:

@@ -346,6 +346,14 @@
         <source>Needs review (%1)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cashiers</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ManualScreen</name>
@@ -1318,6 +1326,10 @@
         <source>No answer from the platform. Check the network and the gateway.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Store database password (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SyncScreen</name>
@@ -1680,6 +1692,76 @@
     </message>
     <message>
         <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CashiersPage</name>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN (4-6 digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable / enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With no cashiers the till works without signing in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a cashier first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cashier %1 added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Whole store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -345,6 +345,14 @@
         <source>Needs review (%1)</source>
         <translation>需核对 (%1)</translation>
     </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Cashiers</source>
+        <translation>收银员</translation>
+    </message>
 </context>
 <context>
     <name>ManualScreen</name>
@@ -1314,6 +1322,10 @@
         <source>No answer from the platform. Check the network and the gateway.</source>
         <translation>平台没有响应。请检查网络和网关地址。</translation>
     </message>
+    <message>
+        <source>Store database password (optional)</source>
+        <translation>门店数据库密码（可选）</translation>
+    </message>
 </context>
 <context>
     <name>SyncScreen</name>
@@ -1677,6 +1689,76 @@
     <message>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>CashiersPage</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>PIN (4-6 digits)</source>
+        <translation>密码（4-6 位数字）</translation>
+    </message>
+    <message>
+        <source>Add cashier</source>
+        <translation>添加收银员</translation>
+    </message>
+    <message>
+        <source>Disable / enable</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <source>With no cashiers the till works without signing in.</source>
+        <translation>没有收银员时，收银台无需登录即可使用。</translation>
+    </message>
+    <message>
+        <source>Select a cashier first.</source>
+        <translation>请先选择一位收银员。</translation>
+    </message>
+    <message>
+        <source>Cashier %1 added.</source>
+        <translation>已添加收银员 %1。</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Whole store</source>
+        <translation>全店</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
     </message>
 </context>
 </TS>

@@ -41,7 +41,9 @@ from pos_app.runtime import Runtime
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.operation_text import STATE_COLOURS
 from pos_app.ui.scanner import ScannerFilter
+from pos_app.ui.screens.cashiers_page import CashiersPage
 from pos_app.ui.screens.history import HistoryScreen
+from pos_app.ui.screens.report_page import ReportPage
 from pos_app.ui.screens.reversal import ReversalScreen
 from pos_app.ui.screens.review import ReviewScreen
 from pos_app.ui.screens.settings import SettingsScreen
@@ -77,7 +79,9 @@ class ManagerScreen(QWidget):
     notice = Signal(str)  # a short text for the window's status bar
     settings_saved = Signal(object)
     # Needs review is last so the other tabs keep their places (and keyboard habits).
-    TAB_REVERSAL, TAB_SYNC, TAB_HISTORY, TAB_SETTINGS, TAB_REVIEW = range(5)
+    TAB_REVERSAL, TAB_SYNC, TAB_HISTORY, TAB_SETTINGS, TAB_REVIEW, TAB_REPORT, TAB_CASHIERS = range(
+        7
+    )
 
     def __init__(
         self,
@@ -308,12 +312,22 @@ class ManagerScreen(QWidget):
         self.tabs.addTab(self.history, self.tr("Today's records"))
         self.tabs.addTab(self.settings, self.tr("Settings"))
         self.tabs.addTab(self.review, self.tr("Needs review"))
+        self._add_shift_tabs()
         self.tabs.blockSignals(blocked)
         # A reversal or decision made here reaches on_outcome through the service's listener
         # (ServiceEvents); connecting reversed/resolved too delivered each of them twice.
         self.settings.saved.connect(self.settings_saved)
         self.review.count_changed.connect(self._show_review_count)
         self.review.refresh()  # the badge shows at once, whichever tab is open
+
+    def _add_shift_tabs(self) -> None:
+        """报表 (the day report) and, on a till with a cashier registry, 收银员 (issue #12)."""
+        self.report_page = ReportPage(self._runtime, self._probe or self._tasks)
+        self.tabs.addTab(self.report_page, self.tr("Reports"))
+        self.cashiers_page: CashiersPage | None = None
+        if getattr(self._runtime, "cashiers", None) is not None:
+            self.cashiers_page = CashiersPage(self._runtime, self._tasks, self._current_manager)
+            self.tabs.addTab(self.cashiers_page, self.tr("Cashiers"))
 
     def _tab_shown(self, index: int) -> None:
         if self._manager is None:
@@ -322,6 +336,10 @@ class ManagerScreen(QWidget):
             self.reversal.refresh()  # the history tab reloads itself when shown
         elif index == self.TAB_REVIEW and self.review is not None:
             self.review.refresh()
+        elif index == self.TAB_REPORT:
+            self.report_page.refresh()
+        elif index == self.TAB_CASHIERS and self.cashiers_page is not None:
+            self.cashiers_page.refresh()
 
     def handle_scan(self, code: str) -> bool:
         """Always consumed: a scan on a manager page must never take a use of the voucher."""
