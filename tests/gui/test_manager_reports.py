@@ -21,7 +21,7 @@ WAIT_MS = 15_000
 
 
 @pytest.fixture
-def screen(
+def screen(  # noqa: PLR0917 - pytest fixtures
     qtbot: QtBot,
     zh_ui: None,
     training_runtime: Any,
