@@ -166,6 +166,10 @@
         <source>Error code</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Cashier (all)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Keypad</name>

@@ -166,6 +166,10 @@
         <source>Error code</source>
         <translation>错误代码</translation>
     </message>
+    <message>
+        <source>Cashier (all)</source>
+        <translation>收银员（全部）</translation>
+    </message>
 </context>
 <context>
     <name>Keypad</name>

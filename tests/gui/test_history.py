@@ -317,3 +317,24 @@ def test_csv_states_and_kinds_are_in_the_ui_language_with_an_english_option(
     assert rows[0][:4] == ["Id", "Time", "Type", "State"]
     assert {r[2] for r in rows[1:]} == {"Redeem"}
     assert {r[3] for r in rows[1:]} == {"Succeeded", "Failed"}
+
+
+def test_cashier_filter_lists_one_cashiers_rows_as_the_report_counts_them(
+    qtbot: QtBot, training_runtime: Runtime, tasks: TaskManager
+) -> None:
+    codes = training_runtime.simulator.demo.codes  # type: ignore[union-attr]
+    training_runtime.service.redeem(codes["single"], cashier="小李")
+    training_runtime.service.redeem(codes["single_2"], cashier="小王")
+    training_runtime.service.redeem(codes["refunded"], cashier="小王")
+    screen = _screen(qtbot, training_runtime, tasks)
+    assert screen.model.rowCount() == 3
+    screen.cashier_edit.setText("小王")
+    qtbot.waitUntil(lambda: not screen._search_timer.isActive(), timeout=WAIT_MS)
+    wait_idle(qtbot, tasks)
+    assert sorted(_column(screen, Column.STATE)) == ["Failed", "Succeeded"]
+    assert {op.cashier for op in map(screen.model.operation, range(2)) if op} == {"小王"}
+    from pos_app.core.reports import JournalSource, day_report
+
+    day = date.today()
+    report = day_report(JournalSource.till(training_runtime.journal), day, cashier="小王")
+    assert (report.redeemed.count, report.failed) == (1, 1)  # the same two rows

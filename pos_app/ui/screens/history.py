@@ -158,6 +158,11 @@ class HistoryScreen(QWidget):
             self.tr("Needs review"),
         ):
             self.state_combo.addItem(text)
+        self.cashier_edit = QLineEdit()
+        self.cashier_edit.setObjectName("historyCashier")
+        self.cashier_edit.setPlaceholderText(self.tr("Cashier (all)"))
+        self.cashier_edit.setClearButtonEnabled(True)
+        self.cashier_edit.setMaximumWidth(140)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.export_button = QPushButton(self.tr("Export CSV…"))
         # The file is in the UI's language; an English one for an accountant or head office.
@@ -218,6 +223,7 @@ class HistoryScreen(QWidget):
         bar = QHBoxLayout()
         for widget in (self.date_edit, self.today_button, self.search_edit, self.state_combo):
             bar.addWidget(widget)
+        bar.addWidget(self.cashier_edit)
         bar.addStretch(1)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.export_button)
@@ -235,6 +241,7 @@ class HistoryScreen(QWidget):
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self.refresh)
         self.state_combo.currentIndexChanged.connect(self.refresh)
+        self.cashier_edit.textChanged.connect(self._search_timer.start)
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export_csv)
         self.model.loaded.connect(self._show_loaded)
@@ -249,6 +256,7 @@ class HistoryScreen(QWidget):
             day=self.date_edit.date().toPython(),  # type: ignore[arg-type]
             search=self.search_edit.text().strip(),
             states=_STATE_FILTERS[max(0, self.state_combo.currentIndex())],
+            cashier=" ".join(self.cashier_edit.text().split()) or None,
         )
 
     def set_day(self, day: date) -> None:

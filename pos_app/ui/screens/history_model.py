@@ -63,10 +63,11 @@ class HistoryQuery:
     day: date
     search: str = ""
     states: frozenset[OpState] | None = None
+    cashier: str | None = None  # one signed-in cashier's rows (issue #12); None: everybody's
 
     @property
     def filtered(self) -> bool:
-        return bool(self.search) or self.states is not None
+        return bool(self.search) or self.states is not None or self.cashier is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +132,13 @@ class OperationsModel(QAbstractTableModel):
         service, limit = self._service, self.page_size
 
         def first_page() -> _FirstPage:
-            count = service.day_count(query.day, search=query.search, states=query.states)
-            rows = service.day_page(
-                query.day, offset=0, limit=limit, search=query.search, states=query.states
+            count = service.day_count(
+                query.day, search=query.search, states=query.states, cashier=query.cashier
             )
+            rows = service.day_page(
+                query.day, offset=0, limit=limit, search=query.search, states=query.states,
+                cashier=query.cashier,
+            )  # fmt: skip
             return _FirstPage(count, rows)
 
         in_background(
@@ -166,7 +170,12 @@ class OperationsModel(QAbstractTableModel):
             self._tasks,
             self,
             lambda: service.day_page(
-                query.day, offset=offset, limit=limit, search=query.search, states=query.states
+                query.day,
+                offset=offset,
+                limit=limit,
+                search=query.search,
+                states=query.states,
+                cashier=query.cashier,
             ),
             lambda rows: self._on_page(generation, rows),
             lambda error: self._on_failed(generation, error),
