@@ -208,7 +208,11 @@ def shift_report(
         if op.cashier == cashier and since <= op.created_at <= until
     ]
     base = Report("shift", "till", first, since.astimezone(), until.astimezone(), terminal, cashier)
-    return _count(source, base, rows, since.astimezone().hour)
+    report = _count(source, base, rows, since.astimezone().hour)
+    # A shift's chart shows the hours it spans (from the sign-in hour), not a whole day.
+    top_of_hour = since.astimezone().replace(minute=0, second=0, microsecond=0)
+    span = min(24, int((until.astimezone() - top_of_hour).total_seconds() // 3600) + 1)
+    return replace(report, by_hour=report.by_hour[:span])
 
 
 def _count(

@@ -228,6 +228,53 @@ def _lookup_screens(shooter: _Shooter, runtime: Runtime) -> None:
         shooter.shot(f"scan-failure-{label}")
 
 
+def _shift_screens(shooter: _Shooter, runtime: Runtime) -> None:
+    """请登录 and 交班 with its chart (issue #12; last, so the older shots keep their numbers)."""
+    if runtime.simulator is None:
+        return
+    window = shooter.window
+    window.manager_screen.lock()
+    registry = runtime.cashiers
+    if runtime.secrets is None:  # no keyring here (e.g. offscreen without D-Bus): demo store
+        from pos_app.core.cashiers import CashierRegistry
+        from pos_app.secrets.memory import MemorySecretStore
+
+        home = runtime.home
+        registry = CashierRegistry(
+            MemorySecretStore(), home.cashier_lock_file, home.cashier_pin_lock_file
+        )
+        runtime.cashiers = registry
+        window.shift._registry = registry
+        window.sign_in_screen._registry = registry
+    for name, pin in (("小李", "2468"), ("小王", "1357"), ("阿芳", "8642")):
+        registry.add(name, pin)
+    window.shift.start()
+    _settle(shooter.tasks)
+    shooter.shot("sign-in")
+    window.sign_in_screen.choose("小李")
+    window.sign_in_screen.pin_edit.setText("2468")
+    window.sign_in_screen.submit()
+    _wait(lambda: window.current_screen() is Screen.SCAN)
+    code, service = runtime.simulator.demo.codes["multi"], runtime.service
+    done: list[bool] = []
+    in_background(
+        shooter.tasks,
+        window,
+        lambda: [
+            service.redeem(code, n, again=True, cashier="小李", operator="小李") for n in (1, 2, 1)
+        ],
+        lambda _outcomes: done.append(True),
+        label="shots-shift",
+    )
+    _wait(lambda: bool(done))
+    window.shift.end_shift()
+    _wait(lambda: window.shift.dialog is not None and window.shift.dialog.isVisible())
+    dialog = window.shift.dialog
+    assert dialog is not None  # noqa: S101 - just waited for it
+    shooter.shot_with_dialog("shift-report", dialog)
+    dialog.reject()
+
+
 def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
     """Every screen in ``language`` (Chinese by default, as the app starts; ``en`` to review the
     English UI)."""
@@ -251,6 +298,7 @@ def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
             _cashier_screens(shooter, runtime)
             _manager_screens(shooter)
             _lookup_screens(shooter, runtime)
+            _shift_screens(shooter, runtime)
         finally:
             window.shutdown()
             window.close()

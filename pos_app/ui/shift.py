@@ -64,8 +64,9 @@ class ShiftControl(QObject):
         if self._registry is None:
             return
         nav = self._window.nav_layout
-        nav.addWidget(self.switch_button)
-        nav.addWidget(self.end_button)
+        if nav.indexOf(self.end_button) < 0:  # start() again after the list changed
+            nav.addWidget(self.switch_button)
+            nav.addWidget(self.end_button)
         try:
             cashiers = self._registry.active()
         except PosError as exc:

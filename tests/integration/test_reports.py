@@ -143,3 +143,13 @@ def test_report_pdf_is_a4_with_the_totals_in_chinese(
     assert "CJK" in fonts.stdout and " yes " in fonts.stdout  # embedded
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 1000
+
+
+def test_a_shift_chart_shows_the_hours_the_shift_spans(runtime: Runtime) -> None:
+    start = _fill(runtime)
+    source = JournalSource.till(runtime.journal)
+    now = datetime.now().astimezone()
+    report = shift_report(source, "小李", start - timedelta(hours=2), now)
+    assert len(report.by_hour) in (3, 4)  # from the sign-in hour to now
+    assert report.by_hour[0].key == f"{(start - timedelta(hours=2)).hour:02d}"
+    assert sum(x.redeemed.count for x in report.by_hour) == report.redeemed.count == 2

@@ -280,3 +280,46 @@ def test_the_cashier_of_a_row_is_replicated(
             rows = store.shop_day_page(day, search=op.request_id)
             assert [(r.cashier, r.state) for r in rows] == [("小李", OpState.SUCCEEDED)]
         outbox.close()
+
+
+def test_the_store_day_report_adds_up_every_till_and_counts_a_reversal_once(
+    tmp_path: Path, pg_server: PgServer, pg_database: str
+) -> None:
+    from pos_app.core.journal import OpKind
+    from pos_app.core.reports import JournalSource, day_report
+
+    tills = {}
+    for till, cashier in (("T1", "小李"), ("T2", "小王")):
+        journal = SqliteJournal(tmp_path / f"{till}.sqlite3")
+        op = journal.add(
+            dataclasses.replace(new_op(code=f"82000000000{till[-1]}"), cashier=cashier)
+        )
+        tills[till] = (
+            journal,
+            journal.settle(op.id, Settle(OpState.SUCCEEDED, amount=Decimal("9.90"))),
+        )
+    t1, redemption = tills["T1"]
+    reversal = t1.add(dataclasses.replace(
+        new_op(OpKind.REVERSE, code=redemption.code, parent_id=redemption.id),
+        payload={"request_id": redemption.request_id}, cashier="小李",
+    ))  # fmt: skip
+    t1.settle(reversal.id, Settle(OpState.SUCCEEDED))
+    for till, (journal, _op) in tills.items():
+        outbox = SqliteOutbox(journal.path)
+        with _store(pg_server, pg_database, till) as store:
+            store.apply(outbox.next_batch())
+        outbox.close()
+    day = redemption.created_at.astimezone().date()
+    with _store(pg_server, pg_database, "T1") as store:
+        report = day_report(JournalSource.store(store), day, scope="store")
+        totals = store.shop_totals(day)
+    assert (report.redeemed.count, report.reversed.count) == (
+        totals.redeemed_count, totals.reversed_count,
+    ) == (1, 1)  # fmt: skip
+    assert (
+        report.reversed.amount == Decimal("9.90")
+        and report.redeemed.amount == totals.redeemed_amount
+    )
+    assert {x.key: x.redeemed.count for x in report.by_cashier} == {"小王": 1, "小李": 0}
+    for journal, _op in tills.values():
+        journal.close()
