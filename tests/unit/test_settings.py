@@ -138,6 +138,7 @@ def test_round_trip(home: AppHome) -> None:
         "scanner",
         "sound",
         "store",
+        "report",
     }
     assert doc["store"]["database_url"] == "postgresql://pos@10.0.0.5:5432/store?sslmode=require"
 
