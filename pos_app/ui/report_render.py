@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
 )
+from PySide6.QtWidgets import QApplication
 
 from pos_app.core.errors import ConfigError
 from pos_app.core.reports import Line, Report, Tally, yuan
@@ -31,11 +32,6 @@ from pos_app.core.reports import Line, Report, Tally, yuan
 logger = logging.getLogger(__name__)
 
 CJK_FAMILY = "Noto Sans CJK SC"
-_CTX = "ReportRender"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
 
 
 def ensure_gui_app(language: str = "") -> QGuiApplication:
@@ -47,20 +43,25 @@ def ensure_gui_app(language: str = "") -> QGuiApplication:
     from pos_app.app import choose_language, install_translators
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QGuiApplication([])
+    # A QApplication (not only QGuiApplication): widgets may follow in the same process.
+    app = QApplication([])
     install_translators(app, choose_language(language))
     return app
 
 
 def report_title(report: Report) -> str:
     if report.kind == "shift":
-        return tr("Shift report")
-    return tr("Day report (whole store)") if report.scope == "store" else tr("Day report")
+        return QCoreApplication.translate("ReportRender", "Shift report")
+    return (
+        QCoreApplication.translate("ReportRender", "Day report (whole store)")
+        if report.scope == "store"
+        else QCoreApplication.translate("ReportRender", "Day report")
+    )
 
 
 def tally_text(t: Tally) -> str:
     return (
-        tr("%1 redemptions, %2 uses, ¥%3")
+        QCoreApplication.translate("ReportRender", "%1 redemptions, %2 uses, ¥%3")
         .replace("%1", str(t.count))
         .replace("%2", str(t.quantity))
         .replace("%3", yuan(t.amount))
@@ -68,22 +69,33 @@ def tally_text(t: Tally) -> str:
 
 
 def cashier_label(name: str) -> str:
-    return name or tr("(no sign-in)")
+    return name or QCoreApplication.translate("ReportRender", "(no sign-in)")
 
 
 def summary_rows(report: Report) -> list[tuple[str, str]]:
     """The report's head as (label, value) pairs: the page, the PDF and the slip show these."""
     rows = [
-        (tr("Period"), f"{report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M}"),
-        (tr("Till"), report.terminal or "—"),
+        (
+            QCoreApplication.translate("ReportRender", "Period"),
+            f"{report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M}",
+        ),
+        (QCoreApplication.translate("ReportRender", "Till"), report.terminal or "—"),
     ]
     if report.cashier is not None:
-        rows.append((tr("Cashier"), cashier_label(report.cashier)))
-    rows.append((tr("Redeemed"), tally_text(report.redeemed)))
-    rows.append((tr("Reversed"), tally_text(report.reversed)))
-    rows.append((tr("Failed"), str(report.failed)))
-    rows.append((tr("Being confirmed"), str(report.unknown)))
-    rows.append((tr("Needs review"), str(report.review)))
+        rows.append(
+            (QCoreApplication.translate("ReportRender", "Cashier"), cashier_label(report.cashier))
+        )
+    rows.append(
+        (QCoreApplication.translate("ReportRender", "Redeemed"), tally_text(report.redeemed))
+    )
+    rows.append(
+        (QCoreApplication.translate("ReportRender", "Reversed"), tally_text(report.reversed))
+    )
+    rows.append((QCoreApplication.translate("ReportRender", "Failed"), str(report.failed)))
+    rows.append(
+        (QCoreApplication.translate("ReportRender", "Being confirmed"), str(report.unknown))
+    )
+    rows.append((QCoreApplication.translate("ReportRender", "Needs review"), str(report.review)))
     return rows
 
 
@@ -200,17 +212,25 @@ class _PdfPage:
         for label, value in summary_rows(report):
             self.text(label, value)
         self.y += self.line_h * 0.5
-        self.text(tr("Redemptions by hour"), bold=True)
+        self.text(QCoreApplication.translate("ReportRender", "Redemptions by hour"), bold=True)
         chart_h = self.width * 0.35
         self._room(chart_h)
         draw_chart(self.painter, QRectF(0, self.y, self.width, chart_h), report.by_hour)
         self.y += chart_h + self.line_h
-        self.lines(tr("By product"), [(x.key or "—", x) for x in report.by_product])
-        self.lines(tr("By cashier"), [(cashier_label(x.key), x) for x in report.by_cashier])
+        self.lines(
+            QCoreApplication.translate("ReportRender", "By product"),
+            [(x.key or "—", x) for x in report.by_product],
+        )
+        self.lines(
+            QCoreApplication.translate("ReportRender", "By cashier"),
+            [(cashier_label(x.key), x) for x in report.by_cashier],
+        )
 
     def lines(self, heading: str, lines: list[tuple[str, Line]]) -> None:
         self.text(heading, bold=True)
         for name, line in lines:
-            reversed_ = tr("reversed %1").replace("%1", str(line.reversed.count))
+            reversed_ = QCoreApplication.translate("ReportRender", "reversed %1").replace(
+                "%1", str(line.reversed.count)
+            )
             self.text(f"  {name}", f"{tally_text(line.redeemed)}  {reversed_}")
         self.y += self.line_h * 0.5

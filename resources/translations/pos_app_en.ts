@@ -1562,6 +1562,14 @@
         <source>Confirm sync</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Save report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ReportRender</name>

@@ -1558,6 +1558,14 @@
         <source>Confirm sync</source>
         <translation>确认同步</translation>
     </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
 </context>
 <context>
     <name>ReportRender</name>

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
@@ -19,7 +19,6 @@ from pos_app.ui.report_render import (
     report_title,
     summary_rows,
     tally_text,
-    tr,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,9 +58,9 @@ class ReportView(QWidget):
             shown.setStyleSheet("font-size: 18px;")
             self.summary.addRow(QLabel(label, self), shown)
         self.chart.setPixmap(QPixmap.fromImage(chart_image(report, *CHART_SIZE)))
-        lines = [tr("By product")]
+        lines = [QCoreApplication.translate("ReportRender", "By product")]
         lines += [_line(x.key or "—", x) for x in report.by_product]
-        lines += ["", tr("By cashier")]
+        lines += ["", QCoreApplication.translate("ReportRender", "By cashier")]
         lines += [_line(cashier_label(x.key), x) for x in report.by_cashier]
         self.groups.setText("\n".join(lines))
 
@@ -78,5 +77,7 @@ class ReportView(QWidget):
 
 
 def _line(name: str, line: Line) -> str:
-    reversed_ = tr("reversed %1").replace("%1", str(line.reversed.count))
+    reversed_ = QCoreApplication.translate("ReportRender", "reversed %1").replace(
+        "%1", str(line.reversed.count)
+    )
     return f"  {name}   {tally_text(line.redeemed)}   {reversed_}"
