@@ -321,7 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prev = exc.previous
         print(
             f"{exc.zh}\n  {prev.created_at.astimezone():%Y-%m-%d %H:%M:%S} "
-            f"{prev.operator or '-'} [{prev.request_id}]  (--again 可再次核销)",
+            f"{prev.terminal or '-'} {prev.operator or '-'} [{prev.request_id}]"
+            "  (--again 可再次核销)",
             file=sys.stderr,
         )
         return EXIT_INPUT
@@ -582,15 +583,19 @@ def _print_lookup(info: VoucherInfo) -> None:
 def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     request_id = validate_request_id(args.request_id)  # before it is looked up in the journal
     rows = [op for op in runtime.service.find_request(request_id) if op.kind.value == "REDEEM"]
-    if not rows:
-        raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
-    row = rows[0]
+    # Not this till's: another till's redemption, found in the store database (issue #10).
+    row = rows[0] if rows else runtime.service.find_store_redemption(request_id)
     # Checked before the PIN is asked, so a missing or malformed order no costs no PIN attempt.
     reversal_order_no(args.order_no, known=row.order_no, code_type=CodeType(row.code_type))
     manager = runtime.pins.verify(_read_pin())
-    outcome = runtime.service.reverse(
-        row.id, reason=args.reason, manager=manager, order_no=args.order_no
-    )
+    if rows:
+        outcome = runtime.service.reverse(
+            row.id, reason=args.reason, manager=manager, order_no=args.order_no
+        )
+    else:
+        outcome = runtime.service.reverse_remote(
+            row, reason=args.reason, manager=manager, order_no=args.order_no
+        )
     return _report(outcome, args.json)
 
 

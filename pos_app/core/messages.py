@@ -232,6 +232,21 @@ _CATALOGUE: dict[str, Message] = {
         "这张券已在本机核销过。如需再次使用请核对顾客的券状态。",
         "This code was already redeemed at this terminal. Check the customer's voucher status.",
     ),
+    # --- the store database (several tills): {placeholders} are filled by message_with ---
+    "REDEEMED_ELSEWHERE": Message(
+        "{when} 已在 {till} 核销。这张券今天已在本店另一台收银台核销过；如是次卡要再用一次，请点“再次核销”。",
+        "Redeemed at {till} at {when}: another till of this shop already redeemed this voucher"
+        " today. For a multi-use card's next use, choose Redeem again.",
+    ),
+    "ALREADY_REVERSED": Message(
+        "这笔核销已由本机撤销过，无需再次撤销。",
+        "This till already reversed this redemption; nothing more to do.",
+    ),
+    "NO_SUCH_REDEMPTION": Message(
+        "找不到这个请求号的核销记录（本机和门店库都没有）。请核对请求号。",
+        "No redemption with this request id, neither at this till nor in the store database."
+        " Check the request id.",
+    ),
     # --- settings, secrets and the manager PIN (config/settings.py, secrets/store.py, pin.py) ---
     "SETTING_UNKNOWN": Message(
         "没有这项设置，请核对设置名称（例如 alipay.app_id）。",

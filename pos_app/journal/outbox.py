@@ -50,7 +50,9 @@ class Batch:
 
 
 _SNAPSHOT = """
-SELECT o.*, COALESCE(p.request_id, '') AS parent_request_id,
+SELECT o.*, CASE WHEN o.kind = 'REVERSE'
+                 THEN COALESCE(p.request_id, json_extract(o.payload, '$.request_id'), '')
+                 ELSE '' END AS parent_request_id,
        (SELECT max(c.id) FROM state_changes c WHERE c.operation_id = o.id) AS last_change_id
 FROM operations o LEFT JOIN operations p ON p.id = o.parent_id
 WHERE o.id IN (SELECT value FROM json_each(?))
