@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-FAST_S = 0.4  # the re-scan check on the money path
+FAST_S = 0.5  # the re-scan check on the money path: a fraction of a second at most
 VIEW_S = 5.0  # history, totals and the reversal list (probe lane)
 STATEMENT_TIMEOUT_MS = 3000
 BACKOFF_S = 10.0  # after a timeout or failure: fail fast for this long
@@ -56,6 +56,8 @@ class StoreReader:
         self._lock = threading.Lock()
         self._running: Future[object] | None = None
         self._quiet_until = 0.0
+        # Connect now, off the caller's thread: the first re-scan check then only reads.
+        self._pool.submit(self._warm)
 
     # --- StoreViews ------------------------------------------------------------------------------
 
@@ -130,6 +132,12 @@ class StoreReader:
             if isinstance(exc, StoreUnavailable):
                 raise
             raise StoreUnavailable(detail=exc.detail) from exc
+
+    def _warm(self) -> None:
+        try:
+            self._call(lambda store: store.schema_version())
+        except StoreUnavailable as exc:
+            logger.info("store views: not reachable yet (%s)", exc.detail)
 
     def _quiet(self, why: str) -> None:
         logger.info("store views: %s; not asked again for %.0fs", why, BACKOFF_S)
