@@ -56,10 +56,12 @@ from pos_app.ui.widgets.toast import Toast, Tone
 if TYPE_CHECKING:
     from pos_app.config.settings import Settings
     from pos_app.runtime import Runtime
+    from pos_app.store.replicator import ReplicationStatus
 
 logger = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_MS = 30_000
+STORE_STATUS_MS = 3_000  # the store label: 已同步 / 延迟 N 条 / 离线
 RECENT_TROUBLE_MS = 120_000  # the 平台 light stays amber this long after a timeout / no answer
 # Demo codes the idle card lists in training mode: one of each thing a newcomer should see.
 DEMO_LABELS = ("single", "multi", "used", "refunded", "external")
@@ -154,6 +156,10 @@ class MainWindow(QMainWindow):
         self._health_timer = QTimer(self)
         self._health_timer.setInterval(HEALTH_INTERVAL_MS)
         self._health_timer.timeout.connect(self.check_health)
+        self._store_timer = QTimer(self)
+        self._store_timer.setInterval(STORE_STATUS_MS)
+        self._store_timer.timeout.connect(self.check_store)
+        self._store_polling = False
 
         self.setMinimumSize(*MIN_SIZE)
         self.resize(*DEFAULT_SIZE)
@@ -218,7 +224,11 @@ class MainWindow(QMainWindow):
         self.mode_label = QLabel(self)
         self.health_label = QLabel(self.tr("Platform: checking…"), self)
         self.open_label = QLabel(self)
-        for label in (self.mode_label, self.health_label, self.open_label):
+        # 门店库: 已同步 / 延迟 N 条 / 离线 — only with a store database (issue #10).
+        self.store_label = QLabel(self)
+        self.store_label.setObjectName("storeStatus")
+        self.store_label.setVisible(False)
+        for label in (self.mode_label, self.health_label, self.store_label, self.open_label):
             label.setStyleSheet("padding: 0 12px; font-size: 14px;")
             bar.addPermanentWidget(label)
         self._show_open_count(0)
@@ -245,6 +255,8 @@ class MainWindow(QMainWindow):
         self.pump.start(recover=True)
         self.check_health()
         self._health_timer.start()
+        self.check_store()
+        self._store_timer.start()
 
     def apply_settings(self) -> None:
         """Re-read ``runtime.settings`` (after the settings screen saved): mode, scanner, sound."""
@@ -339,6 +351,37 @@ class MainWindow(QMainWindow):
             label="gateway_health",
         )
 
+    def check_store(self) -> None:
+        """Replication status on the probe lane (it reads the till's outbox, never PG)."""
+        if self._store_polling:
+            return
+        self._store_polling = True
+        in_background(
+            self.probe,
+            self,
+            self.runtime.store_status,
+            self._show_store,
+            lambda _error: self._show_store(None),
+            label="store_status",
+        )
+
+    def _show_store(self, status: ReplicationStatus | None) -> None:
+        self._store_polling = False
+        self.store_label.setVisible(status is not None)
+        if status is None:
+            return
+        style = "padding: 0 12px; font-size: 14px;"
+        if status.reachable is False:
+            text = self.tr("Store DB: offline")
+            style += "background: #c62828; color: #fff; font-weight: bold;"
+        elif status.pending:
+            text = self.tr("Store DB: %1 waiting").replace("%1", str(status.pending))
+            style += "background: #ffb300; color: #000;" if status.pending > 50 else ""
+        else:
+            text = self.tr("Store DB: in sync")
+        self.store_label.setText(text)
+        self.store_label.setStyleSheet(style)
+
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
             self.showNormal()
@@ -350,6 +393,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.pump.stop()
         self._health_timer.stop()
+        self._store_timer.stop()
         self.scanner.uninstall()
         if self._own_probe:
             self.probe.shutdown(timeout_s=5.0)

@@ -241,6 +241,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Store DB: offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store DB: %1 waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store DB: in sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Redeeming… please wait</source>
         <translation type="unfinished"></translation>
     </message>
@@ -538,6 +550,10 @@
         <source>Linked</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Till · cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PinDialog</name>
@@ -704,6 +720,10 @@
     </message>
     <message>
         <source>Koubei order no (up to 32 letters/digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till · cashier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -942,6 +962,7 @@
     </message>
     <message>
         <source>Redeemed (confirmed after a network retry)</source>
+        <translation></translation>
     </message>
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
@@ -1037,6 +1058,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Already redeemed at another till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Already redeemed here</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1093,6 +1118,17 @@
     </message>
     <message>
         <source>Not a scan: this terminator is not enabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ScopeSwitch</name>
+    <message>
+        <source>This till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole store</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1220,6 +1256,10 @@
     </message>
     <message>
         <source>app_auth_token (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store database password (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1517,29 +1557,6 @@
     </message>
     <message>
         <source>last used %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -241,6 +241,18 @@
         <translation>扫码已忽略：请先关闭打开的对话框，再重新扫码。</translation>
     </message>
     <message>
+        <source>Store DB: offline</source>
+        <translation>门店库: 离线</translation>
+    </message>
+    <message>
+        <source>Store DB: %1 waiting</source>
+        <translation>门店库: 延迟 %1 条</translation>
+    </message>
+    <message>
+        <source>Store DB: in sync</source>
+        <translation>门店库: 已同步</translation>
+    </message>
+    <message>
         <source>Redeeming… please wait</source>
         <translation>正在核销…请稍候</translation>
     </message>
@@ -536,6 +548,10 @@
         <source>Linked</source>
         <translation>关联</translation>
     </message>
+    <message>
+        <source>Till · cashier</source>
+        <translation>收银台 · 收银员</translation>
+    </message>
 </context>
 <context>
     <name>PinDialog</name>
@@ -703,6 +719,10 @@
     <message>
         <source>Koubei order no (up to 32 letters/digits)</source>
         <translation>口碑订单号（最多32位字母或数字）</translation>
+    </message>
+    <message>
+        <source>Till · cashier</source>
+        <translation>收银台 · 收银员</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1033,6 +1053,10 @@
         <translation>商品</translation>
     </message>
     <message>
+        <source>Already redeemed at another till</source>
+        <translation>已在其他收银台核销</translation>
+    </message>
+    <message>
         <source>Already redeemed here</source>
         <translation>本机已核销过这张券</translation>
     </message>
@@ -1090,6 +1114,17 @@
     <message>
         <source>Not a scan: this terminator is not enabled.</source>
         <translation>不是扫码：这个结束键没有启用。</translation>
+    </message>
+</context>
+<context>
+    <name>ScopeSwitch</name>
+    <message>
+        <source>This till</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Whole store</source>
+        <translation>全店</translation>
     </message>
 </context>
 <context>
@@ -1217,6 +1252,10 @@
     <message>
         <source>app_auth_token (optional)</source>
         <translation>app_auth_token（可选）</translation>
+    </message>
+    <message>
+        <source>Store database password (optional)</source>
+        <translation>门店库密码（可选）</translation>
     </message>
     <message>
         <source>Import from file…</source>
@@ -1514,29 +1553,6 @@
     <message>
         <source>last used %1</source>
         <translation>最近使用 %1</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation>导出 CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation>确认撤销</translation>
-    </message>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
-        <translation>确认同步</translation>
     </message>
 </context>
 </TS>

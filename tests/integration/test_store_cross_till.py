@@ -25,38 +25,16 @@ from typing import Any
 
 import pytest
 from pg_server import PgServer
+from store_helpers import close_tills, open_till, wait_for
 
 from pos_app import runtime as runtime_module
 from pos_app.config.home import AppHome
-from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import AlreadyRedeemedHere, NotReversible, RedeemedElsewhere
 from pos_app.core.journal import NewOperation, Operation, OpKind, OpState
 from pos_app.journal.postgres import PostgresJournal
 from pos_app.journal.sqlite import SqliteJournal
 from pos_app.runtime import Runtime
 from pos_app.sandbox import Fault, Simulator
-
-
-def _wait(predicate: Callable[[], Any], timeout_s: float = 30) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.05)
-    return predicate()
-
-
-def _till(root: Path, name: str, url: str, sim: Simulator) -> Runtime:
-    settings = set_setting(Settings(), "terminal.id", name)
-    settings = set_setting(settings, "store.database_url", url)
-    return Runtime(AppHome(root / name), settings, simulator=sim)
-
-
-def _close(*tills: Runtime) -> None:
-    for till in tills:
-        till.simulator = None  # shared: the fixture stops it
-        till.close()
 
 
 @pytest.fixture
@@ -69,11 +47,14 @@ def tills(
 ) -> Iterator[tuple[Runtime, Runtime]]:
     monkeypatch.setenv("PGPASSWORD", pg_server.password)  # as the keyring's store-db-password
     url = pg_server.url(pg_database)
-    a, b = _till(tmp_path, "LANE1", url, simulator), _till(tmp_path, "LANE2", url, simulator)
+    a, b = (
+        open_till(tmp_path, "LANE1", url, simulator),
+        open_till(tmp_path, "LANE2", url, simulator),
+    )
     try:
         yield a, b
     finally:
-        _close(a, b)
+        close_tills(a, b)
 
 
 def _in_store(till: Runtime, request_id: str, **expect: object) -> Operation | None:
@@ -86,12 +67,12 @@ def _in_store(till: Runtime, request_id: str, **expect: object) -> Operation | N
             return None
         return row
 
-    return _wait(found)
+    return wait_for(found)
 
 
 def _reversed_in_store(till: Runtime, request_id: str) -> bool:
     return _in_store(till, request_id, state=OpState.SUCCEEDED) is not None and bool(
-        _wait(lambda: (row := _in_store(till, request_id)) and row.reversed_by is not None)
+        wait_for(lambda: (row := _in_store(till, request_id)) and row.reversed_by is not None)
     )
 
 
@@ -135,7 +116,7 @@ def test_a_manager_reverses_another_tills_redemption_and_repeats_settle_as_done(
     assert len(simulator.state.cancels_for(code)) == 1  # one effective cancel
     assert simulator.state.remaining(code) == before
     assert len(b.journal.by_code(code)) == 1  # still the one reversal at B
-    _wait(lambda: a.replicator and a.replicator.status().pending == 0)
+    wait_for(lambda: a.replicator and a.replicator.status().pending == 0)
     with a.store_journal() as store:
         totals = store.shop_totals(_today())
         assert (totals.redeemed_count, totals.reversed_count) == (0, 1)
@@ -177,7 +158,7 @@ def test_two_managers_reversing_at_once_from_two_tills_one_cancel_takes_effect(
     assert len(simulator.state.cancels_for(code)) == 1
     assert simulator.state.remaining(code) == before  # 2 uses back, not 4
     assert _reversed_in_store(a, redeemed.request_id)
-    _wait(lambda: all(t.replicator and t.replicator.status().pending == 0 for t in (a, b)))
+    wait_for(lambda: all(t.replicator and t.replicator.status().pending == 0 for t in (a, b)))
     with a.store_journal() as store:
         totals = store.shop_totals(_today())
         assert (totals.redeemed_count, totals.redeemed_quantity, totals.reversed_count) == (
@@ -250,7 +231,7 @@ def test_redeeming_goes_on_at_once_when_the_store_database_does_not_answer(
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         url = f"postgresql://pos@127.0.0.1:{silent.getsockname()[1]}/pos"
-        till = _till(tmp_path, "LANE1", url, simulator)
+        till = open_till(tmp_path, "LANE1", url, simulator)
         try:
             code = simulator.demo.codes["single"]
             started = time.monotonic()
@@ -263,7 +244,7 @@ def test_redeeming_goes_on_at_once_when_the_store_database_does_not_answer(
             assert till.service.redeem(simulator.demo.codes["multi"]).state is OpState.SUCCEEDED
             assert time.monotonic() - started < 1.0
         finally:
-            _close(till)
+            close_tills(till)
 
 
 def test_a_settled_row_wakes_the_replicator(
@@ -278,14 +259,14 @@ def test_a_settled_row_wakes_the_replicator(
     # One audit entry waiting, so the replicator's first push (at its start) is seen to happen.
     with SqliteJournal(AppHome(tmp_path / "LANE1").journal_path("training")) as journal:
         journal.audit("manager", "settings", "before start")
-    till = _till(tmp_path, "LANE1", pg_server.url(pg_database), simulator)
+    till = open_till(tmp_path, "LANE1", pg_server.url(pg_database), simulator)
     try:
-        assert _wait(lambda: till.replicator and till.replicator.reachable, 10)
+        assert wait_for(lambda: till.replicator and till.replicator.reachable, 10)
         assert till.replicator is not None and till.replicator.status().pending == 0
         redeemed = till.service.redeem(simulator.demo.codes["single"]).operation
         with PostgresJournal(pg_server.conninfo(pg_database), shop_id=redeemed.shop_id,
                              terminal_id="X") as store:  # fmt: skip
-            row = _wait(lambda: store.find_redemption(redeemed.request_id), 10)
+            row = wait_for(lambda: store.find_redemption(redeemed.request_id), 10)
             assert row is not None and row.state is OpState.SUCCEEDED
     finally:
-        _close(till)
+        close_tills(till)

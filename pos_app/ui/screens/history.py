@@ -48,6 +48,7 @@ from pos_app.ui.operation_text import kind_text, link_text, row_state_text
 from pos_app.ui.screens.history_details import RecordDetails
 from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
 from pos_app.ui.tasks import TaskManager, in_background
+from pos_app.ui.widgets.scope_switch import ScopeSwitch
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ class HistoryScreen(QWidget):
             self.tr("Needs review"),
         ):
             self.state_combo.addItem(text)
+        self.scope = ScopeSwitch(service.store_configured)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.export_button = QPushButton(self.tr("Export CSV…"))
         # The file is in the UI's language; an English one for an accountant or head office.
@@ -206,6 +208,7 @@ class HistoryScreen(QWidget):
             (Column.AMOUNT, 76),
             (Column.ORDER_NO, 170),
             (Column.LINK, 100),
+            (Column.TILL, 140),
         )
         fitted = _fitted_widths(table)
         for column, width in widths:
@@ -216,7 +219,13 @@ class HistoryScreen(QWidget):
 
     def _lay_out(self) -> None:
         bar = QHBoxLayout()
-        for widget in (self.date_edit, self.today_button, self.search_edit, self.state_combo):
+        for widget in (
+            self.scope,
+            self.date_edit,
+            self.today_button,
+            self.search_edit,
+            self.state_combo,
+        ):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.refresh_button)
@@ -235,6 +244,7 @@ class HistoryScreen(QWidget):
         self.search_edit.textChanged.connect(self._search_timer.start)
         self.search_edit.returnPressed.connect(self.refresh)
         self.state_combo.currentIndexChanged.connect(self.refresh)
+        self.scope.changed.connect(lambda _store: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export_csv)
         self.model.loaded.connect(self._show_loaded)
@@ -249,6 +259,7 @@ class HistoryScreen(QWidget):
             day=self.date_edit.date().toPython(),  # type: ignore[arg-type]
             search=self.search_edit.text().strip(),
             states=_STATE_FILTERS[max(0, self.state_combo.currentIndex())],
+            store=self.scope.store,
         )
 
     def set_day(self, day: date) -> None:
@@ -267,15 +278,18 @@ class HistoryScreen(QWidget):
         self._search_timer.stop()
         query = self.current_query()
         self.status_label.setText(self.tr("Loading…"))
+        # Till and cashier name each row of the whole store; here every row is this till's.
+        self.table.setColumnHidden(Column.TILL, not query.store)
         self.model.set_query(query)
         self._load_totals(query.day)
 
     def _load_totals(self, day: date) -> None:
         service = self._service
+        totals = service.shop_totals if self.scope.store else service.totals
         in_background(
             self._tasks,
             self,
-            lambda: service.totals(day),
+            lambda: totals(day),
             self._show_totals,
             label="history-totals",
         )
@@ -388,7 +402,8 @@ class HistoryScreen(QWidget):
             return kind_text(op.kind, english=english), row_state_text(op, english=english)
 
         def page(offset: int, limit: int) -> list[Operation]:
-            return service.day_page(
+            day_page = service.shop_day_page if query.store else service.day_page
+            return day_page(
                 query.day, offset=offset, limit=limit, search=query.search, states=query.states
             )
 

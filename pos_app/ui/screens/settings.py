@@ -187,6 +187,7 @@ class SettingsScreen(QWidget):
             "top-app-secret": self.tr("TOP app secret"),
             "top-session": self.tr("TOP session key"),
             "app-auth-token": self.tr("app_auth_token (optional)"),
+            "store-db-password": self.tr("Store database password (optional)"),
         }
         for row, name in enumerate(SECRET_NAMES):
             state = QLabel()
