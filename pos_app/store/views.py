@@ -54,7 +54,6 @@ class StoreReader:
         self._store: PostgresJournal | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-reader")
         self._lock = threading.Lock()
-        self._running: Future[object] | None = None
         self._quiet_until = 0.0
         # Connect now, off the caller's thread: the first re-scan check then only reads.
         self._pool.submit(self._warm)
@@ -108,10 +107,9 @@ class StoreReader:
                 raise StoreUnavailable(detail="the replicator reports the store offline")
             if time.monotonic() < self._quiet_until:
                 raise StoreUnavailable(detail="the store database did not answer just now")
-            if self._running is not None and not self._running.done():
-                raise StoreUnavailable(detail="an earlier store read is still waiting")
+            # Reads queue on the one helper thread; each caller waits at most its deadline, and
+            # after a timeout nobody queues for BACKOFF_S, so a hung server cannot pile them up.
             future: Future[T] = self._pool.submit(self._call, fn)
-            self._running = future  # type: ignore[assignment]
         try:
             return future.result(timeout=deadline_s)
         except FutureTimeout:
