@@ -159,7 +159,7 @@ class HistoryScreen(QWidget):
             self.tr("Needs review"),
         ):
             self.state_combo.addItem(text)
-        self.scope = ScopeSwitch(service.store_configured)
+        self.scope = ScopeSwitch(lambda: service.store_configured)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.export_button = QPushButton(self.tr("Export CSV…"))
         # The file is in the UI's language; an English one for an accountant or head office.
@@ -276,6 +276,7 @@ class HistoryScreen(QWidget):
     def refresh(self) -> None:
         """Load the first page and the day's totals again."""
         self._search_timer.stop()
+        self.scope.update_available()
         query = self.current_query()
         self.status_label.setText(self.tr("Loading…"))
         # Till and cashier name each row of the whole store; here every row is this till's.

@@ -78,7 +78,7 @@ class ReversalScreen(QWidget):
         title = QLabel(self.tr("Pick the redemption to reverse"))
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         # 全店: every till's reversible redemptions, from the store database.
-        self.scope = ScopeSwitch(service.store_configured)
+        self.scope = ScopeSwitch(lambda: service.store_configured)
         self.scope.changed.connect(lambda _store: self.refresh())
         self.search_edit = self._search_field()
         self._search_timer = QTimer(self)
@@ -199,6 +199,7 @@ class ReversalScreen(QWidget):
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:
         self._search_timer.stop()
+        self.scope.update_available()
         self.hint.setText(self.tr("Loading…"))
         service, search = self._service, self.search_edit.text().strip()
         rows = service.shop_reversible if self.scope.store else service.reversible

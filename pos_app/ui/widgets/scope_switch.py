@@ -6,6 +6,8 @@ service's store views (``RedemptionService.shop_*``) while it says 全店.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -15,14 +17,27 @@ class ScopeSwitch(QComboBox):
 
     changed = Signal(bool)
 
-    def __init__(self, available: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, available: Callable[[], bool], parent: QWidget | None = None) -> None:
+        """``available``: whether a store database is configured now (asked on ``update``)."""
         super().__init__(parent)
         self.setObjectName("scopeSwitch")
+        self._available = available
         self.addItem(self.tr("This till"))
         self.addItem(self.tr("Whole store"))
-        self.setVisible(available)
-        self.setEnabled(available)
         self.currentIndexChanged.connect(lambda index: self.changed.emit(index == 1))
+        self.update_available()
+
+    def update_available(self) -> None:
+        """Show or hide the switch as the settings say now (a store database set or removed
+        on the settings page takes effect at the next refresh, without a restart)."""
+        available = self._available()
+        if not available and self.currentIndex() == 1:
+            self.blockSignals(True)  # the caller is refreshing anyway
+            self.setCurrentIndex(0)
+            self.blockSignals(False)
+        if self.parentWidget() is not None or not available:  # never shown as its own window
+            self.setVisible(available)
+        self.setEnabled(available)
 
     @property
     def store(self) -> bool:
