@@ -169,3 +169,33 @@ def test_the_status_bar_polls_a_real_replicator(
     main.check_store()
     qtbot.waitUntil(lambda: main.store_label.text() == "Store DB: in sync", timeout=WAIT_MS)
     main.shutdown()
+
+
+def test_the_switch_appears_once_a_store_database_is_set_without_a_restart(
+    qtbot: QtBot, tasks: TaskManager, tmp_path: Path
+) -> None:
+    sim = Simulator.start(host="127.0.0.1", port=0, data_dir=None)
+    till = open_till(tmp_path, "LANE1", "", sim)
+    try:
+        history = HistoryScreen(till.service, tasks)
+        reversal = ReversalScreen(till.service, tasks, lambda: "m")
+        for widget in (history, reversal):
+            qtbot.addWidget(widget)
+            widget.show()
+        wait_idle(qtbot, tasks)
+        assert not history.scope.isVisible() and not reversal.scope.isVisible()
+        url = "postgresql://pos@127.0.0.1:1/pos"  # never reached here: only configured
+        till.apply_settings(replace(till.settings, store_database_url=url), by="m")
+        history.refresh()
+        reversal.refresh()
+        wait_idle(qtbot, tasks)
+        assert history.scope.isVisible() and reversal.scope.isVisible()
+        till.apply_settings(replace(till.settings, store_database_url=""), by="m")
+        history.scope.set_store(True)
+        reversal.refresh()
+        history.refresh()
+        wait_idle(qtbot, tasks)
+        assert not history.scope.isVisible() and not history.scope.store
+    finally:
+        close_tills(till)
+        sim.stop()
