@@ -1223,6 +1223,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Store database password (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Import from file…</source>
         <translation type="unfinished"></translation>
     </message>

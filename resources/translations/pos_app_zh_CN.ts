@@ -1219,6 +1219,10 @@
         <translation>app_auth_token（可选）</translation>
     </message>
     <message>
+        <source>Store database password (optional)</source>
+        <translation>门店库密码（可选）</translation>
+    </message>
+    <message>
         <source>Import from file…</source>
         <translation>从文件导入…</translation>
     </message>

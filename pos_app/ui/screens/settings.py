@@ -187,13 +187,14 @@ class SettingsScreen(QWidget):
             "top-app-secret": self.tr("TOP app secret"),
             "top-session": self.tr("TOP session key"),
             "app-auth-token": self.tr("app_auth_token (optional)"),
+            "store-db-password": self.tr("Store database password (optional)"),
         }
         for row, name in enumerate(SECRET_NAMES):
             state = QLabel()
             button = QPushButton(self.tr("Import from file…"))
             button.clicked.connect(lambda _=False, n=name: self.import_key(n))
             self.key_status[name], self.key_buttons[name] = state, button
-            grid.addWidget(QLabel(labels[name]), row, 0)
+            grid.addWidget(QLabel(labels.get(name, name)), row, 0)
             grid.addWidget(state, row, 1)
             grid.addWidget(button, row, 2)
         layout.addLayout(grid)
