@@ -942,6 +942,7 @@
     </message>
     <message>
         <source>Redeemed (confirmed after a network retry)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
