@@ -229,7 +229,9 @@ def print_test_slip(uri: str, width_mm: int, shop: SlipShop) -> Slip:
         ("时间", _when(datetime.now().astimezone())),
         ("中文", "口碑团购券核销 ￥0.00"),
     )
-    return Slip("打印测试", rows, "POS-APP PRINT TEST", ("如能看清本页中文和二维码，打印机设置正确。",))
+    return Slip(
+        "打印测试", rows, "POS-APP PRINT TEST", ("如能看清本页中文和二维码，打印机设置正确。",)
+    )
 
 
 def report_slip(report: ReportLike) -> Slip:
