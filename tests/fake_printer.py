@@ -127,20 +127,8 @@ def decode(data: bytes) -> Printed:
             chinese, i = False, i + 2
         elif two in _ONE_ARG:
             i += 3
-        elif two == b"\x1d(":  # GS ( k pL pH cn fn [m] data
-            size = data[i + 3] + 256 * data[i + 4]
-            body = data[i + 5 : i + 5 + size]
-            if data[i + 2 : i + 3] == b"k" and body[1:2] == b"P":
-                out.qr.append(body[3:].decode("utf-8"))
-            i += 5 + size
-        elif two == b"\x1dv":  # GS v 0 m xL xH yL yH data
-            width_bytes = data[i + 4] + 256 * data[i + 5]
-            height = data[i + 6] + 256 * data[i + 7]
-            out.images.append((width_bytes * 8, height))
-            i += 8 + width_bytes * height
-        elif two == b"\x1dV":
-            out.cut = True
-            i += 4 if data[i + 2] in (65, 66) else 3
+        elif two in (b"\x1d(", b"\x1dv", b"\x1dV"):
+            i = _graphics(data, i, out)
         elif data[i] == 0x0A:
             out.lines.append(text.decode("gb18030" if chinese else "ascii", errors="replace"))
             text, i = b"", i + 1
@@ -150,3 +138,21 @@ def decode(data: bytes) -> Printed:
             text += data[i : i + 1]
             i += 1
     return out
+
+
+def _graphics(data: bytes, i: int, out: Printed) -> int:
+    """GS ( k (QR), GS v 0 (raster image), GS V (cut): recorded; returns the next offset."""
+    two = data[i : i + 2]
+    if two == b"\x1d(":  # GS ( k pL pH cn fn [m] data
+        size = data[i + 3] + 256 * data[i + 4]
+        body = data[i + 5 : i + 5 + size]
+        if data[i + 2 : i + 3] == b"k" and body[1:2] == b"P":
+            out.qr.append(body[3:].decode("utf-8"))
+        return i + 5 + size
+    if two == b"\x1dv":  # GS v 0 m xL xH yL yH data
+        width_bytes = data[i + 4] + 256 * data[i + 5]
+        height = data[i + 6] + 256 * data[i + 7]
+        out.images.append((width_bytes * 8, height))
+        return i + 8 + width_bytes * height
+    out.cut = True
+    return i + (4 if data[i + 2] in (65, 66) else 3)
