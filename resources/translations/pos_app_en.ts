@@ -63,6 +63,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Reprint slip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,6 +80,10 @@
     </message>
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip sent to the printer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -210,6 +218,10 @@
     </message>
     <message>
         <source>Mode: training (simulator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip printed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -610,6 +622,13 @@
     </message>
 </context>
 <context>
+    <name>ReceiptDesk</name>
+    <message>
+        <source>Slip not printed (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordDetails</name>
     <message>
         <source>Request id</source>
@@ -942,6 +961,7 @@
     </message>
     <message>
         <source>Redeemed (confirmed after a network retry)</source>
+        <translation></translation>
     </message>
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
@@ -1115,6 +1135,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Printer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1203,6 +1227,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print a slip after each redemption and reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; device file: file:///dev/usb/lp0. Leave empty for no printer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test page printed: check that its Chinese text reads clearly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Alipay app private key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1220,6 +1276,10 @@
     </message>
     <message>
         <source>app_auth_token (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store database password (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1517,29 +1577,6 @@
     </message>
     <message>
         <source>last used %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
