@@ -33,6 +33,12 @@ def printer() -> Iterator[FakePrinter]:
 
 
 @pytest.fixture
+def desk(training_runtime: Any, print_lane: TaskManager) -> ReceiptDesk:
+    """The window's receipt desk on its own, over the real training runtime."""
+    return ReceiptDesk(training_runtime, print_lane)
+
+
+@pytest.fixture
 def print_lane(qapp: Any) -> Iterator[TaskManager]:
     lane = TaskManager(Lane.PRINT)
     try:
@@ -140,17 +146,12 @@ def test_slips_beyond_the_bound_are_dropped_with_a_warning(
         silent.close()
 
 
+@pytest.mark.usefixtures("zh_ui")
 def test_history_reprints_the_selected_slip(
-    qtbot: QtBot,
-    zh_ui: None,
-    training_runtime: Any,
-    tasks: TaskManager,
-    print_lane: TaskManager,
-    printer: FakePrinter,
+    qtbot: QtBot, training_runtime: Any, tasks: TaskManager, desk: ReceiptDesk, printer: FakePrinter
 ) -> None:
     _use_printer(training_runtime, printer.uri, printer_auto=False)
     outcome = training_runtime.service.redeem(training_runtime.simulator.demo.codes["multi"])
-    desk = ReceiptDesk(training_runtime, print_lane)
     screen = HistoryScreen(training_runtime.service, tasks, receipts=desk)
     qtbot.addWidget(screen)
     wait_idle(qtbot, tasks)
@@ -165,16 +166,11 @@ def test_history_reprints_the_selected_slip(
     assert any(line.strip().startswith("补打") for line in printed.lines)
 
 
+@pytest.mark.usefixtures("zh_ui")
 def test_the_settings_print_test_button_prints_the_typed_address(
-    qtbot: QtBot,
-    zh_ui: None,
-    training_runtime: Any,
-    tasks: TaskManager,
-    probe: TaskManager,
-    print_lane: TaskManager,
-    printer: FakePrinter,
+    qtbot: QtBot, tasks: TaskManager, probe: TaskManager, desk: ReceiptDesk, printer: FakePrinter
 ) -> None:
-    desk = ReceiptDesk(training_runtime, print_lane)
+    training_runtime = desk._runtime
     screen = SettingsScreen(training_runtime, tasks, probe=probe, receipts=desk)
     qtbot.addWidget(screen)
     assert screen.print_test_button.text() == "打印测试"
@@ -183,7 +179,7 @@ def test_the_settings_print_test_button_prints_the_typed_address(
     qtbot.mouseClick(screen.print_test_button, Qt.MouseButton.LeftButton)
     assert "打印机地址不对" in screen.print_test_label.text()
     assert "border" in screen.printer_uri_edit.styleSheet()
-    assert not print_lane.busy and printer.jobs == []
+    assert not desk.waiting and printer.jobs == []
 
     screen.printer_uri_edit.setText(printer.uri)
     qtbot.mouseClick(screen.print_test_button, Qt.MouseButton.LeftButton)
