@@ -187,3 +187,24 @@ def test_the_settings_print_test_button_prints_the_typed_address(
     printed = decode(printer.wait_jobs(1)[0])
     assert printed.lines[0] == "打印测试" and printer.uri in printed.text
     assert training_runtime.settings.printer_uri == ""  # testing saves nothing
+
+
+@pytest.mark.parametrize("width", [58, 80])
+def test_the_preview_draws_the_slip_on_paper_as_wide_as_the_printers(qapp: Any, width: int) -> None:
+    from pos_app.core.receipt import DOTS, Slip
+    from pos_app.ui.receipt_preview import MARGIN, render_slip
+
+    plain = render_slip(Slip("核销凭条", (("商品", "双人下午茶套餐"),)), width)
+    with_qr = render_slip(Slip("核销凭条", (("商品", "双人下午茶套餐"),), qr="P123"), width)
+    assert plain.width() == DOTS[width] + 2 * MARGIN
+    assert with_qr.height() > plain.height() + 100  # the QR code is drawn below the lines
+    assert with_qr.pixelColor(2, 2).lightness() == 255  # white paper
+    assert _dark(with_qr) > _dark(plain) + 200  # black modules, not an empty box
+
+
+def _dark(image: Any) -> int:
+    return sum(
+        image.pixelColor(x, y).lightness() < 128
+        for y in range(0, image.height(), 2)
+        for x in range(0, image.width(), 2)
+    )
