@@ -282,7 +282,10 @@ def _row(label: str, value: str, columns: int) -> list[Line]:
         return [Line(part, Style.HEADING) for part in wrap(label, columns)]
     if gap >= 1:
         return [Line(label + " " * gap + value)]
-    # Too long for one line (order and request numbers on 58 mm): the value goes below, indented.
+    # Too long for one line (order and request numbers on 58 mm): the value goes below, flush
+    # right when it fits a line (a 32-character id does, exactly), else wrapped and indented.
+    if text_width(value) <= columns:
+        return [Line(label + "："), Line(" " * (columns - text_width(value)) + value)]
     return [Line(label + "：")] + [Line("  " + part) for part in wrap(value, columns - 2)]
 
 

@@ -161,3 +161,11 @@ def test_no_printed_line_is_wider_than_the_paper(width: int) -> None:
     # Chinese characters count two columns: the amount is flush right on its line.
     assert any(line.text.startswith("实付金额") and line.text.endswith("45.00元") for line in lines)
     assert text_width("实付金额 45.00元") == 8 + 1 + 5 + 2
+
+
+def test_a_32_character_request_id_stays_on_one_line_on_58_mm_paper() -> None:
+    request_id = "V" + "2" * 31
+    slip = redemption_slip(redemption(request_id=request_id), SlipShop("S1"))
+    texts = [line.text for line in layout(slip, 58)]
+    at = texts.index("请求号：")
+    assert texts[at + 1] == request_id  # 32 columns: the whole line, never cut in two
