@@ -172,7 +172,6 @@ class HistoryScreen(QWidget):
         self.english_csv = QCheckBox(self.tr("CSV in English"))
         self.reprint_button = QPushButton(self.tr("Reprint slip"))
         self.reprint_button.setObjectName("reprintSlip")
-        self.reprint_button.setVisible(receipts is not None)
         self.reprint_button.setEnabled(False)
 
         self.totals_label = QLabel()
@@ -189,6 +188,8 @@ class HistoryScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
         self._lay_out()
+        # Only once it is in the layout: shown while it has no parent it became a window.
+        self.reprint_button.setVisible(receipts is not None)
         self._connect()
         self.refresh()
 
