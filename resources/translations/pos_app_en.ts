@@ -63,6 +63,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Reprint slip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,6 +80,10 @@
     </message>
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip sent to the printer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -210,6 +218,10 @@
     </message>
     <message>
         <source>Mode: training (simulator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip printed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -606,6 +618,13 @@
     </message>
     <message>
         <source>Files of &amp;type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDesk</name>
+    <message>
+        <source>Slip not printed (%1): %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1116,6 +1135,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Printer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1201,6 +1224,38 @@
     </message>
     <message>
         <source>Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print a slip after each redemption and reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; device file: file:///dev/usb/lp0. Leave empty for no printer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test page printed: check that its Chinese text reads clearly.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1522,29 +1577,6 @@
     </message>
     <message>
         <source>last used %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
