@@ -165,7 +165,7 @@ def _catch_up(conninfo: str, shop_id: str, folder: Path) -> tuple[float, int]:
 def run(section: Section | None = None) -> Section:
     from pg_server import running_server
 
-    s = section or Section("7. Store database: 8 tills, one PostgreSQL")
+    s = section if section is not None else Section("7. Store database: 8 tills, one PostgreSQL")
     sim = start_simulator(extra_codes=3 * TILLS * PER_TILL)
     demo = sim.demo
     base = {
