@@ -45,6 +45,8 @@ from pos_app.store.views import STATEMENT_TIMEOUT_MS as STORE_STATEMENT_TIMEOUT_
 from pos_app.store.views import StoreReader
 
 if TYPE_CHECKING:
+    from pos_app.core.receipt import SlipShop
+    from pos_app.printing.escpos import ReceiptPrinter
     from pos_app.sandbox import Simulator
 
 logger = logging.getLogger(__name__)
@@ -391,6 +393,26 @@ class Runtime:
 
             return OUR_SHOP_ID
         return self.settings.shop_id
+
+    # ------------------------------------------------------------------ receipts
+    def receipt_printer(self, uri: str = "", width_mm: int | None = None) -> ReceiptPrinter:
+        """The printer at ``uri`` (default ``printer.uri``) with ``width_mm`` paper (default
+        ``printer.width``); ``PrinterError`` "PRINTER_NOT_CONFIGURED" with no address at all,
+        ``InputInvalid`` "PRINTER_URI" for a bad one. Imported here: the CLI's other commands
+        need not load the printer library."""
+        from pos_app.core.errors import PrinterError
+        from pos_app.printing.escpos import ReceiptPrinter
+
+        address = uri.strip() or self.settings.printer_uri
+        if not address:
+            raise PrinterError("PRINTER_NOT_CONFIGURED")
+        return ReceiptPrinter(address, width_mm or self.settings.printer_width)
+
+    def slip_shop(self) -> SlipShop:
+        """What a slip says about where it was printed (training slips are marked as such)."""
+        from pos_app.core.receipt import SlipShop
+
+        return SlipShop(self._store_shop_id(), training=self.training)
 
     def close(self) -> None:
         self._stop_store()

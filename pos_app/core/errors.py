@@ -186,3 +186,10 @@ class StoreUnavailable(PosError):
     own journal is unaffected: replication waits and retries (docs/store.md)."""
 
     code = "STORE_UNREACHABLE"
+
+
+class PrinterError(PosError):
+    """The receipt printer could not print (unreachable, out of paper, no driver). Printing never
+    touches money: the operation stands and its slip can be printed again from the journal."""
+
+    code = "PRINTER_ERROR"

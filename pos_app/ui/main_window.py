@@ -42,6 +42,7 @@ from pos_app.core.codes import group_code, mask_code
 from pos_app.core.journal import OpKind, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
+from pos_app.ui.receipts import ReceiptDesk
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.history import HistoryScreen
 from pos_app.ui.screens.manager import ManagerScreen
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         self._trouble.timeout.connect(self._render_health)
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
+        # Receipts on their own lane: a dead printer never waits in front of money or lookups.
+        self.print_lane = TaskManager(Lane.PRINT, self)
+        self.receipts = ReceiptDesk(runtime, self.print_lane, self)
         # Application-wide: a burst never types into a dialog or presses its default button.
         self.scanner = scanner or ScannerFilter(scanner_config(settings), parent=self)
 
@@ -129,9 +133,15 @@ class MainWindow(QMainWindow):
             runtime.service, tasks, self.events, sounds=self.sounds, probe=self.probe, parent=self
         )
         self.manual_screen = ManualScreen(self)
-        self.history_screen = HistoryScreen(runtime.service, tasks, self)
+        self.history_screen = HistoryScreen(runtime.service, tasks, self, receipts=self.receipts)
         self.manager_screen = ManagerScreen(
-            runtime, tasks, self.events, self, probe=self.probe, scanner=self.scanner
+            runtime,
+            tasks,
+            self.events,
+            self,
+            probe=self.probe,
+            scanner=self.scanner,
+            receipts=self.receipts,
         )
         self.stack = QStackedWidget(self)
         self.screens: dict[Screen, QWidget] = {
@@ -177,6 +187,7 @@ class MainWindow(QMainWindow):
         self.scan_screen.busy_changed.connect(self._on_busy)
         self.events.outcome.connect(self._on_outcome)
         self.events.outcome.connect(self.history_screen.on_outcome)
+        self._wire_receipts()
         self.manager_screen.closed.connect(lambda: self.show_screen(Screen.SCAN))
         self.manager_screen.settings_saved.connect(lambda _settings: self.apply_settings())
         for notices in (
@@ -186,6 +197,22 @@ class MainWindow(QMainWindow):
             self.probe.error_shown,
         ):
             notices.connect(self.show_notice)
+
+    def _wire_receipts(self) -> None:
+        """A slip after each settle (``printer.auto``); a slip that did not print is shown in
+        the status bar and as a toast, so the cashier knows to reprint it from the history."""
+        self.events.outcome.connect(self.receipts.on_outcome)
+        self.receipts.warning.connect(self._printer_warning)
+        self.receipts.printed.connect(
+            lambda what: self.show_notice(self.tr("Slip printed: %1").replace("%1", what))
+        )
+        self.print_lane.error_shown.connect(self.show_notice)
+
+    def _printer_warning(self, text: str) -> None:
+        if self._shut_down:
+            return
+        self.show_notice(text)
+        self.toast.show_notice(text, Tone.BAD)
 
     def _build_layout(self) -> None:
         nav = QHBoxLayout()
@@ -397,6 +424,8 @@ class MainWindow(QMainWindow):
         self.scanner.uninstall()
         if self._own_probe:
             self.probe.shutdown(timeout_s=5.0)
+        self.receipts.close()  # waiting slips are not printed; the one being sent finishes
+        self.print_lane.shutdown(timeout_s=15.0)
 
     # ----------------------------------------------------------------- slots
     def _typed_on_scan(self, chars: str) -> None:

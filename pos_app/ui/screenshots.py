@@ -279,6 +279,29 @@ def _lookup_screens(shooter: _Shooter, runtime: Runtime) -> None:
         shooter.shot(f"scan-failure-{label}")
 
 
+def _receipt_image(shooter: _Shooter, runtime: Runtime) -> None:
+    """A redemption slip (80 mm) and a reversal slip (58 mm) from today's journal, drawn as the
+    printer prints them (taken last, so the older shots keep their numbers)."""
+    from datetime import date
+
+    from pos_app.core.journal import OpKind, OpState
+    from pos_app.printing.receipts import slip_for
+    from pos_app.ui.receipt_preview import render_slips
+
+    service = runtime.service
+    done = frozenset({OpState.SUCCEEDED})
+    redeemed = service.day_page(date.today(), states=done, kinds=frozenset({OpKind.REDEEM}))
+    reversed_ = service.day_page(date.today(), states=done, kinds=frozenset({OpKind.REVERSE}))
+    if not redeemed or not reversed_:
+        return
+    shop = runtime.slip_shop()
+    slips = [
+        (slip_for(service, redeemed[0], shop), 80),
+        (slip_for(service, reversed_[0], shop), 58),
+    ]
+    shooter.save("receipt", QPixmap.fromImage(render_slips(slips)))
+
+
 def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
     """Every screen in ``language`` (Chinese by default, as the app starts; ``en`` to review the
     English UI)."""
@@ -302,6 +325,7 @@ def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
             _cashier_screens(shooter, runtime)
             _manager_screens(shooter)
             _lookup_screens(shooter, runtime)
+            _receipt_image(shooter, runtime)
             store_url = os.environ.get(STORE_URL_ENV, "")
             if store_url:
                 _store_screens(shooter, runtime, store_url, Path(tmp))

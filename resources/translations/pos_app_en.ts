@@ -63,6 +63,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Reprint slip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,6 +80,10 @@
     </message>
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip sent to the printer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -210,6 +218,10 @@
     </message>
     <message>
         <source>Mode: training (simulator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip printed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -626,6 +638,13 @@
     </message>
 </context>
 <context>
+    <name>ReceiptDesk</name>
+    <message>
+        <source>Slip not printed (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordDetails</name>
     <message>
         <source>Request id</source>
@@ -962,7 +981,7 @@
     </message>
     <message>
         <source>Redeemed (confirmed after a network retry)</source>
-        <translation></translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
@@ -1151,6 +1170,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Printer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,6 +1259,38 @@
     </message>
     <message>
         <source>Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print a slip after each redemption and reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; device file: file:///dev/usb/lp0. Leave empty for no printer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test page printed: check that its Chinese text reads clearly.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

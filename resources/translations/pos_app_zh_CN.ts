@@ -63,6 +63,10 @@
         <translation>导出英文 CSV</translation>
     </message>
     <message>
+        <source>Reprint slip</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -77,6 +81,10 @@
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
         <translation>已核销：%1 笔（%2 份，实付 %3）· 已撤销：%4 · 失败：%5 · 待确认：%6 · 需核对：%7</translation>
+    </message>
+    <message>
+        <source>Slip sent to the printer.</source>
+        <translation>小票已发送到打印机。</translation>
     </message>
     <message>
         <source>Record #%1 is not in this list.</source>
@@ -211,6 +219,10 @@
     <message>
         <source>Mode: training (simulator)</source>
         <translation>模式：培训（模拟平台）</translation>
+    </message>
+    <message>
+        <source>Slip printed: %1</source>
+        <translation>小票已打印：%1</translation>
     </message>
     <message>
         <source>Mode: production</source>
@@ -621,6 +633,13 @@
     <message>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDesk</name>
+    <message>
+        <source>Slip not printed (%1): %2</source>
+        <translation>小票未打印（%1）：%2</translation>
     </message>
 </context>
 <context>
@@ -1146,6 +1165,10 @@
         <translation>扫码枪</translation>
     </message>
     <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1232,6 +1255,38 @@
     <message>
         <source>Test connection</source>
         <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 毫米</translation>
+    </message>
+    <message>
+        <source>Print a slip after each redemption and reversal</source>
+        <translation>每次核销和撤销后自动打印小票</translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation>打印机地址</translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <source>Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; device file: file:///dev/usb/lp0. Leave empty for no printer.</source>
+        <translation>网络打印机：tcp://IP地址:9100；USB：usb://厂商ID:产品ID；串口：serial:///dev/ttyUSB0；设备文件：file:///dev/usb/lp0。不用打印机时留空。</translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation>打印测试</translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation>正在打印测试页…</translation>
+    </message>
+    <message>
+        <source>Test page printed: check that its Chinese text reads clearly.</source>
+        <translation>测试页已打印：请检查中文是否清晰。</translation>
     </message>
     <message>
         <source>Alipay app private key</source>

@@ -45,6 +45,9 @@ def test_every_screen_is_photographed(
         "scan-multi-uses-left",
         "scan-failure-used",
         "scan-failure-refunded",
+        "receipt",
     ]
     image = QImage(str(written[0]))
     assert (image.width(), image.height()) == SIZE
+    receipt = QImage(str(written[-1]))  # an 80 mm and a 58 mm slip side by side
+    assert receipt.width() > 576 + 384 and receipt.height() > 600

@@ -137,7 +137,9 @@ def test_round_trip(home: AppHome) -> None:
         "scanner",
         "sound",
         "store",
+        "printer",
     }
+    assert doc["printer"] == {"uri": "", "width": 80, "auto": True}
     assert doc["store"]["database_url"] == "postgresql://pos@10.0.0.5:5432/store?sslmode=require"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.export import iter_pages, write_csv
 from pos_app.core.journal import DayTotals, Operation, OpKind, OpState
+from pos_app.core.receipt import printable
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import money
 from pos_app.ui.operation_text import kind_text, link_text, row_state_text
@@ -49,6 +51,9 @@ from pos_app.ui.screens.history_details import RecordDetails
 from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
 from pos_app.ui.tasks import TaskManager, in_background
 from pos_app.ui.widgets.scope_switch import ScopeSwitch
+
+if TYPE_CHECKING:
+    from pos_app.ui.receipts import ReceiptDesk
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +136,13 @@ class HistoryScreen(QWidget):
         parent: QWidget | None = None,
         *,
         page_size: int | None = None,
+        receipts: ReceiptDesk | None = None,
     ) -> None:
+        """``receipts``: where 补打小票 sends a slip (no such button without it)."""
         super().__init__(parent)
         self._service = service
         self._tasks = tasks
+        self._receipts = receipts
         self._shown_once = False
         self.model = OperationsModel(service, tasks, parent=self)
         if page_size is not None:
@@ -164,6 +172,9 @@ class HistoryScreen(QWidget):
         self.export_button = QPushButton(self.tr("Export CSV…"))
         # The file is in the UI's language; an English one for an accountant or head office.
         self.english_csv = QCheckBox(self.tr("CSV in English"))
+        self.reprint_button = QPushButton(self.tr("Reprint slip"))
+        self.reprint_button.setObjectName("reprintSlip")
+        self.reprint_button.setEnabled(False)
 
         self.totals_label = QLabel()
         self.totals_label.setObjectName("historyTotals")
@@ -179,6 +190,8 @@ class HistoryScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
         self._lay_out()
+        # Only once it is in the layout: shown while it has no parent it became a window.
+        self.reprint_button.setVisible(receipts is not None)
         self._connect()
         self.refresh()
 
@@ -231,6 +244,7 @@ class HistoryScreen(QWidget):
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.export_button)
         bar.addWidget(self.english_csv)
+        bar.addWidget(self.reprint_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.totals_label)
@@ -247,6 +261,7 @@ class HistoryScreen(QWidget):
         self.scope.changed.connect(lambda _store: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export_csv)
+        self.reprint_button.clicked.connect(self.reprint)
         self.model.loaded.connect(self._show_loaded)
         self.model.failed.connect(self.status_label.clear)  # not "Loading…": the display says why
         self.model.modelReset.connect(self._show_details)
@@ -356,7 +371,17 @@ class HistoryScreen(QWidget):
         return self.model.operation(rows[0].row()) if rows else None
 
     def _show_details(self) -> None:
-        self.details.show_operation(self.selected_operation())
+        op = self.selected_operation()
+        self.details.show_operation(op)
+        self.reprint_button.setEnabled(op is not None and printable(op))
+
+    def reprint(self) -> None:
+        """补打小票: the selected redemption's or reversal's slip, on the print lane."""
+        op = self.selected_operation()
+        if self._receipts is None or op is None or not printable(op):
+            return
+        self._receipts.print_operation(op)
+        self.status_label.setText(self.tr("Slip sent to the printer."))
 
     def _jump_to_partner(self, index: QModelIndex) -> None:
         op = self.model.operation(index.row())
