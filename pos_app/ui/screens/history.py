@@ -241,13 +241,21 @@ class HistoryScreen(QWidget):
         ):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.export_button)
-        bar.addWidget(self.english_csv)
-        bar.addWidget(self.reprint_button)
+        # The actions share a row with the totals: one row for everything does not fit 1024 px
+        # at the app's 12 pt font.
+        actions = QHBoxLayout()
+        self.totals_label.setWordWrap(True)
+        actions.addWidget(self.totals_label, 1)
+        for widget in (
+            self.refresh_button,
+            self.export_button,
+            self.english_csv,
+            self.reprint_button,
+        ):
+            actions.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.totals_label)
+        layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
         layout.addWidget(self.status_label)
