@@ -50,8 +50,8 @@ def order_no(i: int) -> str:
 def _dataset_with(extra: int) -> Callable[[], dict[str, Any]]:
     base = sim_demo.demo_dataset
 
-    def dataset() -> dict[str, Any]:
-        data = base()
+    def dataset(*args: Any) -> dict[str, Any]:
+        data = base(*args)
         for i in range(extra):
             code = fresh_code(i)
             data["vouchers"].append(

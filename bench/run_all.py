@@ -81,6 +81,7 @@ def main(argv: list[str]) -> int:
     import bench_journal
     import bench_overhead
     import bench_sdk
+    import bench_store
 
     with work_dir("machine") as probe:
         machine = machine_lines(probe)
@@ -96,7 +97,8 @@ def main(argv: list[str]) -> int:
         for s in (s3, s5):
             s.add(f"- **Not measured**: the benchmark failed: `{type(exc).__name__}: {exc}`", "")
     s4 = _guarded("4. GUI (offscreen)", bench_gui.run)
-    sections = [s1, s2, s3, s4, s5, packaging_section()]
+    s7 = _guarded("7. Store database: 8 tills, one PostgreSQL", bench_store.run)
+    sections = [s1, s2, s3, s4, s5, packaging_section(), s7]
     elapsed = time.monotonic() - started
     problems = [p for s in sections for p in s.problems]
     head = [

@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review_parser(sub)
     _add_store_parser(sub)
     cli_shift.add_parsers(sub, _Parser)
+    _add_printer_parsers(sub)
     rc = sub.add_parser("recover", help="settle every open operation now")
     rc.add_argument("--json", action="store_true")
     sub.add_parser("doctor", help="check keyring, settings, keys, gateways and clock")
@@ -169,6 +170,16 @@ def _add_store_parser(sub: Any) -> None:
     sr_sub = sr.add_subparsers(dest="action", required=True, parser_class=_Parser)
     for action, text in (("status", "is it reachable, what waits"), ("push", "push every row now")):
         sr_sub.add_parser(action, help=text).add_argument("--json", action="store_true")
+
+
+def _add_printer_parsers(sub: Any) -> None:
+    """`print-test` and `receipt`: the receipt printer (docs/printers.md)."""
+    pt = sub.add_parser("print-test", help="print a 打印测试 page on the receipt printer")
+    rc = sub.add_parser("receipt", help="print a redemption's or reversal's slip again")
+    rc.add_argument("request_id")
+    for parser in (pt, rc):
+        parser.add_argument("--printer", default="", help="tcp://HOST:9100, usb://VID:PID, …")
+        parser.add_argument("--width", type=int, choices=[58, 80], help="paper width in mm")
 
 
 def _add_review_parser(sub: Any) -> None:
@@ -322,7 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prev = exc.previous
         print(
             f"{exc.zh}\n  {prev.created_at.astimezone():%Y-%m-%d %H:%M:%S} "
-            f"{prev.operator or '-'} [{prev.request_id}]  (--again 可再次核销)",
+            f"{prev.terminal or '-'} {prev.operator or '-'} [{prev.request_id}]"
+            "  (--again 可再次核销)",
             file=sys.stderr,
         )
         return EXIT_INPUT
@@ -583,15 +595,19 @@ def _print_lookup(info: VoucherInfo) -> None:
 def _cmd_reverse(args: argparse.Namespace, runtime: Any) -> int:
     request_id = validate_request_id(args.request_id)  # before it is looked up in the journal
     rows = [op for op in runtime.service.find_request(request_id) if op.kind.value == "REDEEM"]
-    if not rows:
-        raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
-    row = rows[0]
+    # Not this till's: another till's redemption, found in the store database (issue #10).
+    row = rows[0] if rows else runtime.service.find_store_redemption(request_id)
     # Checked before the PIN is asked, so a missing or malformed order no costs no PIN attempt.
     reversal_order_no(args.order_no, known=row.order_no, code_type=CodeType(row.code_type))
     manager = runtime.pins.verify(_read_pin())
-    outcome = runtime.service.reverse(
-        row.id, reason=args.reason, manager=manager, order_no=args.order_no
-    )
+    if rows:
+        outcome = runtime.service.reverse(
+            row.id, reason=args.reason, manager=manager, order_no=args.order_no
+        )
+    else:
+        outcome = runtime.service.reverse_remote(
+            row, reason=args.reason, manager=manager, order_no=args.order_no
+        )
     return _report(outcome, args.json)
 
 
@@ -693,6 +709,41 @@ def _cmd_report(args: argparse.Namespace, runtime: Any) -> int:
     return cli_shift.cmd_report(args, runtime)
 
 
+def _cmd_print_test(args: argparse.Namespace, runtime: Any) -> int:
+    from pos_app.core.receipt import print_test_slip
+
+    printer = runtime.receipt_printer(args.printer, args.width)
+    slip = print_test_slip(str(printer.uri), printer.width_mm, runtime.slip_shop())
+    return _print_slip(printer, slip, "打印测试")
+
+
+@_with_runtime(gateways=False, replicate=False)
+def _cmd_receipt(args: argparse.Namespace, runtime: Any) -> int:
+    """Print a slip again from the undo log: 0 printed, 1 the printer failed, 2 bad input (no
+    such request id, not a succeeded operation, bad or missing printer address)."""
+    from pos_app.printing.receipts import slip_for_request
+
+    request_id = validate_request_id(args.request_id)
+    printer = runtime.receipt_printer(args.printer, args.width)  # a bad address: exit 2 first
+    slip = slip_for_request(runtime.service, request_id, runtime.slip_shop())
+    return _print_slip(printer, slip, f"小票 {request_id}")
+
+
+def _print_slip(printer: Any, slip: Any, what: str) -> int:
+    """A printer that fails is a definite failure (exit 1); nothing else changes."""
+    from pos_app.core.errors import PrinterError
+
+    try:
+        printer.print_slip(slip)
+    except PrinterError as exc:
+        if exc.code == "PRINTER_DRIVER_MISSING":
+            raise
+        print(f"打印失败 {exc.code}: {exc.zh}\n{exc.en}\n  ({printer.uri})", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{what}: 已打印 / printed on {printer.uri} ({printer.width_mm} mm)")
+    return EXIT_OK
+
+
 def _cmd_doctor(args: argparse.Namespace, home: AppHome) -> int:
     from pos_app.doctor import run_doctor
 
@@ -721,6 +772,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, AppHome], int]] = {
     "store": _cmd_store,
     "cashier": cli_shift.cmd_cashier,
     "report": _cmd_report,
+    "print-test": _cmd_print_test,
+    "receipt": _cmd_receipt,
     "doctor": _cmd_doctor,
     "self-check": _cmd_self_check,
 }

@@ -97,9 +97,7 @@ def cmd_report(args: argparse.Namespace, runtime: Any) -> int:
 
     day = report_day(args.date)
     cashier = None if args.cashier is None else validate_name(args.cashier)
-    if args.printer is not None:
-        # The ESC/POS output is another part of issue #12; refused before anything is read.
-        raise InputInvalid("REPORT_PRINTER_UNSUPPORTED", "printer", "not yet supported")
+    printer = None if args.printer is None else runtime.receipt_printer(args.printer)
     pdf = None if args.pdf is None else Path(args.pdf)
     from pos_app.runtime import build_day_report
 
@@ -108,12 +106,38 @@ def cmd_report(args: argparse.Namespace, runtime: Any) -> int:
         from pos_app.ui.report_render import write_report_pdf
 
         write_report_pdf(report, pdf, language=runtime.settings.language)
+    if printer is not None:
+        status = _print_report(report, printer)
+        if status != cli.EXIT_OK:
+            return status
     if args.json:
         print(json.dumps(report_json(report), ensure_ascii=False))
     else:
         print(report_text(report))
         if pdf is not None:
             print(f"PDF: {pdf}")
+    return cli.EXIT_OK
+
+
+def _print_report(report: Report, printer: Any) -> int:
+    """The report on the receipt printer: its lines, then the hourly chart as a raster image.
+    A printer that fails is a definite failure (exit 1); the report itself is unaffected."""
+    from pos_app import cli
+    from pos_app.core.errors import PrinterError
+    from pos_app.core.receipt import ReportPage
+    from pos_app.printing.escpos import print_report
+    from pos_app.ui.report_render import chart_png
+
+    head, *body = report_text(report).splitlines()
+    # A line ending in ":" heads a group (an empty value prints as a heading).
+    rows = tuple((line.rstrip(":"), "") if line.endswith(":") else (line, " ") for line in body)
+    width = 384 if printer.width_mm == 58 else 576
+    try:
+        print_report(ReportPage(head, rows), chart_png(report, width), printer)
+    except PrinterError as exc:
+        print(f"打印失败 {exc.code}: {exc.zh}\n{exc.en}\n  ({printer.uri})", file=sys.stderr)
+        return cli.EXIT_FAILED
+    print(f"报表已打印 / report printed on {printer.uri}", file=sys.stderr)
     return cli.EXIT_OK
 
 

@@ -43,15 +43,22 @@ from pos_app.secrets.store import (
     open_secret_store,
     require_secret,
 )
-from pos_app.store.replicator import Replicator
+from pos_app.store.replicator import ReplicationStatus, Replicator
+from pos_app.store.views import STATEMENT_TIMEOUT_MS as STORE_STATEMENT_TIMEOUT_MS
+from pos_app.store.views import StoreReader
 
 if TYPE_CHECKING:
+    from pos_app.core.receipt import SlipShop
+    from pos_app.printing.escpos import ReceiptPrinter
     from pos_app.sandbox import Simulator
 
 logger = logging.getLogger(__name__)
 
 # The store database may be away: a till gives up connecting fast and keeps redeeming.
 STORE_CONNECT_TIMEOUT_S = 3
+# How often the replicator looks for rows on its own; every settled operation wakes it at once
+# (a service listener), so this only bounds the lag of audit entries and of retries after errors.
+STORE_POLL_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,9 @@ class Runtime:
         self._attach_other_modes()
         self._replicate = replicate
         self.replicator: Replicator | None = None
+        self.store_reader: StoreReader | None = None
         self._start_store()
+        self.service.add_listener(self._wake_replicator)
 
     @classmethod
     def open(
@@ -332,16 +341,38 @@ class Runtime:
         in the background unless this runtime was opened with ``replicate=False``)."""
         if not self.settings.store_database_url:
             return
-        self.replicator = Replicator(self.journal.path, self.store_journal)
+        self.replicator = Replicator(self.journal.path, self.store_journal, interval_s=STORE_POLL_S)
+        replicator = self.replicator
+        self.store_reader = StoreReader(
+            functools.partial(self.store_journal, statement_timeout_ms=STORE_STATEMENT_TIMEOUT_MS),
+            lambda: replicator.reachable,
+        )
+        self.service.set_store(self.store_reader)
         if self._replicate:
             self.replicator.start()
 
     def _stop_store(self) -> None:
+        self.service.set_store(None)
+        if self.store_reader is not None:
+            self.store_reader.close()
+            self.store_reader = None
         if self.replicator is not None:
             self.replicator.stop()
             self.replicator = None
 
-    def store_journal(self) -> PostgresJournal:
+    def _wake_replicator(self, _outcome: object) -> None:
+        """A row settled: push it now rather than at the next poll, so the lag stays low."""
+        replicator = self.replicator
+        if replicator is not None:
+            replicator.wake()
+
+    def store_status(self) -> ReplicationStatus | None:
+        """Replication status for the status bar (None: no store database is configured).
+        Reads only the till's SQLite outbox: safe to poll from a background lane."""
+        replicator = self.replicator
+        return None if replicator is None else replicator.status()
+
+    def store_journal(self, *, statement_timeout_ms: int = 0) -> PostgresJournal:
         """A new connection to the store database for this till (``StoreUnavailable`` when it
         cannot be reached; ``ConfigError`` "STORE_NOT_CONFIGURED" without a URL). Training rows
         carry the simulator's demo shop id, so they never mix with the real shop's."""
@@ -355,6 +386,7 @@ class Runtime:
             conninfo_from_url(url, password, connect_timeout_s=STORE_CONNECT_TIMEOUT_S),
             shop_id=self._store_shop_id(),
             terminal_id=self.settings.terminal_id,
+            statement_timeout_ms=statement_timeout_ms,
         )
 
     def _store_shop_id(self) -> str:
@@ -365,6 +397,26 @@ class Runtime:
 
             return OUR_SHOP_ID
         return self.settings.shop_id
+
+    # ------------------------------------------------------------------ receipts
+    def receipt_printer(self, uri: str = "", width_mm: int | None = None) -> ReceiptPrinter:
+        """The printer at ``uri`` (default ``printer.uri``) with ``width_mm`` paper (default
+        ``printer.width``); ``PrinterError`` "PRINTER_NOT_CONFIGURED" with no address at all,
+        ``InputInvalid`` "PRINTER_URI" for a bad one. Imported here: the CLI's other commands
+        need not load the printer library."""
+        from pos_app.core.errors import PrinterError
+        from pos_app.printing.escpos import ReceiptPrinter
+
+        address = uri.strip() or self.settings.printer_uri
+        if not address:
+            raise PrinterError("PRINTER_NOT_CONFIGURED")
+        return ReceiptPrinter(address, width_mm or self.settings.printer_width)
+
+    def slip_shop(self) -> SlipShop:
+        """What a slip says about where it was printed (training slips are marked as such)."""
+        from pos_app.core.receipt import SlipShop
+
+        return SlipShop(self._store_shop_id(), training=self.training)
 
     def close(self) -> None:
         self._stop_store()

@@ -14,6 +14,9 @@ File layout (every key optional; a missing file means all defaults)::
     [sound]    enabled
     [store]    database_url ("postgresql://user@host:port/db[?sslmode=...]"; "" = no store database)
     [report]   day_cutoff ("HH:MM", 00:00..11:59: when the business day starts; "00:00" = midnight)
+    [printer]  uri ("tcp://HOST:9100" | "usb://VID:PID" | "serial:///dev/ttyUSB0" |
+               "file:///dev/usb/lp0"; "" = no printer), width (58 | 80 mm), auto (a slip after
+               each redemption / reversal)
 
 ``top.sign_method`` defaults to ``hmac-sha256``: the strongest of the three TOP accepts.
 Every key is addressed by its dotted name (``alipay.app_id``) in ``set_setting`` and
@@ -41,6 +44,7 @@ from pos_app.config.toml_write import Scalar, dumps
 from pos_app.core.errors import ConfigError, InputInvalid
 from pos_app.core.files import write_atomic
 from pos_app.core.messages import Message
+from pos_app.core.receipt import WIDTHS_MM, parse_printer_uri
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +111,10 @@ class Settings:
     store_database_url: str = ""
     # The business day (日结) starts at this local time; "00:00" = the calendar day (the default).
     report_day_cutoff: str = "00:00"
+    # The receipt printer (docs/printers.md): "" = none; slips print only with an address.
+    printer_uri: str = ""
+    printer_width: int = 80
+    printer_auto: bool = True
 
     @property
     def production(self) -> bool:
@@ -268,6 +276,25 @@ def _database_url(value: object) -> str:
     return text
 
 
+def _printer_uri(value: object) -> str:
+    """A printer address (``core.receipt.parse_printer_uri``), kept as typed; "" = none."""
+    text = _text(value)
+    if not text:
+        return ""
+    try:
+        parse_printer_uri(text)
+    except InputInvalid as exc:
+        raise _Bad("PRINTER_URI", exc.detail.removeprefix("printer.uri: ")) from None
+    return text
+
+
+def _paper_width(value: object) -> int:
+    width = _integer(0, 1000)(value)
+    if width not in WIDTHS_MM:
+        raise _Bad("SETTING_CHOICE", "must be 58 or 80 (mm)")
+    return width
+
+
 def _terminators(value: object) -> str:
     items = [item.lower() for item in split_list(_text(value))]
     bad = [item for item in items if item not in TERMINATORS]
@@ -324,6 +351,9 @@ _KEYS: tuple[_Key, ...] = (
     _Key("sound.enabled", "sound_enabled", _boolean),
     _Key("store.database_url", "store_database_url", _database_url),
     _Key("report.day_cutoff", "report_day_cutoff", _day_cutoff),
+    _Key("printer.uri", "printer_uri", _printer_uri),
+    _Key("printer.width", "printer_width", _paper_width),
+    _Key("printer.auto", "printer_auto", _boolean),
 )
 _BY_NAME = {key.dotted: key for key in _KEYS}
 SETTING_KEYS: tuple[str, ...] = tuple(key.dotted for key in _KEYS)

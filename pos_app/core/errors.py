@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pos_app.core.messages import Message, message_for
+from pos_app.core.messages import Message, message_for, message_with
 
 if TYPE_CHECKING:
     from pos_app.core.journal import Operation
@@ -154,6 +154,20 @@ class AlreadyRedeemedHere(PosError):
         super().__init__(detail=f"operation {previous.id} {previous.state.value}")
 
 
+class RedeemedElsewhere(AlreadyRedeemedHere):
+    """Another till of this shop redeemed the code today (the store database says so):
+    ``previous`` is that till's row (``terminal`` names the till). Like ``AlreadyRedeemedHere``,
+    ``again`` overrides it (a multi-use card's next use)."""
+
+    code = "REDEEMED_ELSEWHERE"
+
+    def __init__(self, previous: Operation):
+        self.previous = previous
+        when = previous.created_at.astimezone().strftime("%H:%M")
+        message = message_with("REDEEMED_ELSEWHERE", when=when, till=previous.terminal or "?")
+        PosError.__init__(self, detail=f"store operation {previous.id}", message=message)
+
+
 class JournalAfterSend(OutcomeUnknown):
     """The request left, then the journal could not record the answer (e.g. the disk filled).
 
@@ -172,3 +186,10 @@ class StoreUnavailable(PosError):
     own journal is unaffected: replication waits and retries (docs/store.md)."""
 
     code = "STORE_UNREACHABLE"
+
+
+class PrinterError(PosError):
+    """The receipt printer could not print (unreachable, out of paper, no driver). Printing never
+    touches money: the operation stands and its slip can be printed again from the journal."""
+
+    code = "PRINTER_ERROR"

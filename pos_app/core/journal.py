@@ -67,6 +67,10 @@ class NewOperation:
     parent_id: int | None = None  # a reversal points at the redemption it reverses
     terminal: str = ""
     cashier: str = ""  # the cashier signed in at the till ("" when nobody signs in)
+    # A reversal of a redemption journaled at another till (found in the store database):
+    # ``parent_id`` is None and this is that redemption's request id — which the reversal's
+    # payload also sends as ``request_id`` (design.md rule 3). The replication links the two.
+    parent_request_id: str = ""
     # REDEEM only: write it although this code was redeemed here before (the cashier's 再次核销);
     # without it ``add`` refuses with ``AlreadyRedeemedHere`` in the same transaction.
     again: bool = False
@@ -171,6 +175,10 @@ class Journal(Protocol):
     def by_request_id(self, request_id: str, kind: OpKind | None = None) -> list[Operation]: ...
 
     def by_code(self, code: str, limit: int = 50) -> list[Operation]: ...
+
+    def live_reversal_of(self, request_id: str) -> Operation | None:
+        """This journal's open or SUCCEEDED reversal of the redemption with ``request_id``
+        (its own or another till's), or None."""
 
     def open_operations(self, due_before: datetime | None = None) -> list[Operation]:
         """PENDING and UNKNOWN rows (optionally only those due for a retry), oldest first."""

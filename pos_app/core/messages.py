@@ -232,6 +232,21 @@ _CATALOGUE: dict[str, Message] = {
         "这张券已在本机核销过。如需再次使用请核对顾客的券状态。",
         "This code was already redeemed at this terminal. Check the customer's voucher status.",
     ),
+    # --- the store database (several tills): {placeholders} are filled by message_with ---
+    "REDEEMED_ELSEWHERE": Message(
+        "{when} 已在 {till} 核销。这张券今天已在本店另一台收银台核销过；如是次卡要再用一次，请点“再次核销”。",
+        "Redeemed at {till} at {when}: another till of this shop already redeemed this voucher"
+        " today. For a multi-use card's next use, choose Redeem again.",
+    ),
+    "ALREADY_REVERSED": Message(
+        "这笔核销已由本机撤销过，无需再次撤销。",
+        "This till already reversed this redemption; nothing more to do.",
+    ),
+    "NO_SUCH_REDEMPTION": Message(
+        "找不到这个请求号的核销记录（本机和门店库都没有）。请核对请求号。",
+        "No redemption with this request id, neither at this till nor in the store database."
+        " Check the request id.",
+    ),
     # --- settings, secrets and the manager PIN (config/settings.py, secrets/store.py, pin.py) ---
     "SETTING_UNKNOWN": Message(
         "没有这项设置，请核对设置名称（例如 alipay.app_id）。",
@@ -363,6 +378,43 @@ _CATALOGUE: dict[str, Message] = {
         "密钥文件不是 UTF-8 文本。请导入平台给出的文本密钥（Base64 或 PEM），不要导入二进制文件。",
         "The key file is not UTF-8 text. Import the key as text (Base64 or PEM), not a binary file.",
     ),
+    # --- receipts (ESC/POS printer) ---
+    "PRINTER_URI": Message(
+        "打印机地址不对：须是 tcp://IP地址:9100、usb://厂商ID:产品ID（如 usb://0416:5011）、serial:///dev/ttyUSB0 或 file:///dev/usb/lp0。请核对后重新输入。",
+        "The printer address is wrong: use tcp://HOST:9100, usb://VID:PID (e.g. usb://0416:5011), serial:///dev/ttyUSB0 or file:///dev/usb/lp0.",
+    ),
+    "PRINTER_NOT_CONFIGURED": Message(
+        "未设置小票打印机。请店长在设置的“打印机”页填写打印机地址，或用 --printer 指定。",
+        "No receipt printer is set up. A manager sets its address on the settings' Printer page, or give --printer.",
+    ),
+    "PRINTER_UNREACHABLE": Message(
+        "连不上小票打印机（未开机、网线/USB 未接好或地址不对）。核销不受影响，小票可在核销记录中补打。",
+        "The receipt printer cannot be reached (off, unplugged or wrong address). Redemptions are not affected; reprint the slip from the history.",
+    ),
+    "PRINTER_NO_PAPER": Message(
+        "小票打印机缺纸。请装纸后在核销记录中补打小票；核销不受影响。",
+        "The receipt printer is out of paper. Load paper, then reprint the slip from the history; redemptions are not affected.",
+    ),
+    "PRINTER_ERROR": Message(
+        "小票打印失败（打印机中途断开或出错）。核销不受影响，请检查打印机后在核销记录中补打。",
+        "The slip could not be printed (the printer failed or disconnected). Redemptions are not affected; check the printer and reprint from the history.",
+    ),
+    "PRINTER_DRIVER_MISSING": Message(
+        "本机缺少这种打印机接口的驱动组件（USB 需 pyusb，串口需 pyserial）。请改用网络打印机或联系技术支持安装。",
+        "This computer lacks the driver component for this printer connection (USB needs pyusb, serial needs pyserial). Use a network printer or ask support to install it.",
+    ),
+    "PRINTER_BUSY": Message(
+        "打印机排队的小票太多，这张小票未打印。请检查打印机，之后在核销记录中补打。",
+        "Too many slips are waiting for the printer, so this slip was not printed. Check the printer, then reprint it from the history.",
+    ),
+    "RECEIPT_NOT_PRINTABLE": Message(
+        "只有已成功的核销或撤销才能打印小票（失败、待确认或需核对的记录没有小票）。",
+        "Only a succeeded redemption or reversal has a slip (failed, unconfirmed or review records have none).",
+    ),
+    "RECEIPT_NOT_FOUND": Message(
+        "本机记录中没有这个请求号的核销或撤销。请核对请求号（可在核销记录中查到）。",
+        "This till's log has no redemption or reversal with that request id. Check it in the history.",
+    ),
     "SANDBOX_BUSY": Message(
         "训练模式的模拟平台已被另一个收银程序占用（可能已打开一个窗口）。请先关闭它再试。",
         "The training simulator is in use by another copy of the app (a window may be open). Close it first.",
@@ -452,11 +504,6 @@ _CATALOGUE: dict[str, Message] = {
     "REPORT_DATE": Message(
         "日期格式不对，须为 YYYY-MM-DD（例如 2024-03-01），且不能是将来的日期。",
         "The date must be YYYY-MM-DD (e.g. 2024-03-01) and not in the future.",
-    ),
-    "REPORT_PRINTER_UNSUPPORTED": Message(
-        "小票打印机输出尚未接入本版本，报表未打印。请用 --pdf 导出或 --json 输出。",
-        "Printing reports on a receipt printer is not supported yet; nothing was printed. Use"
-        " --pdf or --json.",
     ),
     "REPORT_PDF_FAILED": Message(
         "PDF 报表无法写入（路径不可写或磁盘已满）。请换一个路径。",

@@ -32,6 +32,7 @@ from pos_app.core.errors import (
     OutcomeUnknown,
     PosError,
     ProtocolDefect,
+    RedeemedElsewhere,
 )
 from pos_app.core.journal import (
     DayTotals,
@@ -57,6 +58,7 @@ from pos_app.core.models import (
     VoucherInfo,
 )
 from pos_app.core.result_fields import redeem_result_fields
+from pos_app.core.store_views import StoreViews
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +92,7 @@ Sender = Callable[[], SendResult]
 __all__ = [
     "AlreadyRedeemedHere",
     "OpOutcome",
+    "RedeemedElsewhere",
     "RedemptionService",
     "ShopConfig",
     "review_message",
@@ -146,8 +149,10 @@ class RedemptionService:
         shop: ShopConfig,
         clock: Callable[[], datetime] | None = None,
         lookup_ttl_s: float = DEFAULT_TTL_S,
+        store: StoreViews | None = None,
     ) -> None:
         self._journal = journal
+        self._store = store
         self._top = top
         self._alipay = alipay
         self._shop = shop
@@ -173,6 +178,14 @@ class RedemptionService:
         outcomes are not passed to this service's listeners (their row ids are another file's)."""
         with self._attempt_lock:
             self._other_modes = list(services)
+
+    def set_store(self, store: StoreViews | None) -> None:
+        """The store database's views (None: no store database is configured)."""
+        self._store = store
+
+    @property
+    def store_configured(self) -> bool:
+        return self._store is not None
 
     def set_shop(self, shop: ShopConfig) -> None:
         """New shop settings, used from the next operation on (rows written keep their payload)."""
@@ -221,6 +234,8 @@ class RedemptionService:
             ticket_id=ticket_id,
         )
         top.validate_redeem(request)  # every field as the wire needs it, before the journal
+        if not again:
+            self._check_redeemed_elsewhere(voucher.value)
         op = self._journal.add(
             NewOperation(
                 kind=OpKind.REDEEM,
@@ -239,7 +254,109 @@ class RedemptionService:
         logger.info("redeem %s x%d as %s", voucher.masked, count, op.request_id)
         return self._attempt(op, lambda: _send_redeem(top, op.payload))
 
+    def _check_redeemed_elsewhere(self, code: str) -> None:
+        """The cross-till re-scan warning: another till of the shop redeemed ``code`` today.
+        Only when the store database answers at once; otherwise redeeming goes on as without
+        one (the reader gives up within a fraction of a second, or at once while offline)."""
+        if self._store is None:
+            return
+        today = self._clock().astimezone().date()
+        try:
+            elsewhere = self._store.redeemed_elsewhere(code, today)
+        except PosError as exc:  # StoreUnavailable, or any store trouble: never block the till
+            logger.info("re-scan check skipped: store database %s", exc.code)
+            return
+        if elsewhere:
+            raise RedeemedElsewhere(elsewhere[0])
+
     # ----------------------------------------------------------------- reverse
+    def reverse_request(
+        self, request_id: str, *, reason: str, manager: str, operator: str = "", order_no: str = ""
+    ) -> OpOutcome:
+        """Reverse the redemption with ``request_id``: this till's own (as ``reverse``), or
+        another till's found in the store database (``reverse_remote``)."""
+        local = self._journal.by_request_id(request_id, OpKind.REDEEM)
+        if local:
+            return self.reverse(
+                local[0].id, reason=reason, manager=manager, operator=operator, order_no=order_no
+            )
+        return self.reverse_remote(
+            self.find_store_redemption(request_id),
+            reason=reason,
+            manager=manager,
+            operator=operator,
+            order_no=order_no,
+        )
+
+    def find_store_redemption(self, request_id: str) -> Operation:
+        """Another till's redemption, from the store database (``NO_SUCH_REDEMPTION`` when it is
+        not there; ``StoreUnavailable`` when the store cannot be asked)."""
+        if self._store is None:  # as before there was a store database
+            raise InputInvalid("FIELD_INVALID", "request_id", "no redemption with that request id")
+        found = self._store.find_redemption(request_id)
+        if found is None:
+            raise InputInvalid("NO_SUCH_REDEMPTION", "request_id", "no redemption with that id")
+        return found
+
+    def reverse_remote(
+        self,
+        parent: Operation,
+        *,
+        reason: str,
+        manager: str,
+        operator: str = "",
+        order_no: str = "",
+    ) -> OpOutcome:
+        """Reverse a redemption another till journaled (``parent``: its row in the store
+        database). The reversal is journaled here, PENDING before sending as always, with the
+        redemption's request id as ``request_id``/``request_biz_no`` — so any second reversal,
+        from any till, is the same request and gets the gateway's idempotent answer. This till
+        keeps at most one live reversal of it: a SUCCEEDED one is answered "already reversed"
+        (nothing sent), an open one with its state as it stands (it is being retried)."""
+        reason = codes.validate_reason(reason)
+        if not manager:
+            raise InputInvalid("FIELD_INVALID", "manager", "a manager must approve a reversal")
+        if parent.kind is not OpKind.REDEEM or parent.state is not OpState.SUCCEEDED:
+            raise NotReversible(detail=f"store operation {parent.id} is {parent.state.value}")
+        mine = self._journal.live_reversal_of(parent.request_id)
+        if mine is not None:
+            if mine.state is OpState.SUCCEEDED:
+                return OpOutcome(mine, "ALREADY_REVERSED", message_for("ALREADY_REVERSED"))
+            return _outcome_of(mine)
+        code_type = CodeType(parent.code_type)
+        order_no = codes.reversal_order_no(order_no, known=parent.order_no, code_type=code_type)
+        alipay = self._alipay()  # ConfigError before anything is written
+        request = CancelRequest(
+            request_id=parent.request_id,
+            request_biz_no=parent.request_id,
+            ticket_code=parent.code,
+            quantity=parent.quantity,
+            order_no=order_no,
+            code_type=code_type,
+        )
+        alipay.validate_cancel(request)
+        op = self._journal.add(
+            NewOperation(
+                kind=OpKind.REVERSE,
+                request_id=codes.new_request_id("V"),
+                code=parent.code,
+                code_type=parent.code_type,
+                quantity=parent.quantity,
+                payload=_payload(request),
+                shop_id=parent.shop_id,
+                order_no=order_no,
+                operator=operator,
+                manager=manager,
+                reason=reason,
+                parent_request_id=parent.request_id,
+                terminal=self._shop.terminal_id,
+            )
+        )
+        logger.info(
+            "reverse %s of till %s by %s", parent.request_id, parent.terminal or "?", manager
+        )
+        return self._attempt(op, lambda: _send_cancel(alipay, op.payload))
+
     def reverse(
         self,
         op_id: int,
@@ -506,6 +623,8 @@ class RedemptionService:
             if op.kind is OpKind.REVERSE and exc.code in _ORDER_GONE_ANSWERS:
                 logger.warning("%s: %s: its redemption needs review", op.request_id, exc.code)
                 failed = self._failed(exc)
+                if op.parent_id is None:  # another till's redemption: not a row of this journal
+                    return failed, None
                 return dataclasses.replace(failed, parent_state=OpState.REVIEW), None
             return self._failed(exc), None
         except InputInvalid as exc:  # refused by the client before sending
@@ -608,6 +727,40 @@ class RedemptionService:
 
     def open_operations(self) -> list[Operation]:
         return self._journal.open_operations()
+
+    # ----------------------------------------------------------------- the store views
+    # The whole shop, from the store database (``StoreViews``): ``STORE_NOT_CONFIGURED`` without
+    # one, ``StoreUnavailable`` while it cannot be reached. Rows carry store ids: reverse one
+    # with ``reverse_request(op.request_id, …)``.
+    def _views(self) -> StoreViews:
+        if self._store is None:
+            raise ConfigError("STORE_NOT_CONFIGURED")
+        return self._store
+
+    def shop_day_page(
+        self,
+        day: date,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        search: str = "",
+        states: frozenset[OpState] | None = None,
+        kinds: frozenset[OpKind] | None = None,
+    ) -> list[Operation]:
+        return self._views().shop_day_page(
+            day, offset=offset, limit=limit, search=search, states=states, kinds=kinds
+        )
+
+    def shop_day_count(
+        self, day: date, *, search: str = "", states: frozenset[OpState] | None = None
+    ) -> int:
+        return self._views().shop_day_count(day, search=search, states=states)
+
+    def shop_totals(self, day: date) -> DayTotals:
+        return self._views().shop_totals(day)
+
+    def shop_reversible(self, limit: int = 200, *, search: str = "") -> list[Operation]:
+        return self._views().shop_reversible(limit=limit, search=search)
 
     def open_count(self) -> int:
         """Open rows here and in the other modes' logs this service retries."""

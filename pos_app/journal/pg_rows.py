@@ -26,6 +26,7 @@ REVERSIBLE = f"o.kind = 'REDEEM' AND o.state = 'SUCCEEDED' AND NOT EXISTS ({LIVE
 REDEEMED_HERE = (
     f"o.kind = 'REDEEM' AND o.state IN ('SUCCEEDED', 'REVIEW') AND NOT EXISTS ({LIVE_REVERSAL})"
 )
+LIVE = "o.state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED')"
 IS_OPEN = "o.state IN ('PENDING', 'UNKNOWN')"
 TILL = "o.shop_id = %s AND o.terminal_id = %s"
 SHOP = "o.shop_id = %s"

@@ -33,6 +33,7 @@ Threading: one connection guarded by a lock, like ``SqliteJournal``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -73,6 +74,7 @@ from pos_app.journal.pg_apply import apply_batch
 from pos_app.journal.pg_migrations import migrate, schema_version
 from pos_app.journal.pg_rows import (
     IS_OPEN,
+    LIVE,
     REDEEMED_HERE,
     REVERSIBLE,
     SELECT_OPERATIONS,
@@ -143,7 +145,10 @@ class PostgresJournal:
         shop_id: str,
         terminal_id: str,
         clock: Callable[[], datetime] | None = None,
+        statement_timeout_ms: int = 0,
     ) -> None:
+        """``statement_timeout_ms``: the server cancels any statement that runs longer (0: no
+        limit), for readers that must answer fast or not at all (``store.views``)."""
         self.shop_id = shop_id
         self.terminal_id = terminal_id
         self._clock = clock or _utc_now
@@ -157,6 +162,9 @@ class PostgresJournal:
             raise StoreUnavailable(detail=f"cannot connect: {type(exc).__name__}") from exc
         try:
             migrate(self._conn)
+            if statement_timeout_ms > 0:  # after migrating: a migration may take longer
+                with self._conn.transaction():
+                    self._conn.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
         except BaseException:
             self._conn.close()
             raise
@@ -227,6 +235,7 @@ class PostgresJournal:
                 if not op.again:
                     self._check_not_redeemed_here(conn, op.code)
             elif op.kind is OpKind.REVERSE:
+                op = self._with_store_parent(conn, op)
                 self._check_reversible(conn, op)
             op_id = self._insert(conn, op, now)
             self._record_change(conn, op_id, OpState.PENDING, now, note="added")
@@ -261,6 +270,20 @@ class PostgresJournal:
             previous = self._load(conn, row["id"])
             assert previous is not None  # noqa: S101 - found in the same transaction
             raise AlreadyRedeemedHere(previous)
+
+    def _with_store_parent(self, conn: Conn, op: NewOperation) -> NewOperation:
+        """A reversal named by its redemption's request id (another till's row): here every
+        till's rows are in one table, so it is linked by store id like any other."""
+        if op.parent_id is not None or not op.parent_request_id:
+            return op
+        row = conn.execute(
+            "SELECT o.id FROM operations o WHERE o.shop_id = %s AND o.request_id = %s"
+            " AND o.kind = 'REDEEM' ORDER BY o.id LIMIT 1",
+            (self.shop_id, op.parent_request_id),
+        ).fetchone()
+        if row is None:
+            raise NotReversible(detail="no redemption with that request id in the store")
+        return dataclasses.replace(op, parent_id=int(row["id"]))
 
     def _check_reversible(self, conn: Conn, op: NewOperation) -> None:
         if op.parent_id is None:
@@ -442,6 +465,13 @@ class PostgresJournal:
             f"{TILL} AND o.code = %s", [*self._till(), code, max(limit, 0)],
             "ORDER BY o.id DESC LIMIT %s",
         )  # fmt: skip
+
+    def live_reversal_of(self, request_id: str) -> Operation | None:
+        found = self._ops(
+            f"{TILL} AND o.kind = 'REVERSE' AND {LIVE} AND o.payload->>'request_id' = %s",
+            [*self._till(), request_id], "ORDER BY o.id LIMIT 1",
+        )  # fmt: skip
+        return found[0] if found else None
 
     def open_operations(self, due_before: datetime | None = None) -> list[Operation]:
         where, params = f"{TILL} AND {IS_OPEN}", self._till()

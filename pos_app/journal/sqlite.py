@@ -54,6 +54,7 @@ from pos_app.core.journal import (
 from pos_app.journal.migrations import migrate
 from pos_app.journal.sqlite_rows import (
     IS_OPEN,
+    LIVE,
     REDEEMED_HERE,
     REVERSIBLE,
     SELECT_OPERATIONS,
@@ -319,6 +320,9 @@ class SqliteJournal:
             raise AlreadyRedeemedHere(previous)
 
     def _check_reversible(self, conn: sqlite3.Connection, op: NewOperation) -> None:
+        if op.parent_id is None and op.parent_request_id:
+            self._check_remote_reversible(conn, op)
+            return
         if op.parent_id is None:
             raise NotReversible(detail="a reversal needs the redemption it reverses")
         parent = self._load(conn, op.parent_id)
@@ -330,6 +334,36 @@ class SqliteJournal:
             raise NotReversible(detail=f"redemption {parent.id} has reversal {parent.reversed_by}")
         if parent.code != op.code:
             raise NotReversible(detail=f"the code differs from redemption {parent.id}")
+
+    def _check_remote_reversible(self, conn: sqlite3.Connection, op: NewOperation) -> None:
+        """Another till's redemption: it has no row here, so the reversal carries its request id
+        (in the payload, as sent). Under the write lock, so this till never starts two live
+        reversals of it, not even from two processes."""
+        if op.payload.get("request_id") != op.parent_request_id:
+            raise NotReversible(detail="the reversal must send the redemption's request id")
+        local = conn.execute(
+            "SELECT id FROM operations WHERE request_id = ? AND kind = 'REDEEM'",
+            (op.parent_request_id,),
+        ).fetchone()
+        if local is not None:  # this till's own redemption: reversed through its row
+            raise NotReversible(detail=f"redemption {local[0]} is in this journal")
+        live = self._live_reversal(conn, op.parent_request_id, op.code)
+        if live is not None:
+            raise NotReversible(detail=f"the redemption has reversal {live}")
+
+    @staticmethod
+    def _live_reversal(conn: sqlite3.Connection, request_id: str, code: str | None) -> int | None:
+        """Id of a live reversal that sends ``request_id`` (its redemption's), or None."""
+        where = f"o.kind = 'REVERSE' AND {LIVE} AND json_extract(o.payload, '$.request_id') = ?"
+        params: list[object] = [request_id]
+        if code is not None:  # narrows the walk to the code's rows (ix_ops_code)
+            where += " AND o.code = ?"
+            params.append(code)
+        row = conn.execute(
+            f"SELECT o.id FROM operations o WHERE {where} ORDER BY o.id LIMIT 1",  # noqa: S608
+            params,
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, op: NewOperation, now: datetime) -> int:
@@ -468,6 +502,14 @@ class SqliteJournal:
 
     def by_code(self, code: str, limit: int = 50) -> list[Operation]:
         return self._ops("o.code = ?", (code, max(limit, 0)), "ORDER BY o.id DESC LIMIT ?")
+
+    def live_reversal_of(self, request_id: str) -> Operation | None:
+        with self._lock:
+            try:
+                found = self._live_reversal(self._connection(), request_id, None)
+            except sqlite3.Error as exc:
+                raise _translate(exc, "journal read failed") from exc
+        return None if found is None else self.get(found)
 
     def open_operations(self, due_before: datetime | None = None) -> list[Operation]:
         where = IS_OPEN

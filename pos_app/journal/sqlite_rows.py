@@ -35,6 +35,8 @@ o.kind = 'REDEEM' AND o.state IN ('SUCCEEDED', 'REVIEW') AND NOT EXISTS
 (SELECT 1 FROM operations r WHERE r.parent_id = o.id
  AND r.kind = 'REVERSE' AND r.state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED'))
 """
+# A reversal that counts: open or SUCCEEDED (one per redemption at a time).
+LIVE = "o.state IN ('PENDING', 'UNKNOWN', 'SUCCEEDED')"
 # Same text as the partial index ``ix_ops_open`` so that the planner uses it.
 IS_OPEN = "o.state IN ('PENDING', 'UNKNOWN')"
 

@@ -42,6 +42,7 @@ from pos_app.core.codes import group_code, mask_code
 from pos_app.core.journal import OpKind, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
+from pos_app.ui.receipts import ReceiptDesk
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.history import HistoryScreen
 from pos_app.ui.screens.manager import ManagerScreen
@@ -58,10 +59,12 @@ from pos_app.ui.widgets.toast import Toast, Tone
 if TYPE_CHECKING:
     from pos_app.config.settings import Settings
     from pos_app.runtime import Runtime
+    from pos_app.store.replicator import ReplicationStatus
 
 logger = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_MS = 30_000
+STORE_STATUS_MS = 3_000  # the store label: 已同步 / 延迟 N 条 / 离线
 RECENT_TROUBLE_MS = 120_000  # the 平台 light stays amber this long after a timeout / no answer
 # Demo codes the idle card lists in training mode: one of each thing a newcomer should see.
 DEMO_LABELS = ("single", "multi", "used", "refunded", "external")
@@ -122,6 +125,9 @@ class MainWindow(QMainWindow):
         self._trouble.timeout.connect(self._render_health)
         self.events = ServiceEvents(runtime.service, self)
         self.pump = RetryPump(runtime.service, tasks, parent=self)
+        # Receipts on their own lane: a dead printer never waits in front of money or lookups.
+        self.print_lane = TaskManager(Lane.PRINT, self)
+        self.receipts = ReceiptDesk(runtime, self.print_lane, self)
         # Application-wide: a burst never types into a dialog or presses its default button.
         self.scanner = scanner or ScannerFilter(scanner_config(settings), parent=self)
 
@@ -130,9 +136,15 @@ class MainWindow(QMainWindow):
             runtime.service, tasks, self.events, sounds=self.sounds, probe=self.probe, parent=self
         )
         self.manual_screen = ManualScreen(self)
-        self.history_screen = HistoryScreen(runtime.service, tasks, self)
+        self.history_screen = HistoryScreen(runtime.service, tasks, self, receipts=self.receipts)
         self.manager_screen = ManagerScreen(
-            runtime, tasks, self.events, self, probe=self.probe, scanner=self.scanner
+            runtime,
+            tasks,
+            self.events,
+            self,
+            probe=self.probe,
+            scanner=self.scanner,
+            receipts=self.receipts,
         )
         self.sign_in_screen = SignInScreen(getattr(runtime, "cashiers", None), self.probe, self)
         self.stack = QStackedWidget(self)
@@ -157,9 +169,7 @@ class MainWindow(QMainWindow):
             self.scanner.install()
         self._wire_screens()
         self.pump.open_count_changed.connect(self._show_open_count)
-        self._health_timer = QTimer(self)
-        self._health_timer.setInterval(HEALTH_INTERVAL_MS)
-        self._health_timer.timeout.connect(self.check_health)
+        self._build_timers()
 
         self.setMinimumSize(*MIN_SIZE)
         self.resize(*DEFAULT_SIZE)
@@ -168,6 +178,16 @@ class MainWindow(QMainWindow):
         self.shift.start()
 
     # ----------------------------------------------------------------- building
+    def _build_timers(self) -> None:
+        """The gateway health probe and the store status poll (both off the money lane)."""
+        self._health_timer = QTimer(self)
+        self._health_timer.setInterval(HEALTH_INTERVAL_MS)
+        self._health_timer.timeout.connect(self.check_health)
+        self._store_timer = QTimer(self)
+        self._store_timer.setInterval(STORE_STATUS_MS)
+        self._store_timer.timeout.connect(self.check_store)
+        self._store_polling = False
+
     def _wire_screens(self) -> None:
         """Each screen's signals to where they go; every settle event reaches each screen once."""
         self.manual_screen.submitted.connect(self._redeem_typed)
@@ -178,6 +198,7 @@ class MainWindow(QMainWindow):
         self.scan_screen.busy_changed.connect(self._on_busy)
         self.events.outcome.connect(self._on_outcome)
         self.events.outcome.connect(self.history_screen.on_outcome)
+        self._wire_receipts()
         self.manager_screen.closed.connect(lambda: self.show_screen(Screen.SCAN))
         self.manager_screen.settings_saved.connect(lambda _settings: self.apply_settings())
         for notices in (
@@ -187,6 +208,22 @@ class MainWindow(QMainWindow):
             self.probe.error_shown,
         ):
             notices.connect(self.show_notice)
+
+    def _wire_receipts(self) -> None:
+        """A slip after each settle (``printer.auto``); a slip that did not print is shown in
+        the status bar and as a toast, so the cashier knows to reprint it from the history."""
+        self.events.outcome.connect(self.receipts.on_outcome)
+        self.receipts.warning.connect(self._printer_warning)
+        self.receipts.printed.connect(
+            lambda what: self.show_notice(self.tr("Slip printed: %1").replace("%1", what))
+        )
+        self.print_lane.error_shown.connect(self.show_notice)
+
+    def _printer_warning(self, text: str) -> None:
+        if self._shut_down:
+            return
+        self.show_notice(text)
+        self.toast.show_notice(text, Tone.BAD)
 
     def _build_layout(self) -> None:
         nav = QHBoxLayout()
@@ -229,7 +266,11 @@ class MainWindow(QMainWindow):
         self.mode_label = QLabel(self)
         self.health_label = QLabel(self.tr("Platform: checking…"), self)
         self.open_label = QLabel(self)
-        for label in (self.mode_label, self.health_label, self.open_label):
+        # 门店库: 已同步 / 延迟 N 条 / 离线 — only with a store database (issue #10).
+        self.store_label = QLabel(self)
+        self.store_label.setObjectName("storeStatus")
+        self.store_label.setVisible(False)
+        for label in (self.mode_label, self.health_label, self.store_label, self.open_label):
             label.setStyleSheet("padding: 0 12px; font-size: 14px;")
             bar.addPermanentWidget(label)
         self._show_open_count(0)
@@ -256,6 +297,8 @@ class MainWindow(QMainWindow):
         self.pump.start(recover=True)
         self.check_health()
         self._health_timer.start()
+        self.check_store()
+        self._store_timer.start()
 
     def apply_settings(self) -> None:
         """Re-read ``runtime.settings`` (after the settings screen saved): mode, scanner, sound."""
@@ -365,6 +408,37 @@ class MainWindow(QMainWindow):
             label="gateway_health",
         )
 
+    def check_store(self) -> None:
+        """Replication status on the probe lane (it reads the till's outbox, never PG)."""
+        if self._store_polling:
+            return
+        self._store_polling = True
+        in_background(
+            self.probe,
+            self,
+            self.runtime.store_status,
+            self._show_store,
+            lambda _error: self._show_store(None),
+            label="store_status",
+        )
+
+    def _show_store(self, status: ReplicationStatus | None) -> None:
+        self._store_polling = False
+        self.store_label.setVisible(status is not None)
+        if status is None:
+            return
+        style = "padding: 0 12px; font-size: 14px;"
+        if status.reachable is False:
+            text = self.tr("Store DB: offline")
+            style += "background: #c62828; color: #fff; font-weight: bold;"
+        elif status.pending:
+            text = self.tr("Store DB: %1 waiting").replace("%1", str(status.pending))
+            style += "background: #ffb300; color: #000;" if status.pending > 50 else ""
+        else:
+            text = self.tr("Store DB: in sync")
+        self.store_label.setText(text)
+        self.store_label.setStyleSheet(style)
+
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
             self.showNormal()
@@ -376,9 +450,12 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.pump.stop()
         self._health_timer.stop()
+        self._store_timer.stop()
         self.scanner.uninstall()
         if self._own_probe:
             self.probe.shutdown(timeout_s=5.0)
+        self.receipts.close()  # waiting slips are not printed; the one being sent finishes
+        self.print_lane.shutdown(timeout_s=15.0)
 
     # ----------------------------------------------------------------- slots
     def _typed_on_scan(self, chars: str) -> None:

@@ -113,11 +113,12 @@ def chart_image(report: Report, width: int = 720, height: int = 260) -> QImage:
 
 def chart_png(report: Report, width: int = 576) -> bytes:
     """The chart as PNG bytes (for the receipt printer's raster image)."""
+    ensure_gui_app()
     image = chart_image(report, width, max(width * 2 // 5, 120))
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 6.x takes str here
     buffer.close()
     return bytes(data.data())
 

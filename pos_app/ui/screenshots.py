@@ -8,6 +8,7 @@ on 127.0.0.1), drives it the way a cashier and a manager would, and saves one PN
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 SIZE = (1024, 768)
 MANAGER_PIN = "2468"
+# postgresql://user@host:port/db of an empty store database (password: PGPASSWORD): adds the
+# whole store's reversal list, with a second till's redemptions, to the screenshots.
+STORE_URL_ENV = "POS_APP_SCREENSHOT_STORE_URL"
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float = 15.0) -> None:
@@ -168,21 +172,7 @@ def _manager_screens(shooter: _Shooter) -> None:
     window.nav_buttons[Screen.MANAGER].setChecked(True)
     shooter.shot("manager-locked")
 
-    def answer_pin() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, PinDialog) or not dialog.pin_edit.isEnabled():
-            QTimer.singleShot(50, answer_pin)  # the dialog first reads the PIN state
-            return
-        QTest.keyClicks(dialog.pin_edit, MANAGER_PIN)
-        _wait(lambda: len(dialog.pin_edit.text()) == len(MANAGER_PIN))  # typed keys are replayed
-        shooter.shot_with_dialog("manager-pin", dialog)
-        QTimer.singleShot(20_000, dialog.reject)  # never hang on a dialog that stays open
-        QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(100, answer_pin)
-    window.show_screen(Screen.MANAGER)  # asks for the PIN at once
-    _wait(lambda: manager.is_unlocked or window.current_screen() is not Screen.MANAGER, 30.0)
-    if not manager.is_unlocked:
+    if not _unlock_manager(shooter, "manager-pin"):
         return
     _settle(shooter.tasks)
     reversal = manager.reversal
@@ -201,6 +191,67 @@ def _manager_screens(shooter: _Shooter) -> None:
             manager.sync.code_edit.setText(codes.get("external_multi", ""))
             manager.sync.remaining_spin.setValue(3)
         shooter.shot(name)
+
+
+def _unlock_manager(shooter: _Shooter, shot: str = "") -> bool:
+    """Open the manager screen and answer its PIN dialog (``shot``: save it with the PIN typed)."""
+    window = shooter.window
+
+    def answer_pin() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PinDialog) or not dialog.pin_edit.isEnabled():
+            QTimer.singleShot(50, answer_pin)  # the dialog first reads the PIN state
+            return
+        QTest.keyClicks(dialog.pin_edit, MANAGER_PIN)
+        _wait(lambda: len(dialog.pin_edit.text()) == len(MANAGER_PIN))  # typed keys are replayed
+        if shot:
+            shooter.shot_with_dialog(shot, dialog)
+        QTimer.singleShot(20_000, dialog.reject)  # never hang on a dialog that stays open
+        QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(100, answer_pin)
+    window.show_screen(Screen.MANAGER)  # asks for the PIN at once
+    manager = window.manager_screen
+    _wait(lambda: manager.is_unlocked or window.current_screen() is not Screen.MANAGER, 30.0)
+    return manager.is_unlocked
+
+
+def _store_screens(shooter: _Shooter, runtime: Runtime, url: str, home: Path) -> None:
+    """The whole store's reversal list (全店): this till (LANE1) and a second till (LANE2, its
+    own home, the same simulator) replicate to the store database at ``url`` (password from
+    libpq's PGPASSWORD). Taken only when ``STORE_URL_ENV`` names a database."""
+    simulator = runtime.simulator
+    if simulator is None:
+        return
+    runtime.apply_settings(replace(runtime.settings, store_database_url=url), by="店长")
+    lane2_settings = replace(
+        runtime.settings, terminal_id="LANE2", operator="收银员小王", store_database_url=url
+    )
+    lane2 = Runtime(AppHome(home / "lane2"), lane2_settings, simulator=simulator)
+    try:
+        codes = simulator.demo.codes
+        lane2.service.redeem(codes["multi"], operator="收银员小王", again=True)
+        lane2.service.redeem(codes["external_multi"], 2, operator="收银员小王")
+        for till in (runtime, lane2):
+            if till.replicator is not None:
+                till.replicator.push()
+        if not _unlock_manager(shooter):
+            return
+        reversal = shooter.window.manager_screen.reversal
+        if reversal is None:
+            return
+        shooter.window.manager_screen.tabs.setCurrentIndex(0)
+        reversal.scope.set_store(True)
+        _settle(shooter.tasks)
+        _wait(lambda: reversal.table.rowCount() > 0)
+        reversal.table.selectRow(0)
+        reversal.reason_combo.setCurrentText("顾客在另一台收银台要求撤销")
+        shooter.window.check_store()  # 门店库: 已同步 in the status bar
+        _wait(shooter.window.store_label.isVisible)
+        shooter.shot("manager-reversal-store")
+    finally:
+        lane2.simulator = None  # this till's: stopped with it
+        lane2.close()
 
 
 def _lookup_screens(shooter: _Shooter, runtime: Runtime) -> None:
@@ -275,6 +326,29 @@ def _shift_screens(shooter: _Shooter, runtime: Runtime) -> None:
     dialog.reject()
 
 
+def _receipt_image(shooter: _Shooter, runtime: Runtime) -> None:
+    """A redemption slip (80 mm) and a reversal slip (58 mm) from today's journal, drawn as the
+    printer prints them (taken last, so the older shots keep their numbers)."""
+    from datetime import date
+
+    from pos_app.core.journal import OpKind, OpState
+    from pos_app.printing.receipts import slip_for
+    from pos_app.ui.receipt_preview import render_slips
+
+    service = runtime.service
+    done = frozenset({OpState.SUCCEEDED})
+    redeemed = service.day_page(date.today(), states=done, kinds=frozenset({OpKind.REDEEM}))
+    reversed_ = service.day_page(date.today(), states=done, kinds=frozenset({OpKind.REVERSE}))
+    if not redeemed or not reversed_:
+        return
+    shop = runtime.slip_shop()
+    slips = [
+        (slip_for(service, redeemed[0], shop), 80),
+        (slip_for(service, reversed_[0], shop), 58),
+    ]
+    shooter.save("receipt", QPixmap.fromImage(render_slips(slips)))
+
+
 def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
     """Every screen in ``language`` (Chinese by default, as the app starts; ``en`` to review the
     English UI)."""
@@ -298,7 +372,11 @@ def take_screenshots(folder: Path, language: str = "zh_CN") -> list[Path]:
             _cashier_screens(shooter, runtime)
             _manager_screens(shooter)
             _lookup_screens(shooter, runtime)
+            _receipt_image(shooter, runtime)
             _shift_screens(shooter, runtime)
+            store_url = os.environ.get(STORE_URL_ENV, "")
+            if store_url:
+                _store_screens(shooter, runtime, store_url, Path(tmp))
         finally:
             window.shutdown()
             window.close()

@@ -1,6 +1,6 @@
-"""Background work for the UI: two serial lanes and one way to use them (style.md, "Threading").
+"""Background work for the UI: serial lanes and one way to use them (style.md, "Threading").
 
-Modelled on Anki's ``taskman``/``operations``. The app has exactly two lanes, named by ``Lane``:
+Modelled on Anki's ``taskman``/``operations``. The app's lanes are named by ``Lane``:
 
 * ``Lane.MONEY`` — every service call: redeem, reverse, sync, resolve_review, recover/retry, and
   the journal and keyring reads and writes around them. One job at a time, in submission order:
@@ -9,6 +9,8 @@ Modelled on Anki's ``taskman``/``operations``. The app has exactly two lanes, na
   settings screen's connection test, voucher lookups — a lookup may read the journal's rows of
   its code, which the journal's lock allows from any thread). A slow or hanging probe never
   queues in front of a redemption, and a redemption never delays the health light.
+* ``Lane.PRINT`` — receipts (``ui.receipts.ReceiptDesk``): a printer that is off or out of paper
+  waits out its timeout here, never in front of a redemption or a lookup.
 
 Every caller uses ``in_background``::
 
@@ -51,6 +53,7 @@ class Lane(enum.StrEnum):
 
     MONEY = "service"
     PROBE = "probe"
+    PRINT = "print"
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Reprint slip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,6 +80,10 @@
     </message>
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slip sent to the printer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -217,6 +225,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Slip printed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Mode: production</source>
         <translation type="unfinished"></translation>
     </message>
@@ -242,6 +254,18 @@
     </message>
     <message>
         <source>Scan ignored: close the open dialog first, then scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store DB: offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store DB: %1 waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store DB: in sync</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -554,6 +578,10 @@
         <source>Linked</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Till · cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PinDialog</name>
@@ -622,6 +650,13 @@
     </message>
     <message>
         <source>Files of &amp;type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDesk</name>
+    <message>
+        <source>Slip not printed (%1): %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -720,6 +755,10 @@
     </message>
     <message>
         <source>Koubei order no (up to 32 letters/digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till · cashier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -958,6 +997,7 @@
     </message>
     <message>
         <source>Redeemed (confirmed after a network retry)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
@@ -1053,6 +1093,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Already redeemed at another till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Already redeemed here</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1113,6 +1157,17 @@
     </message>
 </context>
 <context>
+    <name>ScopeSwitch</name>
+    <message>
+        <source>This till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole store</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
         <source>General</source>
@@ -1128,6 +1183,10 @@
     </message>
     <message>
         <source>Scanner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1219,6 +1278,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 mm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print a slip after each redemption and reversal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; device file: file:///dev/usb/lp0. Leave empty for no printer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test page printed: check that its Chinese text reads clearly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Alipay app private key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,6 +1327,10 @@
     </message>
     <message>
         <source>app_auth_token (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store database password (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1328,10 +1423,6 @@
     </message>
     <message>
         <source>No answer from the platform. Check the network and the gateway.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Store database password (optional)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1541,37 +1632,6 @@
     </message>
 </context>
 <context>
-    <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>ReportRender</name>
     <message>
         <source>Shift report</source>
@@ -1774,6 +1834,17 @@
     </message>
     <message>
         <source>Saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportPdf</name>
+    <message>
+        <source>Save report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -63,6 +63,10 @@
         <translation>导出英文 CSV</translation>
     </message>
     <message>
+        <source>Reprint slip</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -77,6 +81,10 @@
     <message>
         <source>Redeemed: %1 (%2 uses, paid %3) · Reversed: %4 · Failed: %5 · Being confirmed: %6 · Needs review: %7</source>
         <translation>已核销：%1 笔（%2 份，实付 %3）· 已撤销：%4 · 失败：%5 · 待确认：%6 · 需核对：%7</translation>
+    </message>
+    <message>
+        <source>Slip sent to the printer.</source>
+        <translation>小票已发送到打印机。</translation>
     </message>
     <message>
         <source>Record #%1 is not in this list.</source>
@@ -217,6 +225,10 @@
         <translation>模式：培训（模拟平台）</translation>
     </message>
     <message>
+        <source>Slip printed: %1</source>
+        <translation>小票已打印：%1</translation>
+    </message>
+    <message>
         <source>Mode: production</source>
         <translation>模式：正式</translation>
     </message>
@@ -243,6 +255,18 @@
     <message>
         <source>Scan ignored: close the open dialog first, then scan again.</source>
         <translation>扫码已忽略：请先关闭打开的对话框，再重新扫码。</translation>
+    </message>
+    <message>
+        <source>Store DB: offline</source>
+        <translation>门店库: 离线</translation>
+    </message>
+    <message>
+        <source>Store DB: %1 waiting</source>
+        <translation>门店库: 延迟 %1 条</translation>
+    </message>
+    <message>
+        <source>Store DB: in sync</source>
+        <translation>门店库: 已同步</translation>
     </message>
     <message>
         <source>Redeeming… please wait</source>
@@ -552,6 +576,10 @@
         <source>Linked</source>
         <translation>关联</translation>
     </message>
+    <message>
+        <source>Till · cashier</source>
+        <translation>收银台 · 收银员</translation>
+    </message>
 </context>
 <context>
     <name>PinDialog</name>
@@ -621,6 +649,13 @@
     <message>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDesk</name>
+    <message>
+        <source>Slip not printed (%1): %2</source>
+        <translation>小票未打印（%1）：%2</translation>
     </message>
 </context>
 <context>
@@ -719,6 +754,10 @@
     <message>
         <source>Koubei order no (up to 32 letters/digits)</source>
         <translation>口碑订单号（最多32位字母或数字）</translation>
+    </message>
+    <message>
+        <source>Till · cashier</source>
+        <translation>收银台 · 收银员</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1049,6 +1088,10 @@
         <translation>商品</translation>
     </message>
     <message>
+        <source>Already redeemed at another till</source>
+        <translation>已在其他收银台核销</translation>
+    </message>
+    <message>
         <source>Already redeemed here</source>
         <translation>本机已核销过这张券</translation>
     </message>
@@ -1109,6 +1152,17 @@
     </message>
 </context>
 <context>
+    <name>ScopeSwitch</name>
+    <message>
+        <source>This till</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Whole store</source>
+        <translation>全店</translation>
+    </message>
+</context>
+<context>
     <name>SettingsScreen</name>
     <message>
         <source>General</source>
@@ -1125,6 +1179,10 @@
     <message>
         <source>Scanner</source>
         <translation>扫码枪</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
     </message>
     <message>
         <source>Save</source>
@@ -1215,6 +1273,38 @@
         <translation>测试连接</translation>
     </message>
     <message>
+        <source>%1 mm</source>
+        <translation>%1 毫米</translation>
+    </message>
+    <message>
+        <source>Print a slip after each redemption and reversal</source>
+        <translation>每次核销和撤销后自动打印小票</translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation>打印机地址</translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <source>Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; device file: file:///dev/usb/lp0. Leave empty for no printer.</source>
+        <translation>网络打印机：tcp://IP地址:9100；USB：usb://厂商ID:产品ID；串口：serial:///dev/ttyUSB0；设备文件：file:///dev/usb/lp0。不用打印机时留空。</translation>
+    </message>
+    <message>
+        <source>Print test page</source>
+        <translation>打印测试</translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation>正在打印测试页…</translation>
+    </message>
+    <message>
+        <source>Test page printed: check that its Chinese text reads clearly.</source>
+        <translation>测试页已打印：请检查中文是否清晰。</translation>
+    </message>
+    <message>
         <source>Alipay app private key</source>
         <translation>支付宝应用私钥</translation>
     </message>
@@ -1233,6 +1323,10 @@
     <message>
         <source>app_auth_token (optional)</source>
         <translation>app_auth_token（可选）</translation>
+    </message>
+    <message>
+        <source>Store database password (optional)</source>
+        <translation>门店库密码（可选）</translation>
     </message>
     <message>
         <source>Import from file…</source>
@@ -1325,10 +1419,6 @@
     <message>
         <source>No answer from the platform. Check the network and the gateway.</source>
         <translation>平台没有响应。请检查网络和网关地址。</translation>
-    </message>
-    <message>
-        <source>Store database password (optional)</source>
-        <translation>门店数据库密码（可选）</translation>
     </message>
 </context>
 <context>
@@ -1537,37 +1627,6 @@
     </message>
 </context>
 <context>
-    <name>parent</name>
-    <message>
-        <source>Export CSV</source>
-        <translation>导出 CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Confirm reversal</source>
-        <translation>确认撤销</translation>
-    </message>
-    <message>
-        <source>Keys (*.pem *.txt *.key);;All files (*)</source>
-        <translation>密钥 (*.pem *.txt *.key);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Confirm sync</source>
-        <translation>确认同步</translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation>保存报表</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-</context>
-<context>
     <name>ReportRender</name>
     <message>
         <source>Shift report</source>
@@ -1771,6 +1830,17 @@
     <message>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPdf</name>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 </TS>

@@ -180,6 +180,15 @@ class FakeService:
     def get(self, op_id: int) -> Operation | None:
         return None
 
+    store_configured = False  # no store database: no 本机/全店 switch
+
+
+class StoreStatus:
+    """What ``Runtime.store_status`` gives the status bar (``ReplicationStatus``'s fields)."""
+
+    def __init__(self, reachable: bool | None, pending: int) -> None:
+        self.reachable, self.pending = reachable, pending
+
 
 class FakeRuntime:
     def __init__(self, service: FakeService, *, mode: str = "training") -> None:
@@ -193,3 +202,8 @@ class FakeRuntime:
 
     def gateway_health(self, timeout_s: float = 2.0) -> bool:
         return self.healthy
+
+    store: StoreStatus | None = None  # None: no store database configured
+
+    def store_status(self) -> StoreStatus | None:
+        return self.store

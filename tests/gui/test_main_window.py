@@ -159,12 +159,19 @@ def test_production_mode_has_no_banner(
 
 
 def test_fits_1024_by_768(qtbot: QtBot, window: MainWindow) -> None:
-    window.resize(1024, 768)
-    for screen in (Screen.SCAN, Screen.MANUAL):
-        window.show_screen(screen)
-        qtbot.wait(10)
-        hint = window.centralWidget().minimumSizeHint()
-        assert hint.width() <= 1024 and hint.height() <= 768 - 60, (screen, hint)
+    from pos_app.app import create_application
+
+    before = QApplication.font()
+    app = create_application()  # the app's own font (12 pt at least), as `pos-app gui` runs
+    try:
+        window.resize(1024, 768)
+        for screen in (Screen.SCAN, Screen.MANUAL, Screen.HISTORY):
+            window.show_screen(screen)
+            qtbot.wait(10)
+            hint = window.centralWidget().minimumSizeHint()
+            assert hint.width() <= 1024 and hint.height() <= 768 - 60, (screen, hint)
+    finally:
+        app.setFont(before)
 
 
 def test_manager_screen_is_plugged_in_and_a_cancelled_pin_goes_home(

@@ -45,8 +45,12 @@ def test_every_screen_is_photographed(
         "scan-multi-uses-left",
         "scan-failure-used",
         "scan-failure-refunded",
+        "receipt",
         "sign-in",
         "shift-report",
     ]
     image = QImage(str(written[0]))
     assert (image.width(), image.height()) == SIZE
+    receipt = QImage(str(next(p for p in written if p.stem.endswith("-receipt"))))
+    # an 80 mm and a 58 mm slip side by side
+    assert receipt.width() > 576 + 384 and receipt.height() > 600

@@ -139,7 +139,9 @@ def test_round_trip(home: AppHome) -> None:
         "sound",
         "store",
         "report",
+        "printer",
     }
+    assert doc["printer"] == {"uri": "", "width": 80, "auto": True}
     assert doc["store"]["database_url"] == "postgresql://pos@10.0.0.5:5432/store?sslmode=require"
 
 

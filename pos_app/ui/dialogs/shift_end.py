@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.core.reports import Report
 from pos_app.ui.messages import error_text
@@ -50,10 +50,9 @@ class ShiftEndDialog(QDialog):
 
     @classmethod
     def ask_pdf_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(
-            parent, parent.tr("Save report"), suggested, parent.tr("PDF files (*.pdf)")
-        )
-        return path
+        from pos_app.ui.screens.report_page import ask_report_pdf_path
+
+        return ask_report_pdf_path(parent, suggested)
 
     def save_pdf(self) -> None:
         name = f"shift-{self.report.cashier or 'till'}-{self.report.start:%Y%m%d-%H%M}.pdf"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -42,12 +43,17 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.export import iter_pages, write_csv
 from pos_app.core.journal import DayTotals, Operation, OpKind, OpState
+from pos_app.core.receipt import printable
 from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import money
 from pos_app.ui.operation_text import kind_text, link_text, row_state_text
 from pos_app.ui.screens.history_details import RecordDetails
 from pos_app.ui.screens.history_model import Column, HistoryQuery, OperationsModel
 from pos_app.ui.tasks import TaskManager, in_background
+from pos_app.ui.widgets.scope_switch import ScopeSwitch
+
+if TYPE_CHECKING:
+    from pos_app.ui.receipts import ReceiptDesk
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +136,13 @@ class HistoryScreen(QWidget):
         parent: QWidget | None = None,
         *,
         page_size: int | None = None,
+        receipts: ReceiptDesk | None = None,
     ) -> None:
+        """``receipts``: where 补打小票 sends a slip (no such button without it)."""
         super().__init__(parent)
         self._service = service
         self._tasks = tasks
+        self._receipts = receipts
         self._shown_once = False
         self.model = OperationsModel(service, tasks, parent=self)
         if page_size is not None:
@@ -163,10 +172,14 @@ class HistoryScreen(QWidget):
         self.cashier_edit.setPlaceholderText(self.tr("Cashier (all)"))
         self.cashier_edit.setClearButtonEnabled(True)
         self.cashier_edit.setMaximumWidth(140)
+        self.scope = ScopeSwitch(lambda: service.store_configured)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.export_button = QPushButton(self.tr("Export CSV…"))
         # The file is in the UI's language; an English one for an accountant or head office.
         self.english_csv = QCheckBox(self.tr("CSV in English"))
+        self.reprint_button = QPushButton(self.tr("Reprint slip"))
+        self.reprint_button.setObjectName("reprintSlip")
+        self.reprint_button.setEnabled(False)
 
         self.totals_label = QLabel()
         self.totals_label.setObjectName("historyTotals")
@@ -182,6 +195,8 @@ class HistoryScreen(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.refresh)
         self._lay_out()
+        # Only once it is in the layout: shown while it has no parent it became a window.
+        self.reprint_button.setVisible(receipts is not None)
         self._connect()
         self.refresh()
 
@@ -211,6 +226,7 @@ class HistoryScreen(QWidget):
             (Column.AMOUNT, 76),
             (Column.ORDER_NO, 170),
             (Column.LINK, 100),
+            (Column.TILL, 140),
         )
         fitted = _fitted_widths(table)
         for column, width in widths:
@@ -221,16 +237,31 @@ class HistoryScreen(QWidget):
 
     def _lay_out(self) -> None:
         bar = QHBoxLayout()
-        for widget in (self.date_edit, self.today_button, self.search_edit, self.state_combo):
+        for widget in (
+            self.scope,
+            self.date_edit,
+            self.today_button,
+            self.search_edit,
+            self.state_combo,
+        ):
             bar.addWidget(widget)
         bar.addWidget(self.cashier_edit)
         bar.addStretch(1)
-        bar.addWidget(self.refresh_button)
-        bar.addWidget(self.export_button)
-        bar.addWidget(self.english_csv)
+        # The actions share a row with the totals: one row for everything does not fit 1024 px
+        # at the app's 12 pt font.
+        actions = QHBoxLayout()
+        self.totals_label.setWordWrap(True)
+        actions.addWidget(self.totals_label, 1)
+        for action in (
+            self.refresh_button,
+            self.export_button,
+            self.english_csv,
+            self.reprint_button,
+        ):
+            actions.addWidget(action)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.totals_label)
+        layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
         layout.addWidget(self.status_label)
@@ -242,8 +273,10 @@ class HistoryScreen(QWidget):
         self.search_edit.returnPressed.connect(self.refresh)
         self.state_combo.currentIndexChanged.connect(self.refresh)
         self.cashier_edit.textChanged.connect(self._search_timer.start)
+        self.scope.changed.connect(lambda _store: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export_csv)
+        self.reprint_button.clicked.connect(self.reprint)
         self.model.loaded.connect(self._show_loaded)
         self.model.failed.connect(self.status_label.clear)  # not "Loading…": the display says why
         self.model.modelReset.connect(self._show_details)
@@ -257,6 +290,7 @@ class HistoryScreen(QWidget):
             search=self.search_edit.text().strip(),
             states=_STATE_FILTERS[max(0, self.state_combo.currentIndex())],
             cashier=" ".join(self.cashier_edit.text().split()) or None,
+            store=self.scope.store,
         )
 
     def set_day(self, day: date) -> None:
@@ -273,17 +307,21 @@ class HistoryScreen(QWidget):
     def refresh(self) -> None:
         """Load the first page and the day's totals again."""
         self._search_timer.stop()
+        self.scope.update_available()
         query = self.current_query()
         self.status_label.setText(self.tr("Loading…"))
+        # Till and cashier name each row of the whole store; here every row is this till's.
+        self.table.setColumnHidden(Column.TILL, not query.store)
         self.model.set_query(query)
         self._load_totals(query.day)
 
     def _load_totals(self, day: date) -> None:
         service = self._service
+        totals = service.shop_totals if self.scope.store else service.totals
         in_background(
             self._tasks,
             self,
-            lambda: service.totals(day),
+            lambda: totals(day),
             self._show_totals,
             label="history-totals",
         )
@@ -349,7 +387,17 @@ class HistoryScreen(QWidget):
         return self.model.operation(rows[0].row()) if rows else None
 
     def _show_details(self) -> None:
-        self.details.show_operation(self.selected_operation())
+        op = self.selected_operation()
+        self.details.show_operation(op)
+        self.reprint_button.setEnabled(op is not None and printable(op))
+
+    def reprint(self) -> None:
+        """补打小票: the selected redemption's or reversal's slip, on the print lane."""
+        op = self.selected_operation()
+        if self._receipts is None or op is None or not printable(op):
+            return
+        self._receipts.print_operation(op)
+        self.status_label.setText(self.tr("Slip sent to the printer."))
 
     def _jump_to_partner(self, index: QModelIndex) -> None:
         op = self.model.operation(index.row())
@@ -396,7 +444,8 @@ class HistoryScreen(QWidget):
             return kind_text(op.kind, english=english), row_state_text(op, english=english)
 
         def page(offset: int, limit: int) -> list[Operation]:
-            return service.day_page(
+            day_page = service.shop_day_page if query.store else service.day_page
+            return day_page(
                 query.day, offset=offset, limit=limit, search=query.search, states=query.states
             )
 

@@ -55,6 +55,7 @@ class Column(enum.IntEnum):
     ITEM = 6
     ORDER_NO = 7
     LINK = 8
+    TILL = 9  # the whole store's view only: which till, which cashier
     # The request id, the people and the reason/error are in the details pane (history_details).
 
 
@@ -64,6 +65,7 @@ class HistoryQuery:
     search: str = ""
     states: frozenset[OpState] | None = None
     cashier: str | None = None  # one signed-in cashier's rows (issue #12); None: everybody's
+    store: bool = False  # every till of the shop (the store database), not this till's log
 
     @property
     def filtered(self) -> bool:
@@ -132,14 +134,8 @@ class OperationsModel(QAbstractTableModel):
         service, limit = self._service, self.page_size
 
         def first_page() -> _FirstPage:
-            count = service.day_count(
-                query.day, search=query.search, states=query.states, cashier=query.cashier
-            )
-            rows = service.day_page(
-                query.day, offset=0, limit=limit, search=query.search, states=query.states,
-                cashier=query.cashier,
-            )  # fmt: skip
-            return _FirstPage(count, rows)
+            count = _day_count(service, query)
+            return _FirstPage(count, _day_page(service, query, 0, limit))
 
         in_background(
             self._tasks,
@@ -169,14 +165,7 @@ class OperationsModel(QAbstractTableModel):
         in_background(
             self._tasks,
             self,
-            lambda: service.day_page(
-                query.day,
-                offset=offset,
-                limit=limit,
-                search=query.search,
-                states=query.states,
-                cashier=query.cashier,
-            ),
+            lambda: _day_page(service, query, offset, limit),
             lambda rows: self._on_page(generation, rows),
             lambda error: self._on_failed(generation, error),
             label="history-page",
@@ -216,6 +205,8 @@ class OperationsModel(QAbstractTableModel):
     # ------------------------------------------------------------------ live updates
     def update_operation(self, op: Operation) -> bool:
         """Show the new state of a row already loaded; ``True`` if it was there."""
+        if self._query is not None and self._query.store:
+            return False  # ``op`` is this till's row; the store's ids are others
         row = self._by_id.get(op.id)
         if row is None:
             return False
@@ -227,6 +218,8 @@ class OperationsModel(QAbstractTableModel):
         """Put a row written just now at the top, when it belongs to an unfiltered view."""
         query = self._query
         if query is None or query.filtered or op.id in self._by_id or self._loading:
+            return False
+        if query.store:  # store ids differ from this till's: the row arrives by replication
             return False
         if op.created_at.astimezone().date() != query.day:
             return False
@@ -299,6 +292,8 @@ class OperationsModel(QAbstractTableModel):
             return op.item_name
         if column is Column.ORDER_NO:
             return op.order_no
+        if column is Column.TILL:
+            return " · ".join(part for part in (op.terminal, op.operator) if part)
         return link_text(op)
 
     def _tooltip(self, op: Operation, column: Column) -> str:
@@ -319,4 +314,31 @@ class OperationsModel(QAbstractTableModel):
             self.tr("Item"),
             self.tr("Order no"),
             self.tr("Linked"),
+            self.tr("Till · cashier"),
         ]
+
+
+def _day_page(
+    service: RedemptionService, query: HistoryQuery, offset: int, limit: int
+) -> list[Operation]:
+    """One page of ``query``: this till's journal (optionally one cashier's), or the store's."""
+    if query.store:
+        return service.shop_day_page(
+            query.day, offset=offset, limit=limit, search=query.search, states=query.states
+        )
+    return service.day_page(
+        query.day,
+        offset=offset,
+        limit=limit,
+        search=query.search,
+        states=query.states,
+        cashier=query.cashier,
+    )
+
+
+def _day_count(service: RedemptionService, query: HistoryQuery) -> int:
+    if query.store:
+        return service.shop_day_count(query.day, search=query.search, states=query.states)
+    return service.day_count(
+        query.day, search=query.search, states=query.states, cashier=query.cashier
+    )

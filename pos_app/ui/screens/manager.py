@@ -40,6 +40,7 @@ from pos_app.core.service import OpOutcome
 from pos_app.runtime import Runtime
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.operation_text import STATE_COLOURS
+from pos_app.ui.receipts import ReceiptDesk
 from pos_app.ui.scanner import ScannerFilter
 from pos_app.ui.screens.cashiers_page import CashiersPage
 from pos_app.ui.screens.history import HistoryScreen
@@ -92,9 +93,12 @@ class ManagerScreen(QWidget):
         *,
         probe: TaskManager,
         scanner: ScannerFilter | None = None,
+        receipts: ReceiptDesk | None = None,
     ) -> None:
-        """``tasks``: the money lane; ``probe``: the probe lane (the connection test)."""
+        """``tasks``: the money lane; ``probe``: the probe lane (the connection test);
+        ``receipts``: slips (history's 补打小票, settings' 打印测试)."""
         super().__init__(parent)
+        self._receipts = receipts
         self._runtime = runtime
         self._tasks = tasks
         self._probe = probe
@@ -296,7 +300,7 @@ class ManagerScreen(QWidget):
         service = self._runtime.service
         self.reversal = ReversalScreen(service, self._tasks, self._current_manager)
         self.sync = SyncScreen(service, self._tasks, self._current_manager)
-        self.history = HistoryScreen(service, self._tasks)
+        self.history = HistoryScreen(service, self._tasks, receipts=self._receipts)
         # Settings and key imports are journaled under the manager who unlocked, like reversals.
         self.settings = SettingsScreen(
             self._runtime,
@@ -304,6 +308,7 @@ class ManagerScreen(QWidget):
             probe=self._probe,
             scanner=self._scanner,
             manager_fn=self._current_manager,
+            receipts=self._receipts,
         )
         self.review = ReviewScreen(service, self._tasks, self._current_manager, probe=self._probe)
         blocked = self.tabs.blockSignals(True)  # unlock() shows the first tab itself

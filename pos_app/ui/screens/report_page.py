@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -82,10 +82,7 @@ class ReportPage(QWidget):
 
     @classmethod
     def ask_pdf_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(
-            parent, parent.tr("Save report"), suggested, parent.tr("PDF files (*.pdf)")
-        )
-        return path
+        return ask_report_pdf_path(parent, suggested)
 
     def save_pdf(self) -> None:
         report = self.view.report
@@ -101,3 +98,15 @@ class ReportPage(QWidget):
             self.message.setText(error_text(exc))
             return
         self.message.setText(self.tr("Saved: %1").replace("%1", path))
+
+
+def ask_report_pdf_path(parent: QWidget, suggested: str) -> str:
+    """Where to save a report's PDF ("" when cancelled). Translated under one context of its
+    own: ``parent.tr`` would look the text up under the parent's class, where it is not."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent,
+        QCoreApplication.translate("ReportPdf", "Save report"),
+        suggested,
+        QCoreApplication.translate("ReportPdf", "PDF files (*.pdf)"),
+    )
+    return path

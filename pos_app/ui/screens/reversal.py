@@ -41,10 +41,12 @@ from pos_app.core.service import OpOutcome, RedemptionService
 from pos_app.ui.messages import error_text, local_time, money, pick
 from pos_app.ui.operation_text import STATE_COLOURS, reversal_summary
 from pos_app.ui.tasks import TaskManager, in_background
+from pos_app.ui.widgets.scope_switch import ScopeSwitch
 
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 200
+_TILL_COLUMN = 6  # shown in the whole store's list only
 SEARCH_DELAY_MS = 300  # typing in the search box reloads the list after this pause
 
 
@@ -75,6 +77,9 @@ class ReversalScreen(QWidget):
 
         title = QLabel(self.tr("Pick the redemption to reverse"))
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        # 全店: every till's reversible redemptions, from the store database.
+        self.scope = ScopeSwitch(lambda: service.store_configured)
+        self.scope.changed.connect(lambda _store: self.refresh())
         self.search_edit = self._search_field()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -116,6 +121,7 @@ class ReversalScreen(QWidget):
         """Title and search on top, the list, the order no (only when needed), reason, result."""
         top = QHBoxLayout()
         top.addWidget(title, 1)
+        top.addWidget(self.scope)
         top.addWidget(self.search_edit)
         order_row = QHBoxLayout()
         order_row.addWidget(self.order_label)
@@ -151,7 +157,7 @@ class ReversalScreen(QWidget):
         return edit
 
     def _table(self) -> QTableWidget:
-        table = QTableWidget(0, 6)
+        table = QTableWidget(0, 7)
         table.setHorizontalHeaderLabels(
             [
                 self.tr("Redeemed at"),
@@ -160,6 +166,7 @@ class ReversalScreen(QWidget):
                 self.tr("Paid"),
                 self.tr("Item"),
                 self.tr("Order no"),
+                self.tr("Till · cashier"),
             ]
         )
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -169,6 +176,7 @@ class ReversalScreen(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # item name takes the rest
+        table.setColumnHidden(_TILL_COLUMN, True)
         return table
 
     def _reason_combo(self) -> QComboBox:
@@ -191,12 +199,15 @@ class ReversalScreen(QWidget):
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:
         self._search_timer.stop()
+        self.scope.update_available()
         self.hint.setText(self.tr("Loading…"))
         service, search = self._service, self.search_edit.text().strip()
+        rows = service.shop_reversible if self.scope.store else service.reversible
+        self.table.setColumnHidden(_TILL_COLUMN, not self.scope.store)
         in_background(
             self._tasks,
             self,
-            lambda: service.reversible(search=search),
+            lambda: rows(search=search),
             self._show_rows,
             self._list_failed,
             label="reversible",
@@ -213,6 +224,7 @@ class ReversalScreen(QWidget):
                 money(op.amount),
                 op.item_name,
                 op.order_no,
+                " · ".join(part for part in (op.terminal, op.operator) if part),
             )
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
@@ -315,12 +327,24 @@ class ReversalScreen(QWidget):
         self._busy = True
         self._update_buttons()
         self._result(OpState.PENDING, self.tr("Reversing…"))
+        if self.scope.store:  # a store row: this till's own, or another till's (issue #10)
+
+            def reverse() -> OpOutcome:
+                return service.reverse_request(
+                    op.request_id, reason=reason, manager=manager, operator=manager,
+                    order_no=order_no,
+                )  # fmt: skip
+        else:
+
+            def reverse() -> OpOutcome:
+                return service.reverse(
+                    op.id, reason=reason, manager=manager, operator=manager, order_no=order_no
+                )
+
         in_background(
             self._tasks,
             self,
-            lambda: service.reverse(
-                op.id, reason=reason, manager=manager, operator=manager, order_no=order_no
-            ),
+            reverse,
             self._show_outcome,
             self._show_refusal,
             label="reverse",

@@ -38,7 +38,12 @@ from pos_app.core.errors import AlreadyInFlight, InputInvalid, PosError
 from pos_app.core.journal import Operation, OpKind, OpState
 from pos_app.core.messages import Message, message_for
 from pos_app.core.models import CodeType, VoucherInfo
-from pos_app.core.service import AlreadyRedeemedHere, OpOutcome, review_message
+from pos_app.core.service import (
+    AlreadyRedeemedHere,
+    OpOutcome,
+    RedeemedElsewhere,
+    review_message,
+)
 from pos_app.ui import messages as ui_text
 from pos_app.ui.scanner import scanner_chars
 from pos_app.ui.sound import Cue, SoundPlayer
@@ -441,7 +446,7 @@ class ScanScreen(QWidget):
         self._set_in_flight(None)
         if isinstance(error, AlreadyRedeemedHere) and request is not None:
             self._again = None
-            self._show_view(self._already_view(error.previous))
+            self._show_view(self._already_view(error))
             self._sounds.play(Cue.ATTENTION)
             self._offer_next_use(request, self.card.view)
             return
@@ -584,7 +589,11 @@ class ScanScreen(QWidget):
         )
         return ui_text.arg(text, left)
 
-    def _already_view(self, previous: Operation) -> CardView:
+    def _already_view(self, error: AlreadyRedeemedHere) -> CardView:
+        """Redeemed before at this till, or (``RedeemedElsewhere``) today at another till of the
+        shop — the store database said so before anything was sent."""
+        previous = error.previous
+        elsewhere = isinstance(error, RedeemedElsewhere)
         rows = [(self.tr("Redeemed at"), ui_text.local_time(previous.created_at))]
         rows.append((self.tr("By"), previous.operator or "—"))  # a person, not the till
         if previous.terminal:
@@ -594,8 +603,10 @@ class ScanScreen(QWidget):
             rows.append((self.tr("Item"), previous.item_name))
         return CardView(
             CardState.ALREADY,
-            self.tr("Already redeemed here"),
-            headline=ui_text.pick(message_for("ALREADY_REDEEMED_HERE")),
+            self.tr("Already redeemed at another till")
+            if elsewhere
+            else self.tr("Already redeemed here"),
+            headline=ui_text.pick(error.message),
             rows=tuple(rows),
             detail=(
                 self.tr("Checking whether uses are left…")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -34,12 +35,16 @@ from PySide6.QtWidgets import (
 from pos_app.config import settings as cfg
 from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import InputInvalid, PosError
+from pos_app.core.receipt import WIDTHS_MM, parse_printer_uri
 from pos_app.runtime import Runtime
 from pos_app.secrets.store import SECRET_NAMES, status
 from pos_app.ui.messages import error_text
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.scanner_test import ScannerTestPage
 from pos_app.ui.tasks import TaskManager, in_background
+
+if TYPE_CHECKING:
+    from pos_app.ui.receipts import ReceiptDesk
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +85,13 @@ class SettingsScreen(QWidget):
         probe: TaskManager,
         scanner: ScannerFilter | None = None,
         manager_fn: Callable[[], str] | None = None,
+        receipts: ReceiptDesk | None = None,
     ) -> None:
         """``tasks``: the money lane (settings and keys are journaled); ``probe``: the lane for
-        the connection test, so it never waits behind, or holds up, a redemption."""
+        the connection test, so it never waits behind, or holds up, a redemption;
+        ``receipts``: prints the 打印测试 page (on its own print lane)."""
         super().__init__(parent)
+        self._receipts = receipts
         self._runtime = runtime
         self._tasks = tasks
         self._probe = probe
@@ -99,6 +107,7 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self._gateway_tab(), self.tr("Platforms"))
         self.tabs.addTab(self._keys_tab(), self.tr("Keys"))
         self.tabs.addTab(self._scanner_tab(), self.tr("Scanner"))
+        self.tabs.addTab(self._printer_tab(), self.tr("Printer"))
         self.save_button = QPushButton(self.tr("Save"))
         self.revert_button = QPushButton(self.tr("Undo changes"))
         self.status_label = QLabel()
@@ -173,6 +182,70 @@ class SettingsScreen(QWidget):
         form.addRow("", row)
         return page
 
+    def _printer_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        uri = self.printer_uri_edit = self._line("printer.uri")
+        uri.setPlaceholderText("tcp://192.168.1.50:9100")
+        labels = [self.tr("%1 mm").replace("%1", str(width)) for width in WIDTHS_MM]
+        self.fields["printer.width"] = _combo(tuple(str(w) for w in WIDTHS_MM), labels)
+        auto = QCheckBox(self.tr("Print a slip after each redemption and reversal"))
+        self.fields["printer.auto"] = auto
+        form.addRow(self.tr("Printer address"), uri)
+        form.addRow(self.tr("Paper width"), self.fields["printer.width"])
+        form.addRow("", auto)
+        hint = QLabel(
+            self.tr(
+                "Network: tcp://HOST:9100; USB: usb://VID:PID; serial: serial:///dev/ttyUSB0; "
+                "device file: file:///dev/usb/lp0. Leave empty for no printer."
+            )
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.print_test_button = QPushButton(self.tr("Print test page"))
+        self.print_test_button.setObjectName("printTest")
+        self.print_test_button.setEnabled(self._receipts is not None)
+        self.print_test_button.clicked.connect(self.print_test)
+        self.print_test_label = QLabel()
+        self.print_test_label.setObjectName("printTestResult")
+        self.print_test_label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.print_test_button)
+        row.addWidget(self.print_test_label, 1)
+        form.addRow("", row)
+        return page
+
+    def print_test(self) -> None:
+        """打印测试 on the address typed (saved or not); a bad address is named inline."""
+        edit = self.printer_uri_edit
+        edit.setStyleSheet("")
+        try:
+            parse_printer_uri(edit.text())
+        except InputInvalid as exc:
+            edit.setStyleSheet("border: 2px solid #b00020;")
+            self.print_test_label.setStyleSheet(_BAD)
+            self.print_test_label.setText(f"{error_text(exc)} ({exc.detail})")
+            return
+        if self._receipts is None:
+            return
+        width = int(self.form_values()["printer.width"])
+        self.print_test_label.setStyleSheet("")
+        self.print_test_label.setText(self.tr("Printing the test page…"))
+        self._receipts.print_test(
+            edit.text(),
+            width,
+            self,
+            lambda _uri: self.show_print_result(
+                True, self.tr("Test page printed: check that its Chinese text reads clearly.")
+            ),
+            lambda error: self.show_print_result(False, error_text(error)),
+        )
+
+    def show_print_result(self, ok: bool, text: str) -> None:
+        """What the print lane said about the test page."""
+        self.print_test_label.setStyleSheet(_OK if ok else _BAD)
+        self.print_test_label.setText(text)
+
     def _keys_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -194,7 +267,7 @@ class SettingsScreen(QWidget):
             button = QPushButton(self.tr("Import from file…"))
             button.clicked.connect(lambda _=False, n=name: self.import_key(n))
             self.key_status[name], self.key_buttons[name] = state, button
-            grid.addWidget(QLabel(labels[name]), row, 0)
+            grid.addWidget(QLabel(labels.get(name, name)), row, 0)
             grid.addWidget(state, row, 1)
             grid.addWidget(button, row, 2)
         layout.addLayout(grid)
