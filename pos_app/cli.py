@@ -709,6 +709,7 @@ def _cmd_report(args: argparse.Namespace, runtime: Any) -> int:
     return cli_shift.cmd_report(args, runtime)
 
 
+@_with_runtime(gateways=False, replicate=False)
 def _cmd_print_test(args: argparse.Namespace, runtime: Any) -> int:
     from pos_app.core.receipt import print_test_slip
 
