@@ -116,7 +116,7 @@ def test_report_json_keys_amounts_and_bad_input(
         assert main(["--home", home, "report", *bad]) == 2
         assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["--home", home, "report", "--printer", "lpt1"]) == 2  # not a printer address
-    assert "not supported yet" in capsys.readouterr().err
+    assert "PRINTER_URI" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
