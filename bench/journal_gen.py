@@ -7,18 +7,19 @@ this is test data, not a measurement), two ``state_changes`` per operation as th
 Shape: ``per_day`` operations a day going back from today (default 1,000 a day, so 1M rows are
 about 2.7 years of one busy lane); 90 % succeeded redemptions, 5 % reversals (each linked to the
 redemption just before it), 2 % failed redemptions, 1 % syncs, and a few UNKNOWN rows today.
-Payload and result JSON are copies of what a real redemption against the simulator stores.
+Payload and result are copies of what a real redemption against the simulator stores, packed
+as the app packs them (``sqlite_rows.pack_fields``).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pos_app.journal.sqlite import SqliteJournal
+from pos_app.journal.sqlite_rows import pack_fields
 
 RESULT = {
     "buyer_pay_amount": "45.00",
@@ -86,7 +87,8 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
         rid = request_id_of(i)
         code = code_of(i)
         parent = None
-        state, error_code, result, amount, item = "SUCCEEDED", "", "{}", None, ""
+        state, error_code, amount, item = "SUCCEEDED", "", None, ""
+        result: dict[str, str] = {}
         manager = reason = ""
         if kind == "REVERSE":
             parent = i  # ids are 1-based: row i-1 has id i
@@ -126,16 +128,12 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
             elif i >= n - OPEN_TODAY:
                 state, error_code = "UNKNOWN", "TIMEOUT"
             else:
-                result = json.dumps(
-                    {
-                        **RESULT,
-                        "order_no": order_of(i),
-                        "ticket_code": code,
-                        "ticket_request_id": rid,
-                    },
-                    ensure_ascii=False,
-                    sort_keys=True,
-                )
+                result = {
+                    **RESULT,
+                    "order_no": order_of(i),
+                    "ticket_code": code,
+                    "ticket_request_id": rid,
+                }
                 amount, item = "45.00", RESULT["item_name"]
             kind = "REDEEM"
         yield (
@@ -146,7 +144,7 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
             code[-4:],
             "INTERNAL_CODE",
             1,
-            json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            pack_fields(payload),
             state,
             created,
             created + 5000,
@@ -159,7 +157,7 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
             parent,
             "LANE1",
             error_code,
-            result,
+            pack_fields(result),
             1,
             item,
             amount,

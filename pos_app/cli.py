@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pos_app import __version__, cli_shift
@@ -27,6 +28,7 @@ from pos_app.core.errors import (
     ConfigError,
     GatewayRejected,
     InputInvalid,
+    JournalError,
     OutcomeUnknown,
     PinRefused,
     PosError,
@@ -135,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     jr.add_argument(
         "--store", action="store_true", help="every till's rows, from the store database"
     )
+    jr.add_argument(
+        "--from", dest="from_file", metavar="FILE", help="read an archive file (every day in it)"
+    )
+    jr_sub = jr.add_subparsers(dest="journal_action")
+    ar = jr_sub.add_parser("archive", help="move settled rows before a date to FILE (manager)")
+    ar.add_argument("--before", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    ar.add_argument("file")
     _add_review_parser(sub)
     _add_store_parser(sub)
     cli_shift.add_parsers(sub, _Parser)
@@ -643,34 +652,88 @@ def _cmd_review(args: argparse.Namespace, runtime: Any) -> int:
     return EXIT_OK
 
 
+def _cmd_journal(args: argparse.Namespace, home: AppHome) -> int:
+    if args.journal_action == "archive":
+        return _journal_archive(args, home)
+    if args.from_file is not None:
+        return _journal_from(args)
+    return _journal_live(args, home)
+
+
 @_with_runtime(gateways=False, replicate=False)
-def _cmd_journal(args: argparse.Namespace, runtime: Any) -> int:
+def _journal_live(args: argparse.Namespace, runtime: Any) -> int:
     day = args.date or date.today()
     states = frozenset({OpState(args.state)}) if args.state else None
     if args.store:
         from pos_app.store.commands import store_journal
 
         return store_journal(runtime, day, states, as_json=args.json, row=_op_dict)
-    rows = runtime.service.day_page(day, limit=10_000, states=states)
-    if args.json:
+    return _print_journal(runtime.journal, [day], states, as_json=args.json)
+
+
+def _journal_from(args: argparse.Namespace) -> int:
+    """``journal --from FILE``: an archive's rows (``--date``: that day only), read as they were."""
+    from pos_app.journal.sqlite import SqliteJournal
+
+    path = Path(args.from_file)
+    if not path.is_file():
+        raise InputInvalid("ARCHIVE_NOT_FOUND", "file", str(path))
+    try:
+        archive = SqliteJournal(path)
+    except JournalError as exc:
+        raise InputInvalid("ARCHIVE_UNREADABLE", "file", exc.detail) from exc
+    with archive:
+        days = [args.date] if args.date else archive.days()
+        states = frozenset({OpState(args.state)}) if args.state else None
+        return _print_journal(archive, days, states, as_json=args.json)
+
+
+@_with_runtime(gateways=False, replicate=False)
+def _journal_archive(args: argparse.Namespace, runtime: Any) -> int:
+    """``journal archive --before DATE FILE`` (manager PIN once one is set; audited)."""
+    actor = _manager_gate(runtime.home, runtime.pins, "journal archive")
+    report = runtime.journal.archive(
+        args.before, Path(args.file), keep_unpushed=bool(runtime.settings.store_database_url)
+    )
+    detail = f"{report.moved} operation(s) before {args.before.isoformat()} -> {report.archive}"
+    runtime.journal.audit(actor, "journal-archive", detail)
+    print(
+        f"已归档 {report.moved} 笔（{args.before} 之前）到 {report.archive} / archived"
+        f" {report.moved} operation(s) before {args.before} to {report.archive}"
+    )
+    return EXIT_OK
+
+
+def _print_journal(
+    journal: Any, days: Sequence[date], states: frozenset[OpState] | None, *, as_json: bool
+) -> int:
+    """Each day's rows, audit entries and totals (``--json``: the rows of all days, one list)."""
+    if as_json:
+        rows = [op for day in days for op in journal.day_page(day, limit=10_000, states=states)]
         print(json.dumps([_op_dict(op) for op in rows], ensure_ascii=False))
         return EXIT_OK
+    for day in days:
+        _print_day(journal, day, states)
+    return EXIT_OK
+
+
+def _print_day(journal: Any, day: date, states: frozenset[OpState] | None) -> None:
+    rows = journal.day_page(day, limit=10_000, states=states)
     for op in rows:
         when = op.created_at.astimezone().strftime("%H:%M:%S")
         print(
             f"{when} {op.kind.value:7} {op.state.value:9} {mask_code(op.code)} ×{op.quantity} "
             f"{op.item_name} {'' if op.amount is None else op.amount} [{op.request_id}]"
         )
-    for entry in runtime.journal.audit_entries(day):
+    for entry in journal.audit_entries(day):
         when = entry.at.astimezone().strftime("%H:%M:%S")
         print(f"{when} AUDIT   {entry.actor}: {entry.action} — {entry.detail}")
-    totals = runtime.service.totals(day)
+    totals = journal.totals(day)
     print(
         f"合计 {day}: 核销 {totals.redeemed_count} 笔 {totals.redeemed_quantity} 份 "
         f"¥{totals.redeemed_amount}；撤销 {totals.reversed_count}；失败 {totals.failed_count}；"
         f"待确认 {totals.open_count}；需核对 {totals.review_count}"
     )
-    return EXIT_OK
 
 
 @_with_runtime()

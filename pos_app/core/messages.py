@@ -366,6 +366,22 @@ _CATALOGUE: dict[str, Message] = {
         "The data folder cannot be used (not a folder, not writable, or an invalid path); nothing"
         " was sent. Give a writable folder with --home or POS_APP_HOME.",
     ),
+    "ARCHIVE_NOT_FOUND": Message(
+        "找不到这个归档文件。请核对路径（它由 pos-app journal archive 生成）。",
+        "No archive file at that path. Check the path (pos-app journal archive writes it).",
+    ),
+    "ARCHIVE_UNREADABLE": Message(
+        "这个文件不是本机记录的归档文件，或已损坏，无法读取。什么也没有改动。",
+        "That file is not an archive of this till's log, or it is damaged; nothing was changed.",
+    ),
+    "ARCHIVE_IS_JOURNAL": Message(
+        "归档文件不能是当前使用中的记录文件本身。请另选一个文件名。",
+        "The archive cannot be the log file in use itself. Choose another file name.",
+    ),
+    "ARCHIVE_DATE_INVALID": Message(
+        "归档日期不能晚于今天：今天的记录总是留在本机记录中。",
+        "The archive date cannot be after today: today's rows always stay in the log.",
+    ),
     "KEY_FILE_UNREADABLE": Message(
         "密钥文件无法读取。请核对文件路径和权限后重新导入。",
         "The key file cannot be read. Check its path and permissions and import it again.",

@@ -12,7 +12,8 @@ Storage choices (see ``journal/sqlite.py`` for the queries that rely on them):
 
 * timestamps are integer microseconds since the Unix epoch, UTC (``*_us`` columns);
 * ``local_day`` is the terminal's local date of ``created_at`` (``YYYY-MM-DD``), set at insert;
-* amounts are decimal text; ``payload`` and ``result`` are JSON objects of strings;
+* amounts are decimal text; ``payload`` and ``result`` are objects of strings, JSON text in rows
+  written before issue #13 and packed since (``sqlite_rows.pack_fields``);
 * ``code_tail`` is the last four characters of the code, for the "last digits" search.
 """
 

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 
 from pos_app.journal.outbox import Batch
-from pos_app.journal.sqlite_rows import from_us
+from pos_app.journal.sqlite_rows import from_us, unpack_fields
 
 _UPSERT_OPERATION = """
 INSERT INTO operations (
@@ -115,13 +115,13 @@ def _operation_params(row: dict[str, Any], shop: str, terminal_id: str) -> dict[
         "shop": shop, "terminal": terminal_id, "id": row["id"], "kind": row["kind"],
         "request_id": row["request_id"], "code": row["code"], "code_tail": row["code_tail"],
         "code_type": row["code_type"], "quantity": row["quantity"],
-        "payload": json.dumps(json.loads(row["payload"])), "state": row["state"],
+        "payload": json.dumps(unpack_fields(row["payload"])), "state": row["state"],
         "created": from_us(row["created_us"]), "updated": from_us(row["updated_us"]),
         "day": date.fromisoformat(row["local_day"]), "order_no": row["order_no"],
         "operator": row["operator"], "manager": row["manager"], "reason": row["reason"],
         "parent_id": row["parent_id"], "parent_request_id": row["parent_request_id"],
         "error_code": row["error_code"], "error_message": row["error_message"],
-        "result": json.dumps(json.loads(row["result"])), "attempts": row["attempts"],
+        "result": json.dumps(unpack_fields(row["result"])), "attempts": row["attempts"],
         "next_retry": None if next_retry is None else from_us(next_retry),
         "item_name": row["item_name"], "amount": row["amount"],
         "last_change_id": row["last_change_id"] or 0,

@@ -18,7 +18,6 @@ database's mode, which is checked (and tightened) after opening.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sqlite3
@@ -51,6 +50,7 @@ from pos_app.core.journal import (
     Settle,
     StateChange,
 )
+from pos_app.journal.archive import ArchiveReport, archive_before
 from pos_app.journal.migrations import migrate
 from pos_app.journal.sqlite_rows import (
     IS_OPEN,
@@ -61,6 +61,7 @@ from pos_app.journal.sqlite_rows import (
     day_filter,
     from_us,
     local_day,
+    pack_fields,
     search_filter,
     to_operation,
     to_us,
@@ -377,7 +378,7 @@ class SqliteJournal:
             """,
             (
                 op.kind.value, op.request_id, op.code, op.code[-4:], op.code_type, op.quantity,
-                json.dumps(op.payload, ensure_ascii=False, sort_keys=True), OpState.PENDING.value,
+                pack_fields(op.payload), OpState.PENDING.value,
                 to_us(now), to_us(now), local_day(now), op.shop_id, op.order_no, op.operator,
                 op.manager, op.reason, op.parent_id, op.terminal, op.cashier,
             ),
@@ -409,7 +410,7 @@ class SqliteJournal:
                     how.state.value, to_us(now),
                     None if how.next_retry_at is None else to_us(how.next_retry_at),
                     how.error_code, how.error_message,
-                    json.dumps(how.result or current.result, ensure_ascii=False, sort_keys=True),
+                    pack_fields(how.result or current.result),
                     how.order_no or current.order_no, how.item_name or current.item_name,
                     None if amount is None else str(amount), op_id,
                 ),
@@ -586,6 +587,11 @@ class SqliteJournal:
                 amount += Decimal(paid) if paid is not None else Decimal(0)
         return DayTotals(day, count, quantity, amount, reversed_count, failed, open_count, review)
 
+    def days(self) -> list[date]:
+        """Every local day with an operation, oldest first (what an archive file holds)."""
+        rows = self._query("SELECT DISTINCT local_day FROM operations ORDER BY local_day")
+        return [date.fromisoformat(day) for (day,) in rows]
+
     def history(self, op_id: int) -> list[StateChange]:
         rows = self._query(
             "SELECT state, at_us, error_code, note FROM state_changes"
@@ -614,6 +620,31 @@ class SqliteJournal:
         """The connection's safety settings as SQLite reports them (for tests and ``doctor``)."""
         names = ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "user_version")
         return {name: self._query(f"PRAGMA {name}")[0][0] for name in names}
+
+    # --- retention -------------------------------------------------------------------------------
+
+    def archive(self, before: date, into: Path, *, keep_unpushed: bool = False) -> ArchiveReport:
+        """Move settled rows of days before ``before`` into the journal file ``into`` (created if
+        missing; rules in ``journal/archive.py``), then compact this file. ``keep_unpushed``: a
+        store database is configured, so rows it has not committed yet stay."""
+        if before > self._now().astimezone().date():
+            raise InputInvalid("ARCHIVE_DATE_INVALID", "before", before.isoformat())
+        if into.resolve() == self.path.resolve():
+            raise InputInvalid("ARCHIVE_IS_JOURNAL", "file", str(into))
+        try:
+            SqliteJournal(into).close()  # made and migrated like any journal
+        except JournalError as exc:
+            raise InputInvalid("ARCHIVE_UNREADABLE", "file", exc.detail) from exc
+        with self._lock:
+            conn = self._connection()
+            try:
+                report = archive_before(conn, into, before, keep_unpushed=keep_unpushed)
+                if report.moved:  # hand the freed pages back to the file system
+                    conn.execute("VACUUM")
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                raise _translate(exc, "journal archive failed") from exc
+        return report
 
     # --- lifetime --------------------------------------------------------------------------------
 
