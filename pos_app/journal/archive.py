@@ -70,7 +70,7 @@ def archive_before(
     try:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS archive_ids (id INTEGER PRIMARY KEY)")
         pushed = _pushed_id(conn) if keep_unpushed else None
-        params = {"before": before.isoformat(), "pushed_id": pushed}
+        params: dict[str, object] = {"before": before.isoformat(), "pushed_id": pushed}
         _in_transaction(conn, lambda: _copy(conn, params))
         moved, changes = _in_transaction(conn, lambda: _delete_copied(conn, params))
     finally:

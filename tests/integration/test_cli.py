@@ -425,3 +425,37 @@ def test_a_reversal_told_the_order_is_closed_exits_1_and_its_redemption_needs_re
     assert "需核对" in str(body["message"])
     listing = json.loads(terminal.run("journal", "--state", "REVIEW", "--json").stdout)
     assert [(r["request_id"], r["kind"]) for r in listing] == [(request_id, "REDEEM")]
+
+
+def test_journal_archive_moves_old_rows_and_journal_from_reads_them(terminal: Terminal) -> None:
+    from journal_helpers import DAY, FakeClock, redeemed
+
+    from pos_app.config.home import AppHome
+    from pos_app.journal.sqlite import SqliteJournal
+
+    clock = FakeClock()  # rows of an earlier day, journaled by this till
+    with SqliteJournal(AppHome(str(terminal.home)).journal_path("production"), clock=clock) as j:
+        old = redeemed(j, "111122223333", amount="8.80")
+    archive = terminal.home.parent / "2024.sqlite3"
+    before = DAY.replace(day=DAY.day + 1).isoformat()
+
+    refused = terminal.run("journal", "archive", "--before", before, str(archive), stdin="0000\n")
+    assert refused.returncode == 4 and not archive.exists()
+
+    done = terminal.run("journal", "archive", "--before", before, str(archive), stdin="2468\n")
+    assert done.returncode == 0, done.stderr
+    assert "1" in done.stdout and str(archive) in done.stdout
+    live = json.loads(terminal.run("journal", "--date", DAY.isoformat(), "--json").stdout)
+    assert live == []
+    listing = terminal.run("journal", "--from", str(archive), "--json")
+    assert listing.returncode == 0, listing.stderr
+    [row] = json.loads(listing.stdout)
+    assert (row["request_id"], row["state"], row["amount"]) == (old.request_id, "SUCCEEDED", "8.80")
+    text = terminal.run("journal", "--from", str(archive)).stdout
+    assert f"合计 {DAY.isoformat()}: 核销 1 笔" in text
+    audit = terminal.run("journal").stdout
+    assert "journal-archive" in audit
+
+    missing = terminal.run("journal", "--from", str(archive.with_name("none.sqlite3")))
+    assert missing.returncode == 2
+    assert "ARCHIVE_NOT_FOUND" in missing.stderr and "找不到这个归档文件" in missing.stderr
