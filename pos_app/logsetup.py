@@ -1,10 +1,18 @@
-"""Logging for the app and the CLI: a rotating file in the app's log folder, warnings to stderr."""
+"""Logging for the app and the CLI: a rotating file in the app's log folder, warnings to stderr.
+
+The file and stderr are written by a ``QueueListener`` thread (issue #13): a redemption logs a few
+lines, and writing them (formatting, encoding, the rotating file's size check) on the serial
+worker cost about 0.19 ms of a 2.5 ms redeem. The caller only masks the message and puts the
+record on a queue; at exit (``atexit``) the listener drains the queue before the process ends.
+"""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import logging.handlers
 import os
+import queue
 import re
 from pathlib import Path
 
@@ -25,6 +33,38 @@ class MaskVoucherCodes(logging.Filter):
         return True
 
 
+class QueueToHandlers(logging.handlers.QueueHandler):
+    """The one handler on the root logger: records go on a queue that ``listener`` writes out.
+
+    ``flush`` waits until the listener has written everything queued so far (tests, shutdown);
+    ``close`` stops the listener after it has drained the queue.
+    """
+
+    def __init__(self, handlers: list[logging.Handler]) -> None:
+        records: queue.Queue[logging.LogRecord] = queue.Queue()
+        super().__init__(records)
+        self.records = records
+        self.listener = logging.handlers.QueueListener(
+            records, *handlers, respect_handler_level=True
+        )
+        self.listener.start()
+        self._running = True
+
+    def flush(self) -> None:
+        if self._running:
+            self.records.join()
+        for handler in self.listener.handlers:
+            handler.flush()
+
+    def close(self) -> None:
+        if self._running:  # stopping twice would wait forever
+            self._running = False
+            self.listener.stop()
+        for handler in self.listener.handlers:
+            handler.close()
+        super().close()
+
+
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     """Log to ``log_dir/pos_app.log`` (5 × 1 MB, owner-only); return the file's path."""
     log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -36,15 +76,15 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
         path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter(_FORMAT))
-    file_handler._pos_app = True  # type: ignore[attr-defined]
     os.chmod(path, 0o600)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    console._pos_app = True  # type: ignore[attr-defined]
-    for handler in (file_handler, console):
-        handler.addFilter(MaskVoucherCodes())
-        root.addHandler(handler)
+    handler = QueueToHandlers([file_handler, console])
+    handler.addFilter(MaskVoucherCodes())  # before the record leaves the caller's thread
+    handler._pos_app = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    atexit.register(handler.close)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # urllib3 would log full URLs, whose query holds request parameters.
     logging.getLogger("urllib3").setLevel(logging.WARNING)

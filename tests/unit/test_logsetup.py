@@ -35,3 +35,42 @@ def test_a_code_inside_a_gateway_message_is_masked_in_the_log_file(tmp_path: Pat
         for handler in saved:
             if handler not in root.handlers:
                 root.addHandler(handler)
+
+
+def test_the_caller_only_queues_a_record_and_the_listener_writes_it(tmp_path: Path) -> None:
+    """Logging is off the redemption's path (issue #13): the calling thread never touches the
+    file; a listener thread writes it, masked, and ``flush`` waits for it."""
+    import threading
+
+    from pos_app.logsetup import QueueToHandlers
+
+    root = logging.getLogger()
+    saved = [h for h in root.handlers if getattr(h, "_pos_app", False)]
+    for handler in saved:
+        root.removeHandler(handler)
+    writers: list[str] = []
+    try:
+        path = setup_logging(tmp_path / "logs")
+        [ours] = [h for h in root.handlers if getattr(h, "_pos_app", False)]
+        assert isinstance(ours, QueueToHandlers)
+        file_handler = next(h for h in ours.listener.handlers if isinstance(h, logging.FileHandler))
+        original = file_handler.emit
+
+        def emit(record: logging.LogRecord) -> None:
+            writers.append(threading.current_thread().name)
+            original(record)
+
+        file_handler.emit = emit  # type: ignore[method-assign]
+        logging.getLogger("pos_app.core.service").info("redeemed %s", "016569843362")
+        ours.flush()
+        assert writers and threading.current_thread().name not in writers
+        text = path.read_text(encoding="utf-8")
+        assert "redeemed ********3362" in text and "016569843362" not in text
+        ours.close()
+        ours.close()  # twice is harmless (atexit after a test closed it)
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_pos_app", False)]:
+            root.removeHandler(handler)
+            handler.close()
+        for handler in saved:
+            root.addHandler(handler)
