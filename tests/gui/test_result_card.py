@@ -65,3 +65,29 @@ def test_a_short_message_keeps_the_whole_width(qtbot: QtBot) -> None:
     margins = card.headline_label.contentsMargins()
     assert (margins.left(), margins.right()) == (0, 0)
     assert len(_line_widths(card.headline_label)) == 1
+
+
+def test_cards_reuse_their_row_labels_and_hide_the_spare_ones(qtbot: QtBot) -> None:
+    """Making and styling new labels for every card cost most of the time from an answer to
+    its painted card (issue #13): the rows keep their labels, only the texts change."""
+    card = ResultCard()
+    qtbot.addWidget(card)
+    card.resize(1024, 580)
+    card.show()
+    qtbot.waitExposed(card)
+    three = (("份数", "1"), ("实付", "¥45.00"), ("订单号", "2024060111040030100000001"))
+    card.show_view(CardView(CardState.SUCCESS, "核销成功", "双人下午茶套餐", rows=three))
+    before = set(card.rows_widget.findChildren(QLabel))
+    assert len(before) == 6
+
+    card.show_view(CardView(CardState.FAILURE, "核销失败", rows=(("原因", "已使用"),)))
+    assert set(card.rows_widget.findChildren(QLabel)) == before  # nothing made, nothing dropped
+    shown = [w.text() for w in card.rows_widget.findChildren(QLabel) if w.isVisible()]
+    assert sorted(shown) == ["原因", "已使用"]
+    assert card.text() == "核销失败\n原因 已使用"
+
+    card.show_view(CardView(CardState.IDLE, "请扫码"))
+    assert not card.rows_widget.isVisible()
+    card.show_view(CardView(CardState.SUCCESS, "核销成功", rows=three))
+    shown = [w.text() for w in card.rows_widget.findChildren(QLabel) if w.isVisible()]
+    assert len(shown) == 6 and "¥45.00" in shown

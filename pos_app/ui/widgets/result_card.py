@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, Qt, Signal
@@ -135,6 +136,7 @@ class ResultCard(QFrame):
         self._rows.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self._rows.setFormAlignment(Qt.AlignmentFlag.AlignHCenter)
         self._rows.setHorizontalSpacing(24)
+        self._row_labels: list[tuple[QLabel, QLabel]] = []
         self.detail_label = self._label(18)
         self.footnote_label = self._label(11)
         self.action_button = QPushButton(self)
@@ -186,11 +188,7 @@ class ResultCard(QFrame):
         for wrapped in (self.title_label, self.headline_label):
             wrapped.balance()
         self.headline_label.setVisible(bool(view.headline))
-        while self._rows.rowCount():
-            self._rows.removeRow(0)
-        for label, value in view.rows:
-            self._rows.addRow(self._row_label(label, bold=False), self._row_label(value, bold=True))
-        self.rows_widget.setVisible(bool(view.rows))
+        self._set_rows(view.rows)
         self.detail_label.setText(view.detail)
         self.detail_label.setVisible(bool(view.detail))
         self.detail_label.balance()
@@ -198,6 +196,23 @@ class ResultCard(QFrame):
         self.footnote_label.setVisible(bool(view.footnote))
         self.action_button.setText(view.action)
         self.action_button.setVisible(bool(view.action))
+
+    def _set_rows(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Rows keep their labels from card to card (texts changed, spare rows hidden): making
+        and styling new labels for every card was a good part of the way from an answer to
+        its painted card (issue #13)."""
+        for i, (label, value) in enumerate(rows):
+            if i == len(self._row_labels):
+                pair = (self._row_label("", bold=False), self._row_label("", bold=True))
+                self._rows.addRow(*pair)
+                self._row_labels.append(pair)
+            name, shown = self._row_labels[i]
+            name.setText(label)
+            shown.setText(value)
+            self._rows.setRowVisible(i, True)
+        for i in range(len(rows), len(self._row_labels)):
+            self._rows.setRowVisible(i, False)
+        self.rows_widget.setVisible(bool(rows))
 
     def _row_label(self, text: str, *, bold: bool) -> QLabel:
         label = self._label(20, bold=bold)
