@@ -552,7 +552,9 @@ class RedemptionService:
     # ----------------------------------------------------------------- one attempt
     def _attempt(self, op: Operation, send: Sender, *, retry: bool = False) -> OpOutcome:
         with self._attempt_lock:
-            current = self._journal.get(op.id) or op
+            # A row added by this call is read again only for a retry: a fresh one cannot have
+            # been settled meanwhile except by a retry elsewhere, which ``settle`` refuses.
+            current = (self._journal.get(op.id) or op) if retry else op
             if not current.state.is_open:  # another worker or process settled it meanwhile
                 return _outcome_of(current)
             how, redeem = self._classify(current, send, retry=retry)

@@ -18,6 +18,7 @@ database's mode, which is checked (and tightened) after opening.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import sqlite3
@@ -398,6 +399,7 @@ class SqliteJournal:
                     "is not allowed"
                 )
             amount = how.amount if how.amount is not None else current.amount
+            result = how.result or current.result
             conn.execute(
                 """
                 UPDATE operations SET
@@ -410,7 +412,7 @@ class SqliteJournal:
                     how.state.value, to_us(now),
                     None if how.next_retry_at is None else to_us(how.next_retry_at),
                     how.error_code, how.error_message,
-                    pack_fields(how.result or current.result),
+                    pack_fields(result),
                     how.order_no or current.order_no, how.item_name or current.item_name,
                     None if amount is None else str(amount), op_id,
                 ),
@@ -419,8 +421,21 @@ class SqliteJournal:
             self._record_change(conn, op_id, how.state, now, error_code=code, note=note)
             if how.parent_state is not None and current.parent_id is not None:
                 self._move_parent(conn, current, how, now)
-            settled = self._load(conn, op_id)
-        assert settled is not None  # noqa: S101 - the row was there inside the transaction
+        # The row as the UPDATE left it, without reading it again (issue #13: no repeated
+        # journal reads on the money path); times go through the stored microseconds.
+        settled = dataclasses.replace(
+            current,
+            state=how.state,
+            updated_at=from_us(to_us(now)),
+            attempts=current.attempts + 1,
+            next_retry_at=None if how.next_retry_at is None else from_us(to_us(how.next_retry_at)),
+            error_code=how.error_code,
+            error_message=how.error_message,
+            result=dict(result),
+            order_no=how.order_no or current.order_no,
+            item_name=how.item_name or current.item_name,
+            amount=None if amount is None else Decimal(str(amount)),
+        )
         logger.debug("journal: operation %d %s -> %s", op_id, current.state, how.state)
         return settled
 

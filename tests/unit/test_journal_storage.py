@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,3 +209,31 @@ def test_archive_refuses_a_future_date_and_the_journal_itself(
     assert unreadable.value.code == "ARCHIVE_UNREADABLE"
     assert len(_ops_in(journal.path)) == 1
     assert "不是本机记录的归档文件" in unreadable.value.zh
+
+
+# --- no repeated reads on the money path ----------------------------------------------------------
+
+
+def test_settle_reads_the_row_once_and_returns_it_as_stored(journal: SqliteJournal) -> None:
+    op = journal.add(new_op())
+    statements: list[str] = []
+    journal._conn.set_trace_callback(statements.append)
+    retry_at = datetime(2024, 5, 6, 12, 0, 30, 123456)  # naive local, as a clock might give
+    try:
+        settled = journal.settle(
+            op.id,
+            Settle(
+                OpState.UNKNOWN,
+                error_code="TIMEOUT",
+                result=RESULT,
+                amount=Decimal("45.00"),
+                order_no=RESULT["order_no"],
+                next_retry_at=retry_at,
+            ),
+        )
+    finally:
+        journal._conn.set_trace_callback(None)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1  # the row before the change; the answer is built, not read back
+    assert settled == journal.get(op.id)  # exactly what a later read gives
+    assert settled.attempts == 1 and settled.next_retry_at == retry_at.astimezone()
