@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import logging
 import os
 import sqlite3
@@ -101,6 +102,15 @@ def _set_wal(conn: sqlite3.Connection) -> str:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _stored_payload(op: NewOperation) -> str | bytes:
+    """A reversal's payload stays JSON text: the journal looks its ``request_id`` up in SQL (one
+    live reversal per remote redemption, the outbox's parent link). Every other payload is packed
+    (``pack_fields``); reversals are a small share of the rows."""
+    if op.kind is OpKind.REVERSE:
+        return json.dumps(op.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return pack_fields(op.payload)
 
 
 def _insert_audit(
@@ -379,7 +389,7 @@ class SqliteJournal:
             """,
             (
                 op.kind.value, op.request_id, op.code, op.code[-4:], op.code_type, op.quantity,
-                pack_fields(op.payload), OpState.PENDING.value,
+                _stored_payload(op), OpState.PENDING.value,
                 to_us(now), to_us(now), local_day(now), op.shop_id, op.order_no, op.operator,
                 op.manager, op.reason, op.parent_id, op.terminal, op.cashier,
             ),
