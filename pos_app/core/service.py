@@ -126,6 +126,17 @@ class OpOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class _Reversal:
+    """What a manager gave for a reversal (checked), and who is at the till."""
+
+    reason: str
+    manager: str
+    operator: str
+    order_no: str
+    cashier: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShopConfig:
     shop_id: str
     shop_type: ShopType = ShopType.INTERNAL
@@ -306,6 +317,7 @@ class RedemptionService:
         manager: str,
         operator: str = "",
         order_no: str = "",
+        cashier: str = "",
     ) -> OpOutcome:
         """Reverse a redemption another till journaled (``parent``: its row in the store
         database). The reversal is journaled here, PENDING before sending as always, with the
@@ -323,39 +335,14 @@ class RedemptionService:
             if mine.state is OpState.SUCCEEDED:
                 return OpOutcome(mine, "ALREADY_REVERSED", message_for("ALREADY_REVERSED"))
             return _outcome_of(mine)
-        code_type = CodeType(parent.code_type)
-        order_no = codes.reversal_order_no(order_no, known=parent.order_no, code_type=code_type)
-        alipay = self._alipay()  # ConfigError before anything is written
-        request = CancelRequest(
-            request_id=parent.request_id,
-            request_biz_no=parent.request_id,
-            ticket_code=parent.code,
-            quantity=parent.quantity,
-            order_no=order_no,
-            code_type=code_type,
-        )
-        alipay.validate_cancel(request)
-        op = self._journal.add(
-            NewOperation(
-                kind=OpKind.REVERSE,
-                request_id=codes.new_request_id("V"),
-                code=parent.code,
-                code_type=parent.code_type,
-                quantity=parent.quantity,
-                payload=_payload(request),
-                shop_id=parent.shop_id,
-                order_no=order_no,
-                operator=operator,
-                manager=manager,
-                reason=reason,
-                parent_request_id=parent.request_id,
-                terminal=self._shop.terminal_id,
-            )
-        )
         logger.info(
             "reverse %s of till %s by %s", parent.request_id, parent.terminal or "?", manager
         )
-        return self._attempt(op, lambda: _send_cancel(alipay, op.payload))
+        return self._reverse(
+            parent,
+            _Reversal(reason, manager, operator, order_no, cashier or parent.cashier),
+            remote=True,
+        )
 
     def reverse(
         self,
@@ -379,8 +366,19 @@ class RedemptionService:
             raise NotReversible(detail=f"operation {op_id} is not a redemption")
         if parent.state is not OpState.SUCCEEDED or parent.reversed_by is not None:
             raise NotReversible(detail=f"operation {op_id} is {parent.state.value}")
+        logger.info("reverse operation %d (%s) by %s", parent.id, parent.request_id, manager)
+        return self._reverse(
+            parent,
+            _Reversal(reason, manager, operator, order_no, cashier or parent.cashier),
+            remote=False,
+        )
+
+    def _reverse(self, parent: Operation, how: _Reversal, *, remote: bool) -> OpOutcome:
+        """Journal and send the cancel of ``parent``: with its request id as ``request_id`` and
+        ``request_biz_no`` (design.md rule 3), linked by row id, or — ``remote``, a redemption of
+        another till — by its request id."""
         code_type = CodeType(parent.code_type)
-        order_no = codes.reversal_order_no(order_no, known=parent.order_no, code_type=code_type)
+        order_no = codes.reversal_order_no(how.order_no, known=parent.order_no, code_type=code_type)
         alipay = self._alipay()  # ConfigError before anything is written
         request = CancelRequest(
             request_id=parent.request_id,
@@ -401,15 +399,15 @@ class RedemptionService:
                 payload=_payload(request),
                 shop_id=parent.shop_id,
                 order_no=order_no,
-                operator=operator,
-                manager=manager,
-                reason=reason,
-                parent_id=parent.id,
+                operator=how.operator,
+                manager=how.manager,
+                reason=how.reason,
+                parent_id=None if remote else parent.id,
+                parent_request_id=parent.request_id if remote else "",
                 terminal=self._shop.terminal_id,
-                cashier=cashier or parent.cashier,
+                cashier=how.cashier,
             )
         )
-        logger.info("reverse operation %d (%s) by %s", parent.id, parent.request_id, manager)
         return self._attempt(op, lambda: _send_cancel(alipay, op.payload))
 
     # ----------------------------------------------------------------- sync
