@@ -351,6 +351,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc, getattr(args, "json", False))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`… | head`). What was done is journaled; only the printing
+        # stopped. Quiet, with the shell's status for a process ended by SIGPIPE (128 + 13).
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so Python's flush at exit does not fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _open_home(args: argparse.Namespace) -> AppHome:

@@ -391,3 +391,17 @@ def test_bad_arguments_found_by_the_fuzzer_stay_refused(
     home: Path, cli: Cli, argv: list[str], code: str
 ) -> None:
     assert_refused(cli(["--home", str(home), *argv], b"2468\n"), code)
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path: Path) -> None:
+    """`pos-app report --json | head -c 10`: no traceback, the SIGPIPE status (128 + 13)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pos_app", "--home", str(tmp_path / "home"), "report", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the app writes anything
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 141, err
+    assert b"Traceback" not in err
