@@ -51,10 +51,11 @@ def pump(app: Any) -> None:
     app.processEvents()
 
 
-def _ready(app: Any, window: Any) -> None:
+def _ready(app: Any, window: Any, *, start: bool = True) -> None:
     window.show()
     window.activateWindow()
-    window.start()
+    if start:
+        window.start()
     deadline = time.monotonic() + 10
     while not (window.isVisible() and window.isActiveWindow()) and time.monotonic() < deadline:
         pump(app)
@@ -63,26 +64,29 @@ def _ready(app: Any, window: Any) -> None:
 
 def start(home_dir: str) -> dict[str, Any]:
     t0 = time.monotonic_ns()
-    from pos_app.app import choose_language, create_application, install_translators
+    from pos_app.app import choose_language, create_application, install_translators, start_window
     from pos_app.config.home import AppHome
     from pos_app.logsetup import setup_logging
     from pos_app.runtime import Runtime
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.tasks import TaskManager
 
     t_import = time.monotonic_ns()
     app = create_application()
     home = AppHome(Path(home_dir))
     setup_logging(home.log_dir)
     install_translators(app, choose_language())
-    runtime = Runtime.open(home)
+    # As `pos-app gui` opens it: simulator and keyring come up on a thread behind the window.
+    runtime = Runtime.open(home, background=True)
     t_runtime = time.monotonic_ns()
-    tasks = TaskManager("service")
-    window = MainWindow(runtime, tasks)
-    _ready(app, window)
+    window, tasks = start_window(app, runtime)
+    _ready(app, window, start=False)
     t_ready = time.monotonic_ns()
+    deadline = time.monotonic() + 30
+    while not runtime.started and time.monotonic() < deadline:
+        pump(app)
+    t_connected = time.monotonic_ns()
     out = {
         "ready": t_ready,
+        "connected": t_connected,
         "proc": T_PROC,
         "imports_ns": t_import - t0,
         "runtime_ns": t_runtime - t_import,

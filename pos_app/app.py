@@ -16,7 +16,15 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -30,6 +38,8 @@ from pos_app.ui.paths import translations_dir
 
 if TYPE_CHECKING:
     from pos_app.runtime import Runtime
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskManager
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +140,11 @@ def install_excepthook(
 
 
 def _open_runtime(home: AppHome) -> Runtime:
-    # Imported late: the gateways and the simulator load only once Qt is up.
+    # Imported late: the gateways and the simulator load only once Qt is up. The simulator and
+    # the keyring come up on a thread while the window is built (see ``start_window``).
     from pos_app.runtime import Runtime
 
-    return Runtime.open(home)
+    return Runtime.open(home, background=True)
 
 
 def run_gui(target: Runtime | AppHome) -> int:
@@ -161,20 +172,12 @@ def run_gui(target: Runtime | AppHome) -> int:
 
 
 def _run_window(app: QApplication, runtime: Runtime) -> int:
-    from pos_app.ui.main_window import MainWindow  # late: after translators are in
-    from pos_app.ui.tasks import TaskManager
-
     for translator in app.findChildren(QTranslator):
         app.removeTranslator(translator)
     install_translators(app, choose_language(runtime.settings.language))
     app.setApplicationDisplayName(QCoreApplication.translate("App", "Koubei voucher counter"))
-    tasks = TaskManager("service")
-    window = MainWindow(runtime, tasks)
+    window, tasks = start_window(app, runtime)
     install_excepthook(lambda: window)
-    if runtime.keyring_problem and not runtime.training:
-        window.statusBar().showMessage(runtime.keyring_problem, 60_000)
-    window.show()
-    window.start()
     logger.info("GUI started (%s mode)", runtime.settings.mode)
     try:
         return app.exec()
@@ -182,3 +185,57 @@ def _run_window(app: QApplication, runtime: Runtime) -> int:
         window.shutdown()
         if not tasks.shutdown(timeout_s=max(30.0, 3 * runtime.settings.timeout_s)):
             logger.error("exiting with a job still running on the service worker")
+
+
+def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskManager]:
+    """Build, show and start the main window: ready for a scan at once, even while ``runtime``
+    is still opening in the background (the 平台 light says it is connecting meanwhile).
+
+    The runtime's ``wait_started`` is the first job of the serial money lane (queued in the
+    first turn of the event loop, before any key is read), so a scan made before it is up is
+    redeemed right after it (with the simulator's shop and keys), never
+    before; if opening failed, the reason is shown and the app exits with status 2.
+    """
+    from pos_app.ui.main_window import MainWindow  # late: after translators are in
+    from pos_app.ui.tasks import TaskManager, in_background
+
+    tasks = TaskManager("service")
+    window = MainWindow(runtime, tasks)
+
+    def started(_: None) -> None:
+        window.apply_settings()  # the demo codes, now that the simulator is up
+        if runtime.keyring_problem and not runtime.training:
+            window.statusBar().showMessage(runtime.keyring_problem, 60_000)
+        logger.info("runtime started")
+
+    def failed(error: Exception) -> None:
+        text = error.zh if isinstance(error, PosError) else ui_text.pick(message_for("POS_ERROR"))
+        QMessageBox.critical(window, QCoreApplication.translate("App", "Cannot start"), text)
+        app.exit(EXIT_STARTUP_FAILED)
+
+    # First on the money lane, before any scan can be queued; it waits without starting.
+    in_background(tasks, window, runtime.await_started, started, failed, label="runtime_start")
+
+    def begin() -> None:
+        runtime.begin_start()
+        window.start()
+
+    # Once the window is painted: a thread started earlier would hold the GIL while it is built.
+    window.installEventFilter(_AfterFirstPaint(window, begin))
+    app.aboutToQuit.connect(runtime.begin_start)  # closed even sooner: never left waiting
+    window.show()
+    return window, tasks
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` in the event loop's next turn after ``widget``'s first paint, once."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            QTimer.singleShot(0, then)
+        return False

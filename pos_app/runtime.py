@@ -4,6 +4,15 @@ Training mode starts the bundled simulator in-process and talks to it with its d
 app works out of the box. Production reads the keys from the OS keyring and talks to the real
 gateways. Clients are built lazily (missing keys surface as ``ConfigError`` when an operation
 needs them, before anything is written) and rebuilt when the settings change.
+
+Start-up speed (issue #13): ``Runtime.open(home, background=True)`` (the GUI) returns as soon as
+settings, journal and service are there; the slow half — starting the training simulator, probing
+the keyring, the store replicator — runs on a thread, so the window shows first. Whatever needs
+that half waits for it (``wait_started``): the client factories on the service worker, the
+``simulator``/``secrets``/``pins`` properties. The GUI queues ``wait_started`` as the first job of
+its serial money lane, so a scan made meanwhile is redeemed right after, never before. Modules
+the first screen does not need (the gateways and ``requests``, keyring, PostgreSQL) are imported
+where they are first used.
 """
 
 from __future__ import annotations
@@ -15,8 +24,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-import requests
-
 from pos_app.config.home import AppHome
 from pos_app.config.settings import (
     Settings,
@@ -25,32 +32,25 @@ from pos_app.config.settings import (
     settings_as_dict,
     validate_for_production,
 )
-from pos_app.core.cashiers import CashierRegistry
 from pos_app.core.errors import ConfigError, NoKeyringBackend, PosError
 from pos_app.core.journal import Journal, Operation
 from pos_app.core.models import ShopType
-from pos_app.core.pin import ManagerPins
-from pos_app.core.reports import JournalSource, Report, day_report, parse_cutoff
 from pos_app.core.secret_store import SecretStore
 from pos_app.core.service import RedemptionService, ShopConfig
-from pos_app.gateways.alipay import AlipayClient
-from pos_app.gateways.keys import load_private_key, load_public_key
-from pos_app.gateways.top import TopClient
-from pos_app.journal.postgres import PostgresJournal, conninfo_from_url
 from pos_app.journal.sqlite import SqliteJournal
-from pos_app.secrets.store import (
-    import_secret,
-    open_secret_store,
-    require_secret,
-)
-from pos_app.store.replicator import ReplicationStatus, Replicator
-from pos_app.store.views import STATEMENT_TIMEOUT_MS as STORE_STATEMENT_TIMEOUT_MS
-from pos_app.store.views import StoreReader
 
 if TYPE_CHECKING:
+    from pos_app.core.cashiers import CashierRegistry
+    from pos_app.core.pin import ManagerPins
     from pos_app.core.receipt import SlipShop
+    from pos_app.core.reports import Report
+    from pos_app.gateways.alipay import AlipayClient
+    from pos_app.gateways.top import TopClient
+    from pos_app.journal.postgres import PostgresJournal
     from pos_app.printing.escpos import ReceiptPrinter
     from pos_app.sandbox import Simulator
+    from pos_app.store.replicator import ReplicationStatus, Replicator
+    from pos_app.store.views import StoreReader
 
 logger = logging.getLogger(__name__)
 
@@ -88,24 +88,23 @@ class Runtime:
         *,
         simulator: Simulator | None = None,
         replicate: bool = True,
+        background: bool = False,
+        start_simulator: bool = False,
     ):
         """``replicate``: run the store replicator in the background (when a store database is
-        set); commands that only look at the store pass ``False`` and push or read themselves."""
+        set); commands that only look at the store pass ``False`` and push or read themselves.
+        ``background``: finish opening (``start_simulator``: the training simulator; the keyring
+        probe; the replicator) on a thread; see the module's docstring."""
         self.home = home
         self.settings = settings
-        self.simulator = simulator
+        self._simulator = simulator
         self.journal = open_journal(home, settings.mode)
-        self.secrets: SecretStore | None = None
-        self.keyring_problem = ""
-        try:
-            self.secrets = open_secret_store()
-        except (NoKeyringBackend, ConfigError) as exc:
-            self.keyring_problem = exc.zh
-            # Training mode uses the simulator's demo keys: no keyring is needed there.
-            level = logging.INFO if settings.mode == "training" else logging.WARNING
-            logger.log(level, "no usable keyring: %s", exc.code)
-        self.pins = manager_pins(home, self.secrets)
-        self.cashiers = cashier_registry(home, self.secrets)
+        self._secrets: SecretStore | None = None
+        self._keyring_problem = ""
+        self._pins: ManagerPins | None = None
+        self._cashiers: CashierRegistry | None = None
+        self._started = threading.Event()
+        self._start_error: PosError | None = None
         self._lock = threading.Lock()
         # Clients by "for production rows while in another mode?" (see _attach_other_modes).
         self._tops: dict[bool, TopClient] = {}
@@ -121,20 +120,148 @@ class Runtime:
         self._replicate = replicate
         self.replicator: Replicator | None = None
         self.store_reader: StoreReader | None = None
-        self._start_store()
         self.service.add_listener(self._wake_replicator)
+        self._opener_lock = threading.Lock()
+        self._opener: threading.Thread | None = None
+        if background:  # started by ``begin_start`` (or the first ``wait_started``)
+            self._opener = threading.Thread(
+                target=self._finish_opening, args=(start_simulator, True), name="runtime-start"
+            )
+        else:
+            self._finish_opening(start_simulator, False)
 
     @classmethod
     def open(
-        cls, home: AppHome, *, start_simulator: bool = True, replicate: bool = True
+        cls,
+        home: AppHome,
+        *,
+        start_simulator: bool = True,
+        replicate: bool = True,
+        background: bool = False,
     ) -> Runtime:
+        """``background``: return before the simulator, keyring and replicator are up (GUI)."""
         settings = load_settings(home)
         simulator = None
-        if settings.mode == "training" and start_simulator:
-            simulator = _start_simulator(home)
-        elif settings.mode == "production":
+        wanted = settings.mode == "training" and start_simulator
+        if settings.mode == "production":
             validate_for_production(settings)
-        return cls(home, settings, simulator=simulator, replicate=replicate)
+        elif wanted and not background:
+            simulator = _start_simulator(home)
+        return cls(
+            home,
+            settings,
+            simulator=simulator,
+            replicate=replicate,
+            background=background,
+            start_simulator=wanted and background,
+        )
+
+    # ------------------------------------------------------------------ the slow half of opening
+    def _finish_opening(self, start_simulator: bool, background: bool) -> None:
+        try:
+            if start_simulator:
+                self._simulator = _start_simulator(self.home)
+                self.service.set_shop(self._shop_config())  # the demo shop, before any redeem
+            self._probe_keyring()
+            self._start_store()
+        except PosError as exc:
+            if not background:
+                raise
+            logger.error("start-up failed: %s", exc.code)
+            self._start_error = exc
+        except BaseException:
+            logger.exception("start-up failed")
+            self._start_error = PosError(detail="start-up failed")
+            if not background:
+                raise
+        finally:
+            self._started.set()
+
+    def _probe_keyring(self) -> None:
+        from pos_app.secrets.store import open_secret_store
+
+        try:
+            self._secrets = open_secret_store()
+        except (NoKeyringBackend, ConfigError) as exc:
+            self._keyring_problem = exc.zh
+            # Training mode uses the simulator's demo keys: no keyring is needed there.
+            level = logging.INFO if self.settings.mode == "training" else logging.WARNING
+            logger.log(level, "no usable keyring: %s", exc.code)
+        self._pins = manager_pins(self.home, self._secrets)
+        self._cashiers = cashier_registry(self.home, self._secrets)
+
+    def begin_start(self) -> None:
+        """Start the slow half of a background open (once). The GUI calls it when its window is
+        up: on a thread, that work would still hold the GIL while the window is being built."""
+        with self._opener_lock:  # not ``_lock``: the client factories wait while holding it
+            opener, self._opener = self._opener, None
+        if opener is not None:
+            opener.start()
+
+    def await_started(self) -> None:
+        """``wait_started`` without starting anything: for a job queued before ``begin_start``."""
+        self._started.wait()
+        if self._start_error is not None:
+            raise self._start_error
+
+    def wait_started(self) -> None:
+        """Return once opening has finished; raise what stopped it (e.g. ``SANDBOX_BUSY``)."""
+        self.begin_start()
+        self._started.wait()
+        if self._start_error is not None:
+            raise self._start_error
+
+    @property
+    def started(self) -> bool:
+        """Whether opening has finished (without waiting)."""
+        return self._started.is_set()
+
+    def _wait(self) -> None:
+        self.begin_start()
+        self._started.wait()
+
+    @property
+    def simulator(self) -> Simulator | None:
+        self._wait()
+        return self._simulator
+
+    @simulator.setter
+    def simulator(self, value: Simulator | None) -> None:
+        self._simulator = value
+
+    @property
+    def secrets(self) -> SecretStore | None:
+        self._wait()
+        return self._secrets
+
+    @secrets.setter
+    def secrets(self, value: SecretStore | None) -> None:
+        self._secrets = value
+
+    @property
+    def keyring_problem(self) -> str:
+        self._wait()
+        return self._keyring_problem
+
+    @keyring_problem.setter
+    def keyring_problem(self, value: str) -> None:
+        self._keyring_problem = value
+
+    @property
+    def pins(self) -> ManagerPins:
+        self.wait_started()
+        assert self._pins is not None  # noqa: S101 - set by every finished start
+        return self._pins
+
+    @property
+    def cashiers(self) -> CashierRegistry:
+        self.wait_started()
+        assert self._cashiers is not None  # noqa: S101 - set by every finished start
+        return self._cashiers
+
+    @cashiers.setter
+    def cashiers(self, value: CashierRegistry) -> None:
+        self._cashiers = value
 
     # ------------------------------------------------------------------ state
     @property
@@ -177,6 +304,8 @@ class Runtime:
 
     def import_key(self, name: str, text: str, *, by: str = "") -> str:
         """Validate and store a secret in the keyring; returns a summary without the value."""
+        from pos_app.secrets.store import import_secret
+
         if self.secrets is None:
             raise NoKeyringBackend(detail=self.keyring_problem or "no keyring")
         summary = import_secret(self.secrets, name, text)
@@ -243,7 +372,8 @@ class Runtime:
 
     def _shop_config(self) -> ShopConfig:
         s = self.settings
-        shop_id = self.simulator.demo.shop_id if self.simulator and self.training else s.shop_id
+        simulator = self._simulator  # never waits: also called while opening
+        shop_id = simulator.demo.shop_id if simulator and self.training else s.shop_id
         return ShopConfig(
             shop_id=shop_id,
             shop_type=ShopType(s.shop_type),
@@ -253,13 +383,19 @@ class Runtime:
 
     # ------------------------------------------------------------------ credentials
     def _simulator_for(self, production: bool) -> Simulator | None:
-        """The training simulator when requests go there; never for production rows."""
-        return None if production or not self.training else self.simulator
+        """The training simulator when requests go there; never for production rows. Waits for
+        it (and refuses with what stopped it) rather than fall back to the real gateways."""
+        if production or not self.training:
+            return None
+        self.wait_started()
+        return self._simulator
 
     def top_credentials(self, *, production: bool = False) -> TopCredentials:
         if simulator := self._simulator_for(production):
             demo = simulator.demo
             return TopCredentials(demo.top_app_key, demo.top_app_secret, demo.top_session)
+        from pos_app.secrets.store import require_secret
+
         store = self._store()
         return TopCredentials(
             self.settings.top_app_key,
@@ -273,6 +409,8 @@ class Runtime:
             return AlipayCredentials(
                 demo.app_id, demo.app_private_key_b64, demo.alipay_public_key_b64, ""
             )
+        from pos_app.secrets.store import require_secret
+
         store = self._store()
         return AlipayCredentials(
             self.settings.alipay_app_id,
@@ -294,6 +432,8 @@ class Runtime:
         return self.settings.alipay_gateway, self.settings.top_gateway
 
     def _top_client(self, production: bool = False) -> TopClient:
+        from pos_app.gateways.top import TopClient
+
         with self._lock:
             if production not in self._tops:
                 top = self.top_credentials(production=production)
@@ -310,6 +450,9 @@ class Runtime:
             return self._tops[production]
 
     def _alipay_client(self, production: bool = False) -> AlipayClient:
+        from pos_app.gateways.alipay import AlipayClient
+        from pos_app.gateways.keys import load_private_key, load_public_key
+
         with self._lock:
             if production not in self._alipays:
                 creds = self.alipay_credentials(production=production)
@@ -329,6 +472,8 @@ class Runtime:
     # ------------------------------------------------------------------ health
     def gateway_health(self, timeout_s: float = 2.0) -> bool:
         """Whether the redeem gateway answers HTTP at all (any status) within ``timeout_s``."""
+        import requests
+
         try:
             requests.get(self._urls()[1], timeout=timeout_s)
         except requests.RequestException:
@@ -341,10 +486,13 @@ class Runtime:
         in the background unless this runtime was opened with ``replicate=False``)."""
         if not self.settings.store_database_url:
             return
+        from pos_app.store.replicator import Replicator
+        from pos_app.store.views import STATEMENT_TIMEOUT_MS, StoreReader
+
         self.replicator = Replicator(self.journal.path, self.store_journal, interval_s=STORE_POLL_S)
         replicator = self.replicator
         self.store_reader = StoreReader(
-            functools.partial(self.store_journal, statement_timeout_ms=STORE_STATEMENT_TIMEOUT_MS),
+            functools.partial(self.store_journal, statement_timeout_ms=STATEMENT_TIMEOUT_MS),
             lambda: replicator.reachable,
         )
         self.service.set_store(self.store_reader)
@@ -376,6 +524,8 @@ class Runtime:
         """A new connection to the store database for this till (``StoreUnavailable`` when it
         cannot be reached; ``ConfigError`` "STORE_NOT_CONFIGURED" without a URL). Training rows
         carry the simulator's demo shop id, so they never mix with the real shop's."""
+        from pos_app.journal.postgres import PostgresJournal, conninfo_from_url
+
         url = self.settings.store_database_url
         if not url:
             raise ConfigError("STORE_NOT_CONFIGURED")
@@ -419,6 +569,7 @@ class Runtime:
         return SlipShop(self._store_shop_id(), training=self.training)
 
     def close(self) -> None:
+        self._wait()  # a simulator or replicator being started is stopped too
         self._stop_store()
         with self._lock:
             self._drop_clients()
@@ -432,16 +583,22 @@ class Runtime:
 def manager_pins(home: AppHome, store: SecretStore | None) -> ManagerPins:
     """The manager PIN of this till: its record in ``store`` (the OS keyring; ``None`` refuses
     every check), its cross-process lock in ``home``."""
+    from pos_app.core.pin import ManagerPins
+
     return ManagerPins(store, home.pin_lock_file, legacy_file=home.pin_file)
 
 
 def cashier_registry(home: AppHome, store: SecretStore | None) -> CashierRegistry:
     """The till's cashiers: their list and PINs in ``store`` (the OS keyring), locks in ``home``."""
+    from pos_app.core.cashiers import CashierRegistry
+
     return CashierRegistry(store, home.cashier_lock_file, home.cashier_pin_lock_file)
 
 
 def build_day_report(runtime: Runtime, day: date, *, cashier: str | None, store: bool) -> Report:
     """The day report of this till, or of the whole shop from the store database."""
+    from pos_app.core.reports import JournalSource, day_report, parse_cutoff
+
     cutoff = parse_cutoff(runtime.settings.report_day_cutoff)
     terminal = runtime.settings.terminal_id
     if not store:

@@ -7,6 +7,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
+# The gateway (and store database) secrets a till keeps in the OS keyring, by name.
+SECRET_NAMES = (
+    "alipay-private-key",
+    "alipay-public-key",
+    "top-app-secret",
+    "top-session",
+    "app-auth-token",
+    "store-db-password",  # the store database (PostgreSQL) role's password
+)
+
 
 class SecretStore(Protocol):
     """Named secrets; ``get`` of a missing name is ``None``. Values never reach a log."""

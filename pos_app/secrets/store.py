@@ -32,19 +32,11 @@ import keyring.errors
 
 from pos_app.core.errors import ConfigError, InputInvalid, NoKeyringBackend, SecretMissing
 from pos_app.core.messages import Message
-from pos_app.core.secret_store import SecretStore
+from pos_app.core.secret_store import SECRET_NAMES, SecretStore
 from pos_app.gateways.keys import fingerprint, load_private_key, load_public_key
 
 logger = logging.getLogger(__name__)
 
-SECRET_NAMES = (
-    "alipay-private-key",
-    "alipay-public-key",
-    "top-app-secret",
-    "top-session",
-    "app-auth-token",
-    "store-db-password",  # the store database (PostgreSQL) role's password
-)
 # Entries the app keeps for itself: never imported by `keys import`, never listed as keys.
 INTERNAL_NAMES = ("manager-pin", "cashiers")
 # One PIN record per cashier (``core/cashiers.py``), named by the cashier's number.

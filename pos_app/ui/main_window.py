@@ -326,6 +326,8 @@ class MainWindow(QMainWindow):
         return self.tr("TRAINING") + " — " + name if training else name
 
     def _demo_rows(self) -> tuple[tuple[str, str], ...]:
+        if not getattr(self.runtime, "started", True):  # still opening: listed once it is up
+            return ()
         simulator = getattr(self.runtime, "simulator", None)
         demo = getattr(simulator, "demo", None)
         if demo is None:

@@ -210,7 +210,7 @@
     </message>
     <message>
         <source>Platform: checking…</source>
-        <translation>平台：检查中…</translation>
+        <translation>平台：正在连接…</translation>
     </message>
     <message>
         <source>Koubei voucher counter</source>

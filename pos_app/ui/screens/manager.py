@@ -20,6 +20,7 @@ like a retry that settled in the background.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent
@@ -37,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from pos_app.core.journal import OpState
 from pos_app.core.service import OpOutcome
-from pos_app.runtime import Runtime
 from pos_app.ui.dialogs.pin import PinDialog
 from pos_app.ui.operation_text import STATE_COLOURS
 from pos_app.ui.receipts import ReceiptDesk
@@ -51,6 +51,9 @@ from pos_app.ui.screens.settings import SettingsScreen
 from pos_app.ui.screens.sync import SyncScreen
 from pos_app.ui.service_bridge import ServiceEvents
 from pos_app.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from pos_app.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 

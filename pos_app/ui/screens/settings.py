@@ -36,14 +36,14 @@ from pos_app.config import settings as cfg
 from pos_app.config.settings import Settings, set_setting
 from pos_app.core.errors import InputInvalid, PosError
 from pos_app.core.receipt import WIDTHS_MM, parse_printer_uri
-from pos_app.runtime import Runtime
-from pos_app.secrets.store import SECRET_NAMES, status
+from pos_app.core.secret_store import SECRET_NAMES, SecretStore
 from pos_app.ui.messages import error_text
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
 from pos_app.ui.screens.scanner_test import ScannerTestPage
 from pos_app.ui.tasks import TaskManager, in_background
 
 if TYPE_CHECKING:
+    from pos_app.runtime import Runtime
     from pos_app.ui.receipts import ReceiptDesk
 
 logger = logging.getLogger(__name__)
@@ -417,7 +417,7 @@ class SettingsScreen(QWidget):
         self.backend_label.setStyleSheet("")
         self.backend_label.setText(text)
         in_background(
-            self._tasks, self, lambda: status(store), self._show_key_status, label="key-status"
+            self._tasks, self, lambda: _key_status(store), self._show_key_status, label="key-status"
         )
 
     def _show_key_status(self, present: dict[str, bool]) -> None:
@@ -505,3 +505,10 @@ class SettingsScreen(QWidget):
     def _status(self, style: str, text: str) -> None:
         self.status_label.setStyleSheet(style)
         self.status_label.setText(text)
+
+
+def _key_status(store: SecretStore) -> dict[str, bool]:
+    """Which keys the keyring holds (on a lane: keyring is imported on first use, not at start)."""
+    from pos_app.secrets.store import status
+
+    return status(store)

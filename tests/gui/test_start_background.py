@@ -1,0 +1,152 @@
+"""Start-up off the critical path (issue #13): the window is up and takes scans while the runtime
+finishes opening (training simulator, keyring probe) on a thread.
+
+A real ``Runtime.open(home, background=True)`` and the app's own ``start_window``; the simulator's
+start is held back until the test releases it, so the first scan really arrives while the
+platform light says 正在连接.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from pos_app import app as app_module
+from pos_app import runtime as runtime_module
+from pos_app.config.home import AppHome
+from pos_app.core.errors import ConfigError
+from pos_app.core.journal import OpKind, OpState
+from pos_app.runtime import Runtime
+from pos_app.sandbox import Simulator
+from pos_app.sandbox.demo import DEMO_CODES, OUR_SHOP_ID
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.tasks import TaskManager
+from pos_app.ui.widgets.result_card import CardState
+
+WAIT_MS = 15_000
+
+
+class HeldStart:
+    """Stands in for ``runtime._start_simulator``: waits for ``release``, then starts the real
+    simulator (or raises ``error``)."""
+
+    def __init__(self, keys: Any, error: Exception | None = None) -> None:
+        self.keys = keys
+        self.error = error
+        self.release = threading.Event()
+        self.called = threading.Event()
+
+    def __call__(self, home: AppHome) -> Simulator:
+        self.called.set()
+        assert self.release.wait(WAIT_MS / 1000)
+        if self.error is not None:
+            raise self.error
+        return Simulator.start(host="127.0.0.1", port=0, data_dir=None, keys=self.keys)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppHome:
+    monkeypatch.setenv("POS_APP_KEYRING_SERVICE", f"pos_app_gui_tests_{uuid.uuid4().hex[:8]}")
+    home = AppHome(tmp_path / "home")
+    home.config_file.write_text("[sound]\nenabled = false\n", encoding="utf-8")
+    return home
+
+
+def _start(
+    qtbot: QtBot, qapp: QApplication, home: AppHome
+) -> tuple[Runtime, MainWindow, TaskManager]:
+    runtime = Runtime.open(home, background=True)
+    window, tasks = app_module.start_window(qapp, runtime)
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    return runtime, window, tasks
+
+
+def _stop(qtbot: QtBot, runtime: Runtime, window: MainWindow, tasks: TaskManager) -> None:
+    window.shutdown()
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=WAIT_MS)
+    assert tasks.shutdown(timeout_s=10)
+    runtime.close()
+
+
+def _scan(window: MainWindow, code: str) -> None:
+    handle = window.windowHandle()
+    for ch in code:
+        QTest.keyClick(handle, ch)
+    QTest.keyClick(handle, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def held(sim_keys: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldStart]:
+    start = HeldStart(sim_keys)
+    monkeypatch.setattr(runtime_module, "_start_simulator", start)
+    yield start
+    start.release.set()
+
+
+def test_the_first_scan_while_connecting_is_redeemed_once_the_simulator_is_up(
+    qtbot: QtBot, qapp: QApplication, zh_ui: None, home: AppHome, held: HeldStart
+) -> None:
+    runtime, window, tasks = _start(qtbot, qapp, home)
+    try:
+        assert held.called.wait(5), "the slow half starts once the window is up"
+        assert not runtime.started
+        assert window.health_label.text() == "平台：正在连接…"
+
+        code = DEMO_CODES["single"]
+        _scan(window, code)
+        qtbot.wait(300)  # the scan waits behind the start: nothing journaled, nothing sent yet
+        assert runtime.journal.day_page(date.today()) == []
+
+        held.release.set()
+        card = window.scan_screen.card
+        qtbot.waitUntil(lambda: card.state is CardState.SUCCESS, timeout=WAIT_MS)
+        [op] = runtime.journal.day_page(date.today())
+        assert (op.kind, op.state, op.code) == (OpKind.REDEEM, OpState.SUCCEEDED, code)
+        assert op.shop_id == OUR_SHOP_ID  # the demo shop, though the scan came first
+        simulator = runtime.simulator
+        assert simulator is not None and len(simulator.state.redemptions_for(code)) == 1
+        qtbot.waitUntil(lambda: window.health_label.text() != "平台：正在连接…", timeout=WAIT_MS)
+        assert window.scan_screen._demo_rows  # listed once the simulator is up
+    finally:
+        held.release.set()
+        _stop(qtbot, runtime, window, tasks)
+
+
+def test_a_failed_start_is_shown_the_app_exits_2_and_a_waiting_scan_is_refused(
+    qtbot: QtBot,
+    qapp: QApplication,
+    home: AppHome,
+    held: HeldStart,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    held.error = ConfigError("SANDBOX_BUSY", "another app holds the simulator")
+    shown: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args))
+    exits: list[int] = []
+    monkeypatch.setattr(qapp, "exit", exits.append)
+    runtime, window, tasks = _start(qtbot, qapp, home)
+    try:
+        _scan(window, DEMO_CODES["single"])
+        held.release.set()
+        qtbot.waitUntil(lambda: bool(shown) and bool(exits), timeout=WAIT_MS)
+        assert exits == [app_module.EXIT_STARTUP_FAILED]
+        assert "模拟平台已被另一个收银程序占用" in str(shown[0][2])
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=WAIT_MS)
+        assert runtime.journal.day_page(date.today()) == []  # refused before anything was written
+        with pytest.raises(ConfigError):
+            runtime.wait_started()
+    finally:
+        _stop(qtbot, runtime, window, tasks)
