@@ -153,10 +153,13 @@ def scan(home_dir: str, n: int) -> dict[str, Any]:
 
     watch = PaintWatch()
     card.installEventFilter(watch)
+    marks = _instrument(window, runtime)
     latencies, gaps, states = [], [], []
+    phases: list[dict[str, int]] = []
     none_start, calls_start = sys.getrefcount(None), CALLS[0]
     for i in range(n + 3):
         watch.painted_at = 0
+        marks.clear()
         last = _type(app, handle, fresh_code(i), gaps)
         deadline = time.monotonic() + 15
         while not watch.painted_at and time.monotonic() < deadline:
@@ -166,6 +169,7 @@ def scan(home_dir: str, n: int) -> dict[str, Any]:
         states.append(str(card.state))
         if i >= 3 and watch.painted_at:  # 3 warm-up scans
             latencies.append(watch.painted_at - last)
+            phases.append(_phases(marks, last, watch.painted_at))
         t_idle = time.monotonic() + 0.3  # a cashier's pace between scans
         while time.monotonic() < t_idle:
             pump(app)
@@ -187,6 +191,7 @@ def scan(home_dir: str, n: int) -> dict[str, Any]:
     tasks.shutdown(timeout_s=30)
     runtime.close()
     return {
+        "phases": phases,
         "latencies": latencies,
         "states": states,
         "gaps": gaps,
@@ -196,6 +201,49 @@ def scan(home_dir: str, n: int) -> dict[str, Any]:
         "none_lost_per_scan": none_lost_by_app / (n + 3),
         "none_at_start": NONE_AT_START[0],
         "none_leak": NONE_LEAK[0],
+    }
+
+
+def _instrument(window: Any, runtime: Any) -> dict[str, int]:
+    """Timestamps (perf_counter_ns) of one scan's way through the app, taken by wrapping the
+    functions that do each step: the scanner filter's ``scanned``, the service call on the worker
+    (its start and end), the outcome back on the UI thread, the card's ``show_view``."""
+    marks: dict[str, int] = {}
+
+    def stamp(name: str, fn: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            marks.setdefault(name, time.perf_counter_ns())
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                marks.setdefault(name + "_end", time.perf_counter_ns())
+
+        return wrapped
+
+    window.scanner.scanned.connect(
+        lambda _code: marks.setdefault("scanned", time.perf_counter_ns())
+    )
+    service = runtime.service
+    service.redeem = stamp("service", service.redeem)
+    screen = window.scan_screen
+    screen._on_outcome = stamp("outcome", screen._on_outcome)
+    screen.card.show_view = stamp("show_view", screen.card.show_view)
+    return marks
+
+
+def _phases(marks: dict[str, int], last_key: int, painted: int) -> dict[str, int]:
+    """ns per step from the Enter key to the card painted (missing steps count 0)."""
+    at = {k: v for k, v in marks.items() if v >= last_key}
+    service = at.get("service_end", 0) - at.get("service", 0)
+    return {
+        "total": painted - last_key,
+        "service": service,
+        "gui": painted - last_key - service,
+        "to_scanned": at.get("scanned", last_key) - last_key,
+        "to_worker": at.get("service", last_key) - at.get("scanned", last_key),
+        "back_to_ui": at.get("outcome", 0) - at.get("service_end", 0),
+        "outcome_to_card": at.get("outcome_end", 0) - at.get("outcome", 0),
+        "to_paint": painted - at.get("outcome_end", painted),
     }
 
 

@@ -47,11 +47,11 @@ def order_no(i: int) -> str:
     return f"BENCH{i:020d}"
 
 
-def _dataset_with(extra: int) -> Callable[[], dict[str, Any]]:
+def _dataset_with(extra: int) -> Callable[..., dict[str, Any]]:
     base = sim_demo.demo_dataset
 
-    def dataset(*args: Any) -> dict[str, Any]:
-        data = base(*args)
+    def dataset(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        data = base(*args, **kwargs)
         for i in range(extra):
             code = fresh_code(i)
             data["vouchers"].append(

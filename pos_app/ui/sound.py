@@ -17,6 +17,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -90,17 +91,25 @@ def _external_player() -> Player | None:
             args = [exe, "-q"] if program == "aplay" else [exe]
 
             def play_process(path: Path, args: list[str] = args) -> bool:
-                # Fixed program, our own file: no untrusted input reaches the command line.
-                subprocess.Popen(  # noqa: S603
-                    [*args, str(path)],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
+                # Started on a thread: fork + exec of the player took milliseconds of the UI
+                # thread between the result and the painted card (issue #13).
+                threading.Thread(
+                    target=_spawn, args=([*args, str(path)],), name="sound", daemon=True
+                ).start()
                 return True
 
             return play_process
     return None
+
+
+def _spawn(command: list[str]) -> None:
+    try:
+        # Fixed program, our own file: no untrusted input reaches the command line.
+        subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+    except OSError:
+        logger.warning("could not start the sound player %s", command[0], exc_info=True)
 
 
 class SoundPlayer:

@@ -52,3 +52,34 @@ def test_beeps_when_the_file_cannot_be_played(
     SoundPlayer(folder=REPO_SOUNDS, player=broken).play(Cue.SUCCESS)
     SoundPlayer(folder=tmp_path, player=lambda _p: True).play(Cue.SUCCESS)  # no file there
     assert beeps == [True, True]
+
+
+def test_an_external_player_is_started_off_the_ui_thread(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """fork + exec of aplay/paplay must not sit between the result and the painted card."""
+    import subprocess
+    import threading
+
+    from pos_app.ui import sound
+
+    started: list[tuple[list[str], str]] = []
+    done = threading.Event()
+
+    def popen(command: list[str], **_kw: object) -> None:
+        started.append((command, threading.current_thread().name))
+        done.set()
+
+    monkeypatch.setattr(sound.sys, "platform", "linux")
+    monkeypatch.setattr(
+        sound.shutil, "which", lambda name: f"/usr/bin/{name}" if name == "paplay" else None
+    )
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    player = sound._external_player()
+    assert player is not None
+    wav = tmp_path / "success.wav"
+    assert player(wav) is True
+    assert done.wait(5)
+    [(command, thread)] = started
+    assert command == ["/usr/bin/paplay", str(wav)]
+    assert thread != threading.current_thread().name
