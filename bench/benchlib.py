@@ -106,6 +106,17 @@ def verdict(ok: bool, margin: str = "") -> str:
 # --------------------------------------------------------------------------- output
 
 
+# Issue #13's targets and "where the time goes" figures, filled by the benchmarks of this run
+# and written by run_all.py at the top of the report: (figure, this run, target, met).
+TARGETS: list[tuple[str, str, str, bool]] = []
+# figure -> this run's value (text), for the before/after table.
+AFTER: dict[str, str] = {}
+
+
+def target(figure: str, value: str, goal: str, met: bool) -> None:
+    TARGETS.append((figure, value, goal, met))
+
+
 @dataclass
 class Section:
     """One benchmark's part of docs/performance.md, printed as it is built."""

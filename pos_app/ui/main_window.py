@@ -44,8 +44,6 @@ from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
 from pos_app.ui.receipts import ReceiptDesk
 from pos_app.ui.scanner import ScannerConfig, ScannerFilter
-from pos_app.ui.screens.history import HistoryScreen
-from pos_app.ui.screens.manager import ManagerScreen
 from pos_app.ui.screens.manual import ManualScreen
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.screens.sign_in import SignInScreen
@@ -60,6 +58,8 @@ if TYPE_CHECKING:
     from pos_app.config.settings import Settings
     from pos_app.runtime import Runtime
     from pos_app.store.replicator import ReplicationStatus
+    from pos_app.ui.screens.history import HistoryScreen
+    from pos_app.ui.screens.manager import ManagerScreen
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,17 @@ class Screen(enum.StrEnum):
     HISTORY = "history"
     MANAGER = "manager"
     SIGN_IN = "sign_in"  # 请登录: only when the till has cashiers
+
+
+class _Screens(dict[Screen, QWidget]):
+    """The stack's screens by name; one not built yet is built on first lookup (``build``)."""
+
+    def __init__(self, build: Callable[[Screen], QWidget]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, screen: Screen) -> QWidget:
+        return self._build(screen)
 
 
 def scanner_config(settings: Settings) -> ScannerConfig:
@@ -136,28 +147,18 @@ class MainWindow(QMainWindow):
             runtime.service, tasks, self.events, sounds=self.sounds, probe=self.probe, parent=self
         )
         self.manual_screen = ManualScreen(self)
-        self.history_screen = HistoryScreen(runtime.service, tasks, self, receipts=self.receipts)
-        self.manager_screen = ManagerScreen(
-            runtime,
-            tasks,
-            self.events,
-            self,
-            probe=self.probe,
-            scanner=self.scanner,
-            receipts=self.receipts,
-        )
-        self.sign_in_screen = SignInScreen(getattr(runtime, "cashiers", None), self.probe, self)
+        # History and manager are built (and their modules imported) when first shown: the
+        # first screen does not need them, and building them was a good part of the start-up.
+        self._history: HistoryScreen | None = None
+        self._manager: ManagerScreen | None = None
+        # The cashier list is read once the runtime is up (it is in the keyring): ShiftControl.
+        self.sign_in_screen = SignInScreen(None, self.probe, self)
         self.stack = QStackedWidget(self)
-        self.screens: dict[Screen, QWidget] = {
-            Screen.SCAN: self.scan_screen,
-            Screen.MANUAL: self.manual_screen,
-            Screen.HISTORY: self.history_screen,
-            Screen.MANAGER: self.manager_screen,
-            Screen.SIGN_IN: self.sign_in_screen,
-        }
+        self.screens = _Screens(self._build_screen)
+        self._add_screen(Screen.SCAN, self.scan_screen)
+        self._add_screen(Screen.MANUAL, self.manual_screen)
+        self._add_screen(Screen.SIGN_IN, self.sign_in_screen)
         self.shift = ShiftControl(self)
-        for widget in self.screens.values():
-            self.stack.addWidget(widget)
         self.nav_buttons: dict[Screen, QPushButton] = {}
         self._build_layout()
         self.toast = Toast(self.stack)
@@ -192,21 +193,12 @@ class MainWindow(QMainWindow):
         """Each screen's signals to where they go; every settle event reaches each screen once."""
         self.manual_screen.submitted.connect(self._redeem_typed)
         self.scan_screen.typed.connect(self._typed_on_scan)
-        self.manager_screen.locked.connect(self.scan_screen.reset_if_settled)
         self.pump.settled_in_background.connect(self._settled_in_background)
         self.manual_screen.lookup_requested.connect(self._look_up_typed)
         self.scan_screen.busy_changed.connect(self._on_busy)
         self.events.outcome.connect(self._on_outcome)
-        self.events.outcome.connect(self.history_screen.on_outcome)
         self._wire_receipts()
-        self.manager_screen.closed.connect(lambda: self.show_screen(Screen.SCAN))
-        self.manager_screen.settings_saved.connect(lambda _settings: self.apply_settings())
-        for notices in (
-            self.scan_screen.notice,
-            self.manager_screen.notice,
-            self.tasks.error_shown,
-            self.probe.error_shown,
-        ):
+        for notices in (self.scan_screen.notice, self.tasks.error_shown, self.probe.error_shown):
             notices.connect(self.show_notice)
 
     def _wire_receipts(self) -> None:
@@ -224,6 +216,49 @@ class MainWindow(QMainWindow):
             return
         self.show_notice(text)
         self.toast.show_notice(text, Tone.BAD)
+
+    @property
+    def history_screen(self) -> HistoryScreen:
+        """The day's records (built on first use; it then follows every settled row)."""
+        if self._history is None:
+            from pos_app.ui.screens.history import HistoryScreen
+
+            self._history = HistoryScreen(
+                self.runtime.service, self.tasks, self, receipts=self.receipts
+            )
+            self.events.outcome.connect(self._history.on_outcome)
+            self._add_screen(Screen.HISTORY, self._history)
+        return self._history
+
+    @property
+    def manager_screen(self) -> ManagerScreen:
+        """The manager's screens behind the PIN (built on first use)."""
+        if self._manager is None:
+            from pos_app.ui.screens.manager import ManagerScreen
+
+            manager = ManagerScreen(
+                self.runtime,
+                self.tasks,
+                self.events,
+                self,
+                probe=self.probe,
+                scanner=self.scanner,
+                receipts=self.receipts,
+            )
+            manager.locked.connect(self.scan_screen.reset_if_settled)
+            manager.closed.connect(lambda: self.show_screen(Screen.SCAN))
+            manager.settings_saved.connect(lambda _settings: self.apply_settings())
+            manager.notice.connect(self.show_notice)
+            self._manager = manager
+            self._add_screen(Screen.MANAGER, manager)
+        return self._manager
+
+    def _build_screen(self, screen: Screen) -> QWidget:
+        return self.history_screen if screen is Screen.HISTORY else self.manager_screen
+
+    def _add_screen(self, screen: Screen, widget: QWidget) -> None:
+        self.screens[screen] = widget
+        self.stack.addWidget(widget)
 
     def _build_layout(self) -> None:
         nav = QHBoxLayout()
