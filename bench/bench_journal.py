@@ -16,10 +16,12 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
 from benchlib import (
+    AFTER,
     STALL_BEFORE,
     Section,
     Stats,
@@ -27,6 +29,7 @@ from benchlib import (
     ms,
     ns,
     ratio,
+    target,
     verdict,
     work_dir,
 )
@@ -36,7 +39,8 @@ from rig import fresh_code, journal_path, open_runtime, start_simulator
 from pos_app.core.journal import OpKind
 from pos_app.journal.sqlite import SqliteJournal
 
-N_ROWS = 1_000_000
+N_ROWS = int(os.environ.get("BENCH_JOURNAL_ROWS", "1000000"))  # scaled down only to try it
+BYTES_TARGET = 800  # bytes per operation at 1M rows (issue #13)
 N_LOOKUPS = 2000
 N_PAGES = 200
 SIZES = (0, 100_000, 1_000_000)
@@ -100,8 +104,13 @@ def _scale(s: Section, path: Path) -> None:
         reversible = measure("reversible", lambda: journal.reversible(limit=200), n=N_PAGES)
         open_ops = measure("open_operations", journal.open_operations, n=N_PAGES)
         day_rows = journal.day_count(today)
+        packed = _packed_bytes(path)
     finally:
         journal.close()
+    met = size / N_ROWS <= BYTES_TARGET
+    target(f"Journal bytes per operation at {N_ROWS:,} rows", f"{size / N_ROWS:,.0f}",
+           f"≤ {BYTES_TARGET}", met)  # fmt: skip
+    AFTER["journal_bytes"] = f"{size / N_ROWS:,.0f} bytes"
     s.add(
         f"{N_ROWS:,} operations (plus {2 * N_ROWS:,} state-history rows) in the app's schema,"
         f" 1,000 a day ending today ({day_rows:,} today, 5 of them UNKNOWN); generated in"
@@ -111,8 +120,10 @@ def _scale(s: Section, path: Path) -> None:
         " lookups.",
         "",
         f"- File: {size / 1e6:,.0f} MB → **{size / N_ROWS:,.0f} bytes per operation**"
-        " (its row, its 2 state-history rows and all indexes; payload + result JSON are about"
-        " 900 bytes of that).",
+        f" (its row, its 2 state-history rows and all indexes; payload + result, packed as"
+        f" the app stores them since issue #13, are {packed:,.0f} bytes of that: about 900 as"
+        f" JSON text before). Target ≤ {BYTES_TARGET} bytes per operation:"
+        f" {verdict(size / N_ROWS <= BYTES_TARGET)}.",
         f"- Opening the 1M-row file (`SqliteJournal(path)`: WAL, pragmas, migration check):"
         f" {ms(open_ns)} ms. First history page right after opening: {ms(first_ns)} ms.",
         "",
@@ -131,7 +142,7 @@ def _scale(s: Section, path: Path) -> None:
         (reversible, None, "reversible(limit=200)"),
         (open_ops, None, "open_operations()"),
     ):
-        target = (
+        goal = (
             "—"
             if target_ns is None
             else (
@@ -139,8 +150,11 @@ def _scale(s: Section, path: Path) -> None:
                 f" {verdict(st.p99 < target_ns, _margin(st.p99, target_ns))}"
             )
         )
-        rows.append([what, str(st.n), ms(st.p50), ms(st.p99), target])
+        rows.append([what, str(st.n), ms(st.p50), ms(st.p99), goal])
     s.table(["query", "n", "p50 ms", "p99 ms", "target"], rows)
+    AFTER["day_page"] = f"{ms(page.p50)} / {ms(page.p99)} ms"
+    AFTER["reversible"] = f"{ms(reversible.p50)} / {ms(reversible.p99)} ms"
+    AFTER["totals"] = f"{ms(totals.p50)} / {ms(totals.p99)} ms"
     for st, limit in (
         (by_code, 1_000_000),
         (by_rid, 1_000_000),
@@ -287,3 +301,13 @@ def run(scale: Section | None = None, throughput: Section | None = None) -> tupl
 
 if __name__ == "__main__":
     run()
+
+
+def _packed_bytes(path: Path) -> float:
+    """Average stored size of ``payload`` + ``result`` per operation (what packing shrinks)."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT avg(length(payload) + length(result)) FROM operations")
+        return float(row.fetchone()[0] or 0)
+    finally:
+        conn.close()

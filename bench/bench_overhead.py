@@ -30,6 +30,7 @@ from typing import Any
 
 import requests
 from benchlib import (
+    AFTER,
     STALL_BEFORE,
     Section,
     Stats,
@@ -37,6 +38,7 @@ from benchlib import (
     ms,
     ns,
     ratio,
+    target,
     us,
     verdict,
     work_dir,
@@ -196,15 +198,18 @@ def _instrument(rt: Any) -> Phases:
     p.wrap(http, "post_form", "HTTP (incl. simulator)")
     p.wrap(top, "parse_redeem_response", "verify + parse answer")
     p.wrap(alipay.AlipayClient, "parse_response", "verify + parse answer", method=True)
+    # The app's one root handler queues the record; a listener thread writes the file (issue
+    # #13). What an operation pays is the queueing (masking included), timed here.
     for handler in logging.getLogger().handlers:
-        if isinstance(handler, logging.FileHandler):
-            p.wrap(handler, "handle", "logging (file)")
+        if getattr(handler, "_pos_app", False):
+            p.wrap(handler, "handle", "logging (queued)")
     return p
 
 
 # --------------------------------------------------------------------------- operations
 
 OPS = ("redeem", "reverse", "sync")
+REDEEM_TARGET = 1.3  # redeem p50, ours / floor (issue #13)
 PART_NAMES = {
     "rsa": "RSA sign + verify",
     "commits": "the two durable commits",
@@ -448,6 +453,15 @@ def _report(  # noqa: PLR0917
         f" (HMAC + 2 commits + HTTP) ours is p50 {ratio(o.p50, top_floor.p50)},"
         f" p99 {ratio(o.p99, top_floor.p99)}."
     )
+    redeem_ratio = o.p50 / floor_a.p50
+    met = redeem_ratio <= REDEEM_TARGET
+    lines.append(
+        f"- issue #13: redeem, ours p50 / floor = **{redeem_ratio:.2f}×** (target"
+        f" ≤ {REDEEM_TARGET}×: {verdict(met)})."
+    )
+    target("Redeem p50 (simulator's time removed) / same-run floor", f"{redeem_ratio:.2f}×",
+           f"≤ {REDEEM_TARGET}×", met)  # fmt: skip
+    AFTER["redeem"] = f"{ms(o.p50)} ms ({redeem_ratio:.2f}× floor)"
     s.add("**Against the targets** (p50 within 2× of the floor, p99 within 4×):", "", *lines, "")
     if any(Stats(op, ours[op]).p99 > 4 * floor_a.p99 for op in OPS):
         s.add(
@@ -489,7 +503,7 @@ def _report(  # noqa: PLR0917
         "HTTP transport (both ends)",
         "simulator handler (its RSA/HMAC, state)",
         "verify + parse answer",
-        "logging (file)",
+        "logging (queued)",
         "other (service logic, objects, ids)",
         "total",
     ]
@@ -502,6 +516,8 @@ def _report(  # noqa: PLR0917
             row += [us(st.p50), us(st.p99)]
         rows.append(row)
     n_ph = len(per_phase["redeem"]["total"])
+    logged = Stats("logging", per_phase["redeem"].get("logging (queued)", []) or [0])
+    AFTER["logging"] = f"{us(logged.p50)} / {us(logged.p99)} µs"
     s.add(
         f"**Where the time goes** (µs; separate instrumented pass, n = {n_ph} per operation;"
         " each phase timed by wrapping the function that does it, so the phases of one"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import REPO, Section, machine_lines, work_dir
+from benchlib import AFTER, REPO, TARGETS, Section, machine_lines, work_dir
 
 PACKAGING = REPO / "docs" / "performance-packaging.md"
 
@@ -73,6 +73,60 @@ def packaging_section(path: Path = PACKAGING) -> Section:
     return s
 
 
+# Issue #13's "before": the report of 2026-11-23 (commit 78bb16d, same 2-core machine), the last
+# one written before the counter-speed work. Absolute times on this shared machine are noise:
+# the ratios in the targets table are the comparison that counts.
+BEFORE = {
+    "start": "571 ms (≈4.8× bare, measured apart)",
+    "start_imports": "239 ms",
+    "start_runtime": "112 ms",
+    "start_window": "131 ms",
+    "scan": "24.5 / 82.6 ms",
+    "scan_gui": "not measured",
+    "redeem": "2.268 ms (1.33× floor)",
+    "logging": "185.7 / 287.0 µs",
+    "journal_bytes": "1,481 bytes",
+    "day_page": "1.865 / 2.403 ms",
+    "reversible": "4.070 / 7.340 ms",
+    "totals": "2.438 / 3.815 ms",
+}
+WHERE = (
+    ("start", "GUI cold start to ready-to-scan, p50 (section 4)"),
+    ("start_imports", "… the interpreter, importing pos_app.app and Qt"),
+    ("start_runtime", "… `Runtime.open` (now: settings, journal, service; the simulator and"
+     " keyring come up behind the window)"),
+    ("start_window", "… importing, building and showing the main window"),
+    ("scan", "scan → card painted, p50 / p99 (section 4)"),
+    ("scan_gui", "… its GUI share, p50 / p99"),
+    ("redeem", "redeem p50, ours (section 1)"),
+    ("logging", "… of which logging, p50 / p99 (before: file write; now: queueing)"),
+    ("journal_bytes", "journal bytes per operation at 1M rows (section 3)"),
+    ("day_page", "day_page(today) first 100 rows, p50 / p99"),
+    ("reversible", "reversible(limit=200), p50 / p99"),
+    ("totals", "totals(today), p50 / p99"),
+)  # fmt: skip
+
+
+def issue_13_section() -> Section:
+    """Each target against its figure of this run, and the before → after table."""
+    s = Section("Counter speed (issue #13): targets and where the time goes")
+    s.add("Targets, each a ratio or figure from this run (sections below say how each is taken):")
+    s.add("")
+    s.table(
+        ["figure", "this run", "target", ""],
+        [[f, v, g, "met" if ok else "**missed**"] for f, v, g, ok in TARGETS],
+    )
+    s.add(
+        "Where the time goes, before (report of 2026-11-23, commit 78bb16d) and after (this run):",
+        "",
+    )
+    s.table(
+        ["figure", "before", "after"],
+        [[text, BEFORE.get(key, "—"), AFTER.get(key, "not measured")] for key, text in WHERE],
+    )
+    return s
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else REPO / "docs" / "performance.md"
     started = time.monotonic()
@@ -98,7 +152,7 @@ def main(argv: list[str]) -> int:
             s.add(f"- **Not measured**: the benchmark failed: `{type(exc).__name__}: {exc}`", "")
     s4 = _guarded("4. GUI (offscreen)", bench_gui.run)
     s7 = _guarded("7. Store database: 8 tills, one PostgreSQL", bench_store.run)
-    sections = [s1, s2, s3, s4, s5, packaging_section(), s7]
+    sections = [issue_13_section(), s1, s2, s3, s4, s5, packaging_section(), s7]
     elapsed = time.monotonic() - started
     problems = [p for s in sections for p in s.problems]
     head = [
