@@ -16,15 +16,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QLibraryInfo,
-    QLocale,
-    QObject,
-    QTimer,
-    QTranslator,
-)
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -34,6 +26,7 @@ from pos_app.core.messages import message_for
 from pos_app.logsetup import setup_logging
 from pos_app.resources_path import icon_files
 from pos_app.ui import messages as ui_text
+from pos_app.ui.after_paint import after_next_paint
 from pos_app.ui.paths import translations_dir
 
 if TYPE_CHECKING:
@@ -46,6 +39,7 @@ logger = logging.getLogger(__name__)
 APP_NAME = "pos_app"
 ENV_LANG = "POS_APP_LANG"
 EXIT_STARTUP_FAILED = 2
+START_ANYWAY_MS = 1000  # the runtime's slow half begins by then even without a paint
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
@@ -216,26 +210,18 @@ def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskM
     # First on the money lane, before any scan can be queued; it waits without starting.
     in_background(tasks, window, runtime.await_started, started, failed, label="runtime_start")
 
+    begun: list[bool] = []
+
     def begin() -> None:
-        runtime.begin_start()
-        window.start()
+        if not begun:
+            begun.append(True)
+            runtime.begin_start()
+            window.start()
 
     # Once the window is painted: a thread started earlier would hold the GIL while it is built.
-    window.installEventFilter(_AfterFirstPaint(window, begin))
+    # A window that is not painted (started minimised) begins after a second all the same.
+    after_next_paint(window, begin)
+    QTimer.singleShot(START_ANYWAY_MS, window, begin)
     app.aboutToQuit.connect(runtime.begin_start)  # closed even sooner: never left waiting
     window.show()
     return window, tasks
-
-
-class _AfterFirstPaint(QObject):
-    """Calls ``then`` in the event loop's next turn after ``widget``'s first paint, once."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._then: Callable[[], None] | None = then
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._then is not None:
-            then, self._then = self._then, None
-            QTimer.singleShot(0, then)
-        return False

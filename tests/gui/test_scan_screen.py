@@ -388,3 +388,31 @@ def test_a_failure_keeps_its_generic_reason_when_the_lookup_fails(
     qtbot.waitUntil(lambda: not probe.busy, timeout=5000)
     assert screen.card.headline_label.text() == message_for("TICKET_STATUS_ILLEGAL").zh
     assert screen.card.detail_label.text() == ""
+
+
+def test_the_follow_up_lookup_starts_after_the_success_card_is_painted(
+    qtbot: QtBot, screen: ScanScreen, fake_service: FakeService, probe: TaskManager
+) -> None:
+    """The 次卡 lookup after a success runs on the probe lane; started before the card's first
+    paint, its work competed with painting the answer (issue #13)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    screen._probe = probe
+    order: list[str] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and screen.card.state is CardState.SUCCESS:
+                order.append("painted")
+            return False
+
+    watch = PaintWatch()
+    screen.card.installEventFilter(watch)
+    lookup = fake_service.lookup
+    fake_service.lookup = lambda code: (order.append("lookup"), lookup(code))[1]  # type: ignore[method-assign]
+    fake_service.script.append(success())
+    redeem(qtbot, screen)
+    qtbot.waitUntil(lambda: "lookup" in order, timeout=5000)
+    qtbot.waitUntil(lambda: not probe.busy, timeout=5000)
+    assert order.index("painted") < order.index("lookup")
+    screen.card.removeEventFilter(watch)

@@ -45,6 +45,7 @@ from pos_app.core.service import (
     review_message,
 )
 from pos_app.ui import messages as ui_text
+from pos_app.ui.after_paint import after_next_paint
 from pos_app.ui.scanner import scanner_chars
 from pos_app.ui.sound import Cue, SoundPlayer
 from pos_app.ui.tasks import in_background
@@ -181,8 +182,9 @@ class ScanScreen(QWidget):
         self._set_in_flight(request)
         self._watching = None
         self._countdown.stop()
-        self._show_view(self._busy_view(request))
         service, operator, cashier = self._service, self.operator, self.cashier
+        # Queued first, the busy card built while the worker already redeems (issue #13). The
+        # outcome comes back as a queued signal, so it is shown after the busy card, never before.
         in_background(
             self._tasks,
             self,
@@ -199,6 +201,7 @@ class ScanScreen(QWidget):
             self._on_error,
             label="redeem",
         )
+        self._show_view(self._busy_view(request))
         return True
 
     def reset(self) -> None:
@@ -318,7 +321,9 @@ class ScanScreen(QWidget):
             self._explain_failure(op, outcome.error_code or op.error_code)
         elif op.state is OpState.SUCCEEDED:
             request = _Request(op.code, 1, CodeType(op.code_type), op.code)
-            self._offer_next_use(request, view)
+            # After the card is painted: the lookup's work on the probe lane would otherwise
+            # compete with painting the answer (issue #13).
+            after_next_paint(self.card, lambda: self._offer_next_use(request, view))
 
     # ----------------------------------------------------------------- lookups (probe lane)
     def show_lookup(
