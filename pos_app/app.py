@@ -182,13 +182,14 @@ def _run_window(app: QApplication, runtime: Runtime) -> int:
 
 
 def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskManager]:
-    """Build, show and start the main window: ready for a scan at once, even while ``runtime``
-    is still opening in the background (the 平台 light says it is connecting meanwhile).
+    """Build, show and start the main window: up at once, even while ``runtime`` is still
+    opening in the background (the 平台 light says it is connecting meanwhile).
 
-    The runtime's ``wait_started`` is the first job of the serial money lane (queued in the
-    first turn of the event loop, before any key is read), so a scan made before it is up is
-    redeemed right after it (with the simulator's shop and keys), never
-    before; if opening failed, the reason is shown and the app exits with status 2.
+    The runtime's ``await_started`` is the first job of the serial money lane, so nothing is
+    redeemed before it is up. A scan made meanwhile is held by the window (one) and goes on once
+    it is: redeemed with the simulator's shop and keys, or refused when the till turns out to have
+    cashiers and nobody signed in. If opening failed, the reason is shown, the held scan is
+    dropped unsent and the app exits with status 2.
     """
     from pos_app.ui.main_window import MainWindow  # late: after translators are in
     from pos_app.ui.tasks import TaskManager, in_background
@@ -197,12 +198,13 @@ def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskM
     window = MainWindow(runtime, tasks)
 
     def started(_: None) -> None:
-        window.apply_settings()  # the demo codes, now that the simulator is up
+        window.runtime_started()  # the demo codes, the cashiers, a scan held meanwhile
         if runtime.keyring_problem and not runtime.training:
             window.statusBar().showMessage(runtime.keyring_problem, 60_000)
         logger.info("runtime started")
 
     def failed(error: Exception) -> None:
+        window.runtime_failed()
         text = error.zh if isinstance(error, PosError) else ui_text.pick(message_for("POS_ERROR"))
         QMessageBox.critical(window, QCoreApplication.translate("App", "Cannot start"), text)
         app.exit(EXIT_STARTUP_FAILED)

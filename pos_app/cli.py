@@ -445,8 +445,9 @@ def _cmd_settings(args: argparse.Namespace, home: AppHome) -> int:
 
 
 def _cmd_keys(args: argparse.Namespace, home: AppHome) -> int:
+    from pos_app.core.secret_store import SECRET_NAMES
     from pos_app.runtime import manager_pins
-    from pos_app.secrets.store import SECRET_NAMES, import_secret, open_secret_store, status
+    from pos_app.secrets.store import import_secret, open_secret_store, status
 
     store = open_secret_store()
     if args.action == "status":

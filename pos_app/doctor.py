@@ -11,9 +11,9 @@ import requests
 from pos_app.config.home import AppHome
 from pos_app.config.settings import Settings, load_settings, validate_for_production
 from pos_app.core.errors import PosError
-from pos_app.core.secret_store import SecretStore
+from pos_app.core.secret_store import SECRET_NAMES, SecretStore
 from pos_app.gateways.keys import load_private_key, load_public_key
-from pos_app.secrets.store import SECRET_NAMES, KeyringSecretStore, open_secret_store
+from pos_app.secrets.store import KeyringSecretStore, open_secret_store
 
 CLOCK_TOLERANCE_S = 300  # TOP tolerates ±10 minutes; warn well before that
 

@@ -174,9 +174,14 @@ class MainWindow(QMainWindow):
 
         self.setMinimumSize(*MIN_SIZE)
         self.resize(*DEFAULT_SIZE)
+        # A runtime opened in the background (the app's start): until it is up, a scan is held
+        # (one) and the manager's screens wait; see ``runtime_started``.
+        self._opening = not getattr(runtime, "started", True)
+        self._held_scan: str | None = None
         self.apply_settings()
         self.show_screen(Screen.SCAN)
-        self.shift.start()
+        if not self._opening:
+            self.shift.start()
 
     # ----------------------------------------------------------------- building
     def _build_timers(self) -> None:
@@ -335,6 +340,46 @@ class MainWindow(QMainWindow):
         self.check_store()
         self._store_timer.start()
 
+    @property
+    def opening(self) -> bool:
+        """The runtime is still opening (simulator, keyring): see ``runtime_started``."""
+        return self._opening
+
+    def runtime_started(self) -> None:
+        """The runtime has finished opening: the demo codes and the cashiers can be read now,
+        and a scan held meanwhile goes on — redeemed, or refused when someone must sign in
+        first (it was not known before whether the till has cashiers)."""
+        if self._opening:
+            self._opening = False
+            self.apply_settings()
+            self.shift.start()
+        held, self._held_scan = self._held_scan, None
+        if held is None:
+            return
+        if self.shift.signed_out:
+            self.scan_screen.reset()
+            self.statusBar().showMessage(self.tr("Scan ignored: sign in first."), 10_000)
+            self.sounds.play(Cue.ATTENTION)
+        else:
+            self.on_scanned(held)
+
+    def runtime_failed(self) -> None:
+        """Opening failed (the app says why and exits): a held scan is dropped, never sent."""
+        self._held_scan = None
+        self.scan_screen.reset()
+
+    def _hold_scan(self, code: str) -> None:
+        if self._held_scan is not None:
+            self.statusBar().showMessage(
+                self.tr("Still connecting: scan this voucher again when the first one is done."),
+                10_000,
+            )
+            self.sounds.play(Cue.ATTENTION)
+            return
+        self._held_scan = code
+        self.show_screen(Screen.SCAN)
+        self.scan_screen.show_waiting(code)
+
     def apply_settings(self) -> None:
         """Re-read ``runtime.settings`` (after the settings screen saved): mode, scanner, sound."""
         settings = self.runtime.settings
@@ -386,6 +431,9 @@ class MainWindow(QMainWindow):
     def show_screen(self, screen: Screen) -> None:
         if screen is not Screen.SIGN_IN and self.shift.signed_out:
             screen = Screen.SIGN_IN  # nobody signed in: nothing else until someone does
+        if screen is Screen.MANAGER and self._opening:  # its PIN is in the keyring, not read yet
+            self.show_notice(self.tr("Still connecting: open the manager screens in a moment."))
+            return
         widget = self.screens[screen]
         self.stack.setCurrentWidget(widget)
         if screen in self.nav_buttons:
@@ -393,6 +441,11 @@ class MainWindow(QMainWindow):
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         if screen is Screen.MANAGER:
             self.manager_screen.activated()  # asks for the PIN when locked
+
+    def lock_manager(self) -> None:
+        """Lock the manager's screens (if they were ever built)."""
+        if self._manager is not None:
+            self._manager.lock()
 
     def show_sign_in(self) -> None:
         self.show_screen(Screen.SIGN_IN)
@@ -421,6 +474,9 @@ class MainWindow(QMainWindow):
                 self.tr("Scan ignored: close the open dialog first, then scan again."), 10_000
             )
             self.sounds.play(Cue.ATTENTION)
+            return
+        if self._opening:
+            self._hold_scan(code)
             return
         if self.shift.signed_out:
             self.statusBar().showMessage(self.tr("Scan ignored: sign in first."), 10_000)
@@ -503,6 +559,9 @@ class MainWindow(QMainWindow):
         self.manual_screen.append(chars)
 
     def _redeem_typed(self, code: str, quantity: int, code_type: object, ticket_id: str) -> None:
+        if self._opening:  # the typed code stays in the field
+            self.show_notice(self.tr("Still connecting: press Enter again in a moment."))
+            return
         kind = code_type if isinstance(code_type, CodeType) else None
         self.show_screen(Screen.SCAN)
         if self.scan_screen.submit(code, quantity, kind, ticket_id=ticket_id):

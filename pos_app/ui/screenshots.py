@@ -295,8 +295,6 @@ def _shift_screens(shooter: _Shooter, runtime: Runtime) -> None:
             MemorySecretStore(), home.cashier_lock_file, home.cashier_pin_lock_file
         )
         runtime.cashiers = registry
-        window.shift._registry = registry
-        window.sign_in_screen._registry = registry
     for name, pin in (("小李", "2468"), ("小王", "1357"), ("阿芳", "8642")):
         registry.add(name, pin)
     window.shift.start()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QPushButton
@@ -35,7 +35,7 @@ class ShiftControl(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self._registry = getattr(window.runtime, "cashiers", None)
+        self._registry: Any = None  # read from the runtime in start(): it is in the keyring
         self.cashier: Cashier | None = None
         self.since: datetime | None = None
         self.enabled = False  # the till has cashiers (decided at start)
@@ -60,9 +60,12 @@ class ShiftControl(QObject):
 
     def start(self) -> None:
         """Read the cashier list once (a keyring read); a list that cannot be read refuses
-        sign-in rather than letting the till run without cashiers (fail closed)."""
+        sign-in rather than letting the till run without cashiers (fail closed). Called once
+        the runtime has finished opening."""
+        self._registry = getattr(self._window.runtime, "cashiers", None)
         if self._registry is None:
             return
+        self._window.sign_in_screen.set_registry(self._registry)
         nav = self._window.nav_layout
         if nav.indexOf(self.end_button) < 0:  # start() again after the list changed
             nav.addWidget(self.switch_button)
@@ -120,7 +123,7 @@ class ShiftControl(QObject):
             logger.info("cashier %d signed out", self.cashier.id)
         self.cashier, self.since = None, None
         self._apply()
-        self._window.manager_screen.lock()
+        self._window.lock_manager()
         self._window.sign_in_screen.refresh()
         self._window.show_sign_in()
 

@@ -116,6 +116,11 @@ class TaskManager(QObject):
     def name(self) -> str:
         return self._name
 
+    @property
+    def closed(self) -> bool:
+        """Shut down: ``submit`` refuses new jobs."""
+        return self._closed
+
     # ----------------------------------------------------------------- submitting
     def submit(
         self,

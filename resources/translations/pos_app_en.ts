@@ -21,6 +21,45 @@
     </message>
 </context>
 <context>
+    <name>CashiersPage</name>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN (4-6 digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disable / enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With no cashiers the till works without signing in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a cashier first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cashier %1 added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HistoryScreen</name>
     <message>
         <source>Today</source>
@@ -229,6 +268,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Still connecting: scan this voucher again when the first one is done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Mode: production</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,6 +296,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Still connecting: open the manager screens in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Scan ignored: close the open dialog first, then scan again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -266,6 +313,10 @@
     </message>
     <message>
         <source>Store DB: in sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still connecting: press Enter again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -688,6 +739,111 @@
     </message>
 </context>
 <context>
+    <name>ReportPage</name>
+    <message>
+        <source>Whole store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportPdf</name>
+    <message>
+        <source>Save report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportRender</name>
+    <message>
+        <source>Shift report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day report (whole store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 redemptions, %2 uses, ¥%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no sign-in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Being confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redemptions by hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By product</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reversed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReversalScreen</name>
     <message>
         <source>Pick the redemption to reverse</source>
@@ -1001,6 +1157,14 @@
     </message>
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to the platform…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan received: it is redeemed as soon as the till is connected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1427,6 +1591,63 @@
     </message>
 </context>
 <context>
+    <name>ShiftControl</name>
+    <message>
+        <source>End shift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wait for the redemption in flight to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShiftEndDialog</name>
+    <message>
+        <source>End shift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End shift and sign out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <source>Please sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN for %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(about %1 min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SyncScreen</name>
     <message>
         <source>Set how many uses of a code remain on the platform (mostly for the shop&apos;s own external codes).</source>
@@ -1628,223 +1849,6 @@
     </message>
     <message>
         <source>last used %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ReportRender</name>
-    <message>
-        <source>Shift report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Day report (whole store)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Day report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 redemptions, %2 uses, ¥%3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(no sign-in)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Period</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Till</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cashier</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Redeemed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reversed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Being confirmed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Needs review</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Redemptions by hour</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>By product</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>By cashier</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>reversed %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>SignInScreen</name>
-    <message>
-        <source>Please sign in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Back</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PIN for %1:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(about %1 min)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ShiftControl</name>
-    <message>
-        <source>End shift</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Switch cashier</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Wait for the redemption in flight to finish.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ShiftEndDialog</name>
-    <message>
-        <source>End shift</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>End shift and sign out</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save as PDF…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keep working</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>CashiersPage</name>
-    <message>
-        <source>Name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PIN (4-6 digits)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Add cashier</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disable / enable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>With no cashiers the till works without signing in.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select a cashier first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cashier %1 added.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>active</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>disabled</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ReportPage</name>
-    <message>
-        <source>Whole store</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save as PDF…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Counting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Saved: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ReportPdf</name>
-    <message>
-        <source>Save report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -21,6 +21,45 @@
     </message>
 </context>
 <context>
+    <name>CashiersPage</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>PIN (4-6 digits)</source>
+        <translation>密码（4-6 位数字）</translation>
+    </message>
+    <message>
+        <source>Add cashier</source>
+        <translation>添加收银员</translation>
+    </message>
+    <message>
+        <source>Disable / enable</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <source>With no cashiers the till works without signing in.</source>
+        <translation>没有收银员时，收银台无需登录即可使用。</translation>
+    </message>
+    <message>
+        <source>Select a cashier first.</source>
+        <translation>请先选择一位收银员。</translation>
+    </message>
+    <message>
+        <source>Cashier %1 added.</source>
+        <translation>已添加收银员 %1。</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
     <name>HistoryScreen</name>
     <message>
         <source>Today</source>
@@ -229,6 +268,10 @@
         <translation>小票已打印：%1</translation>
     </message>
     <message>
+        <source>Still connecting: scan this voucher again when the first one is done.</source>
+        <translation>仍在连接平台：请等第一张券核销完成后再扫这一张。</translation>
+    </message>
+    <message>
         <source>Mode: production</source>
         <translation>模式：正式</translation>
     </message>
@@ -253,6 +296,10 @@
         <translation>自有券码（外部码）</translation>
     </message>
     <message>
+        <source>Still connecting: open the manager screens in a moment.</source>
+        <translation>仍在连接平台：请稍后再打开店长功能。</translation>
+    </message>
+    <message>
         <source>Scan ignored: close the open dialog first, then scan again.</source>
         <translation>扫码已忽略：请先关闭打开的对话框，再重新扫码。</translation>
     </message>
@@ -267,6 +314,10 @@
     <message>
         <source>Store DB: in sync</source>
         <translation>门店库: 已同步</translation>
+    </message>
+    <message>
+        <source>Still connecting: press Enter again in a moment.</source>
+        <translation>仍在连接平台：请稍后再按回车核销。</translation>
     </message>
     <message>
         <source>Redeeming… please wait</source>
@@ -686,6 +737,111 @@
     </message>
 </context>
 <context>
+    <name>ReportPage</name>
+    <message>
+        <source>Whole store</source>
+        <translation>全店</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPdf</name>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportRender</name>
+    <message>
+        <source>Shift report</source>
+        <translation>交班报表</translation>
+    </message>
+    <message>
+        <source>Day report (whole store)</source>
+        <translation>日结报表（全店）</translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation>日结报表</translation>
+    </message>
+    <message>
+        <source>%1 redemptions, %2 uses, ¥%3</source>
+        <translation>%1 笔核销，%2 份，¥%3</translation>
+    </message>
+    <message>
+        <source>(no sign-in)</source>
+        <translation>（未登录）</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation>核销</translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Being confirmed</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>需核对</translation>
+    </message>
+    <message>
+        <source>Redemptions by hour</source>
+        <translation>每小时核销笔数</translation>
+    </message>
+    <message>
+        <source>By product</source>
+        <translation>按商品</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>reversed %1</source>
+        <translation>撤销 %1</translation>
+    </message>
+</context>
+<context>
     <name>ReversalScreen</name>
     <message>
         <source>Pick the redemption to reverse</source>
@@ -1000,6 +1156,14 @@
     <message>
         <source>Still redeeming the previous voucher. Look this one up when done.</source>
         <translation>上一张券还在核销中，完成后再查询这张券。</translation>
+    </message>
+    <message>
+        <source>Connecting to the platform…</source>
+        <translation>正在连接平台…</translation>
+    </message>
+    <message>
+        <source>Scan received: it is redeemed as soon as the till is connected.</source>
+        <translation>已收到扫码：连接完成后立即核销，请勿重复扫码。</translation>
     </message>
     <message>
         <source>Looking up…</source>
@@ -1422,6 +1586,63 @@
     </message>
 </context>
 <context>
+    <name>ShiftControl</name>
+    <message>
+        <source>End shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>Switch cashier</source>
+        <translation>换人</translation>
+    </message>
+    <message>
+        <source>Wait for the redemption in flight to finish.</source>
+        <translation>请等待正在进行的核销完成。</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftEndDialog</name>
+    <message>
+        <source>End shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>End shift and sign out</source>
+        <translation>确认交班并退出</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
+</context>
+<context>
+    <name>SignInScreen</name>
+    <message>
+        <source>Please sign in</source>
+        <translation>请登录</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>PIN for %1:</source>
+        <translation>%1 的密码：</translation>
+    </message>
+    <message>
+        <source>(about %1 min)</source>
+        <translation>（约 %1 分钟）</translation>
+    </message>
+</context>
+<context>
     <name>SyncScreen</name>
     <message>
         <source>Set how many uses of a code remain on the platform (mostly for the shop&apos;s own external codes).</source>
@@ -1624,223 +1845,6 @@
     <message>
         <source>last used %1</source>
         <translation>最近使用 %1</translation>
-    </message>
-</context>
-<context>
-    <name>ReportRender</name>
-    <message>
-        <source>Shift report</source>
-        <translation>交班报表</translation>
-    </message>
-    <message>
-        <source>Day report (whole store)</source>
-        <translation>日结报表（全店）</translation>
-    </message>
-    <message>
-        <source>Day report</source>
-        <translation>日结报表</translation>
-    </message>
-    <message>
-        <source>%1 redemptions, %2 uses, ¥%3</source>
-        <translation>%1 笔核销，%2 份，¥%3</translation>
-    </message>
-    <message>
-        <source>(no sign-in)</source>
-        <translation>（未登录）</translation>
-    </message>
-    <message>
-        <source>Period</source>
-        <translation>时段</translation>
-    </message>
-    <message>
-        <source>Till</source>
-        <translation>收银台</translation>
-    </message>
-    <message>
-        <source>Cashier</source>
-        <translation>收银员</translation>
-    </message>
-    <message>
-        <source>Redeemed</source>
-        <translation>核销</translation>
-    </message>
-    <message>
-        <source>Reversed</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Being confirmed</source>
-        <translation>待确认</translation>
-    </message>
-    <message>
-        <source>Needs review</source>
-        <translation>需核对</translation>
-    </message>
-    <message>
-        <source>Redemptions by hour</source>
-        <translation>每小时核销笔数</translation>
-    </message>
-    <message>
-        <source>By product</source>
-        <translation>按商品</translation>
-    </message>
-    <message>
-        <source>By cashier</source>
-        <translation>按收银员</translation>
-    </message>
-    <message>
-        <source>reversed %1</source>
-        <translation>撤销 %1</translation>
-    </message>
-</context>
-<context>
-    <name>SignInScreen</name>
-    <message>
-        <source>Please sign in</source>
-        <translation>请登录</translation>
-    </message>
-    <message>
-        <source>Sign in</source>
-        <translation>登录</translation>
-    </message>
-    <message>
-        <source>Back</source>
-        <translation>返回</translation>
-    </message>
-    <message>
-        <source>PIN for %1:</source>
-        <translation>%1 的密码：</translation>
-    </message>
-    <message>
-        <source>(about %1 min)</source>
-        <translation>（约 %1 分钟）</translation>
-    </message>
-</context>
-<context>
-    <name>ShiftControl</name>
-    <message>
-        <source>End shift</source>
-        <translation>交班</translation>
-    </message>
-    <message>
-        <source>Switch cashier</source>
-        <translation>换人</translation>
-    </message>
-    <message>
-        <source>Wait for the redemption in flight to finish.</source>
-        <translation>请等待正在进行的核销完成。</translation>
-    </message>
-</context>
-<context>
-    <name>ShiftEndDialog</name>
-    <message>
-        <source>End shift</source>
-        <translation>交班</translation>
-    </message>
-    <message>
-        <source>End shift and sign out</source>
-        <translation>确认交班并退出</translation>
-    </message>
-    <message>
-        <source>Save as PDF…</source>
-        <translation>导出 PDF…</translation>
-    </message>
-    <message>
-        <source>Keep working</source>
-        <translation>继续工作</translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation>保存报表</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-</context>
-<context>
-    <name>CashiersPage</name>
-    <message>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <source>PIN (4-6 digits)</source>
-        <translation>密码（4-6 位数字）</translation>
-    </message>
-    <message>
-        <source>Add cashier</source>
-        <translation>添加收银员</translation>
-    </message>
-    <message>
-        <source>Disable / enable</source>
-        <translation>停用 / 启用</translation>
-    </message>
-    <message>
-        <source>With no cashiers the till works without signing in.</source>
-        <translation>没有收银员时，收银台无需登录即可使用。</translation>
-    </message>
-    <message>
-        <source>Select a cashier first.</source>
-        <translation>请先选择一位收银员。</translation>
-    </message>
-    <message>
-        <source>Cashier %1 added.</source>
-        <translation>已添加收银员 %1。</translation>
-    </message>
-    <message>
-        <source>active</source>
-        <translation>在岗</translation>
-    </message>
-    <message>
-        <source>disabled</source>
-        <translation>已停用</translation>
-    </message>
-</context>
-<context>
-    <name>ReportPage</name>
-    <message>
-        <source>Whole store</source>
-        <translation>全店</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
-    </message>
-    <message>
-        <source>Save as PDF…</source>
-        <translation>导出 PDF…</translation>
-    </message>
-    <message>
-        <source>Counting…</source>
-        <translation>正在统计…</translation>
-    </message>
-    <message>
-        <source>Save report</source>
-        <translation>保存报表</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Saved: %1</source>
-        <translation>已保存：%1</translation>
-    </message>
-</context>
-<context>
-    <name>ReportPdf</name>
-    <message>
-        <source>Save report</source>
-        <translation>保存报表</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 </TS>

@@ -135,7 +135,7 @@ def training_runtime(
         runtime.close()
         if runtime.secrets is not None:
             from pos_app.core.pin import PIN_ENTRY
-            from pos_app.secrets.store import SECRET_NAMES
+            from pos_app.core.secret_store import SECRET_NAMES
 
             for name in (*SECRET_NAMES, PIN_ENTRY):
                 runtime.secrets.delete(name)

@@ -22,9 +22,10 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.config.home import AppHome
 from pos_app.config.settings import load_settings
+from pos_app.core.secret_store import SECRET_NAMES
 from pos_app.runtime import Runtime
 from pos_app.sandbox import Simulator
-from pos_app.secrets.store import SECRET_NAMES, SERVICE_ENV, KeyringSecretStore
+from pos_app.secrets.store import SERVICE_ENV, KeyringSecretStore
 from pos_app.ui.scanner import ScannerFilter
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.screens.scanner_test import ScannerTestPage, judge

@@ -29,7 +29,7 @@ from pos_app.core.journal import OpKind, OpState
 from pos_app.runtime import Runtime
 from pos_app.sandbox import Simulator
 from pos_app.sandbox.demo import DEMO_CODES, OUR_SHOP_ID
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.main_window import MainWindow, Screen
 from pos_app.ui.tasks import TaskManager
 from pos_app.ui.widgets.result_card import CardState
 
@@ -149,4 +149,60 @@ def test_a_failed_start_is_shown_the_app_exits_2_and_a_waiting_scan_is_refused(
         with pytest.raises(ConfigError):
             runtime.wait_started()
     finally:
+        _stop(qtbot, runtime, window, tasks)
+
+
+def test_a_scan_while_connecting_on_a_till_with_cashiers_is_refused_not_redeemed(
+    qtbot: QtBot, qapp: QApplication, zh_ui: None, home: AppHome, held: HeldStart
+) -> None:
+    """Whether the till has cashiers is in the keyring, read only once it is up: a scan held
+    meanwhile must not be redeemed without a signed-in cashier (fail closed)."""
+    from pos_app.runtime import cashier_registry
+    from pos_app.secrets.store import open_secret_store
+
+    cashier_registry(home, open_secret_store()).add("小李", "2468")
+    runtime, window, tasks = _start(qtbot, qapp, home)
+    try:
+        assert held.called.wait(5)
+        assert window.current_screen() is Screen.SCAN  # not known yet: the scan screen
+        code = DEMO_CODES["single"]
+        _scan(window, code)
+        card = window.scan_screen.card
+        assert card.state is CardState.BUSY and card.view.title == "正在连接平台…"
+        window.show_screen(Screen.MANAGER)  # its PIN is in the keyring too: not yet
+        assert window.current_screen() is Screen.SCAN
+        assert "仍在连接平台" in window.statusBar().currentMessage()
+
+        held.release.set()
+        qtbot.waitUntil(lambda: window.current_screen() is Screen.SIGN_IN, timeout=WAIT_MS)
+        assert set(window.sign_in_screen.name_buttons) == {"小李"}
+        assert "请先登录" in window.statusBar().currentMessage()
+        qtbot.wait(200)
+        assert runtime.journal.day_page(date.today()) == []
+        simulator = runtime.simulator
+        assert simulator is not None and simulator.state.redemptions_for(code) == []
+    finally:
+        held.release.set()
+        _stop(qtbot, runtime, window, tasks)
+
+
+def test_only_the_first_scan_is_held_while_connecting_the_second_is_told_to_wait(
+    qtbot: QtBot, qapp: QApplication, zh_ui: None, home: AppHome, held: HeldStart
+) -> None:
+    runtime, window, tasks = _start(qtbot, qapp, home)
+    try:
+        assert held.called.wait(5)
+        first, second = DEMO_CODES["single"], DEMO_CODES["multi"]
+        _scan(window, first)
+        _scan(window, second)
+        assert "再扫" in window.statusBar().currentMessage()
+        held.release.set()
+        card = window.scan_screen.card
+        qtbot.waitUntil(lambda: card.state is CardState.SUCCESS, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=WAIT_MS)
+        assert [op.code for op in runtime.journal.day_page(date.today())] == [first]
+        simulator = runtime.simulator
+        assert simulator is not None and simulator.state.redemptions_for(second) == []
+    finally:
+        held.release.set()
         _stop(qtbot, runtime, window, tasks)

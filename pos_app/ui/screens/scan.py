@@ -204,6 +204,20 @@ class ScanScreen(QWidget):
         self._show_view(self._busy_view(request))
         return True
 
+    def show_waiting(self, raw_code: str) -> None:
+        """A scan that came while the till is still connecting: it is redeemed (or refused)
+        as soon as the platform is up; nothing has been sent yet."""
+        self._clear_input_error()
+        self._countdown.stop()
+        self._show_view(
+            CardView(
+                CardState.BUSY,
+                self.tr("Connecting to the platform…"),
+                headline=_display_code(self._key_of(raw_code, None)),
+                detail=self.tr("Scan received: it is redeemed as soon as the till is connected."),
+            )
+        )
+
     def reset(self) -> None:
         """Back to "scan a voucher" (Esc). A redemption in flight keeps its busy card."""
         self._clear_input_error()
@@ -421,8 +435,8 @@ class ScanScreen(QWidget):
     def _offer_next_use(self, request: _Request, shown: CardView) -> None:
         """After a redemption (or "already redeemed here"): a 次卡 shows its uses left, and
         再次核销 is offered only when the lookup says uses are left."""
-        if self._probe is None or not _lookable(request.key):
-            return
+        if self._probe is None or self._probe.closed or not _lookable(request.key):
+            return  # closed: the window closed before the card was painted
         service = self._service
         in_background(
             self._probe,

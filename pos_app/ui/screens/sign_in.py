@@ -102,6 +102,10 @@ class SignInScreen(QWidget):
         return page
 
     # ----------------------------------------------------------------- public
+    def set_registry(self, registry: Any) -> None:
+        """The till's cashiers (known once the runtime has read the keyring)."""
+        self._registry = registry
+
     def refresh(self) -> None:
         """Load the active cashiers' names again and show them."""
         in_background(self._probe, self, self._registry.active, self.show_cashiers,
