@@ -784,9 +784,20 @@ def _payload(req: RedeemRequest | CancelRequest | SyncRequest) -> dict[str, str]
     return out
 
 
+_FIELD_TYPES: dict[type, dict[str, typing.Any]] = {}
+
+
+def _field_types(cls: type) -> dict[str, typing.Any]:
+    """A request class's field types (evaluating its annotations is slow: once per class)."""
+    hints = _FIELD_TYPES.get(cls)
+    if hints is None:
+        hints = _FIELD_TYPES[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 def _request(cls: type[_Req], payload: dict[str, str]) -> _Req:
     """Rebuild a request from its stored payload, each field back to its declared type."""
-    hints = typing.get_type_hints(cls)
+    hints = _field_types(cls)
     values: dict[str, typing.Any] = {}
     for f in dataclasses.fields(cls):
         text = payload.get(f.name, "")

@@ -99,7 +99,7 @@ class AlipayClient:
         )
         self._timeout_s = http.check_timeout(timeout_s)
         self._owns_session = session is None
-        self._session = session if session is not None else http.new_session()
+        self._session = session if session is not None else http.new_session(self._url)
         self._clock = clock
 
     def __repr__(self) -> str:  # never the keys

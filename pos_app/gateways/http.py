@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,14 +45,25 @@ class HttpAnswer:
     text: str
 
 
-def new_session() -> requests.Session:
-    """A Session with keep-alive and no automatic retries of any kind."""
+def new_session(gateway_url: str) -> requests.Session:
+    """A Session with keep-alive and no automatic retries of any kind.
+
+    The environment (``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``, ``REQUESTS_CA_BUNDLE``) is read
+    once, here, for ``gateway_url``, as requests would read it: with ``trust_env`` on, requests
+    scans the whole environment and looks for a ``.netrc`` file on every request, which was a
+    tenth of a redemption's own time (issue #13). The clients are built again when settings
+    change; a changed environment needs a restart, as for any process.
+    """
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=0, pool_connections=2, pool_maxsize=4)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
-    session.trust_env = True
+    session.trust_env = False
+    session.proxies = requests.utils.get_environ_proxies(gateway_url)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
     return session
 
 

@@ -113,6 +113,19 @@ def _stored_payload(op: NewOperation) -> str | bytes:
     return pack_fields(op.payload)
 
 
+def _as_added(op: NewOperation, op_id: int, now: datetime) -> Operation:
+    """The row ``add`` just wrote, without reading it back (issue #13: no repeated journal
+    reads on the money path); times go through the stored microseconds."""
+    at = from_us(to_us(now))
+    return Operation(
+        id=op_id, kind=op.kind, request_id=op.request_id, code=op.code, code_type=op.code_type,
+        quantity=op.quantity, payload=dict(op.payload), state=OpState.PENDING, created_at=at,
+        updated_at=at, shop_id=op.shop_id, order_no=op.order_no, operator=op.operator,
+        manager=op.manager, reason=op.reason, parent_id=op.parent_id, terminal=op.terminal,
+        cashier=op.cashier,
+    )  # fmt: skip
+
+
 def _insert_audit(
     conn: sqlite3.Connection, at: datetime, actor: str, action: str, *, detail: str, terminal: str
 ) -> int:
@@ -295,10 +308,8 @@ class SqliteJournal:
                 self._check_reversible(conn, op)
             op_id = self._insert(conn, op, now)
             self._record_change(conn, op_id, OpState.PENDING, now, note="added")
-            added = self._load(conn, op_id)
-        assert added is not None  # noqa: S101 - just inserted in the same transaction
         logger.debug("journal: added %s operation %d", op.kind.value, op_id)
-        return added
+        return _as_added(op, op_id, now)
 
     @staticmethod
     def _check_request_id(conn: sqlite3.Connection, op: NewOperation) -> None:

@@ -6,6 +6,7 @@ Packed ``payload``/``result`` columns, rows written before packing still read ba
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -237,3 +238,28 @@ def test_settle_reads_the_row_once_and_returns_it_as_stored(journal: SqliteJourn
     assert len(reads) == 1  # the row before the change; the answer is built, not read back
     assert settled == journal.get(op.id)  # exactly what a later read gives
     assert settled.attempts == 1 and settled.next_retry_at == retry_at.astimezone()
+
+
+def test_add_returns_the_row_as_stored_without_reading_it_back(journal: SqliteJournal) -> None:
+    """A redemption, a reversal (its payload kept as JSON text) and a sync, each with every
+    optional field set: what ``add`` answers equals a later read, and its only reads are the
+    checks made under the write lock."""
+    parent = redeemed(journal, "123456789012")
+    fields = {"operator": "小李", "manager": "店长", "reason": "r", "terminal": "T2"}
+    for op in (
+        dataclasses.replace(new_op(code="555566667777"), shop_id="S1", cashier="小李", **fields),
+        dataclasses.replace(
+            new_op(OpKind.REVERSE, code="123456789012", parent_id=parent.id, order_no="O1"),
+            **fields,
+        ),
+        dataclasses.replace(new_op(OpKind.SYNC, code="GAL-358309629"), cashier="阿芳"),
+    ):
+        statements: list[str] = []
+        journal._conn.set_trace_callback(statements.append)
+        try:
+            added = journal.add(op)
+        finally:
+            journal._conn.set_trace_callback(None)
+        assert added == journal.get(added.id)
+        new_row = f"o.id = {added.id}"  # the trace shows statements with their values bound
+        assert not any(new_row in s for s in statements), statements
