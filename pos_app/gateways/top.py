@@ -122,7 +122,8 @@ class TopClient:
         use_request = _use_request(req)
         query, body = self.build_params(use_request)
         request_id = req.ticket_request_id
-        logger.info("top redeem request_id=%s code=%s", request_id, mask_code(req.ticket_code))
+        # DEBUG: the service has just logged the same request id and masked code at INFO.
+        logger.debug("top redeem request_id=%s code=%s", request_id, mask_code(req.ticket_code))
         try:
             answer = http.post_form(
                 self._session, self._url, query=query, body=body, timeout_s=self._timeout_s

@@ -469,6 +469,12 @@ BAD_REDEEMS = {
     "shop chinese": redeem_req(shop_id="门店1"),
     "shop type string": redeem_req(shop_type="INTERNAL_SHOP"),
     "gmt_biz bad": redeem_req(gmt_biz="2017/09/09 12:12:12"),
+    "gmt_biz no day 30 in February": redeem_req(gmt_biz="2017-02-30 12:12:12"),
+    "gmt_biz not zero-padded": redeem_req(gmt_biz="2017-9-09 12:12:12"),
+    "gmt_biz full-width digits": redeem_req(gmt_biz="２０１７-09-09 12:12:12"),
+    "gmt_biz hour 24": redeem_req(gmt_biz="2017-09-09 24:00:00"),
+    "gmt_biz ISO T": redeem_req(gmt_biz="2017-09-09T12:12:12"),
+    "gmt_biz trailing space": redeem_req(gmt_biz="2017-09-09 12:12:12 "),
 }
 
 
