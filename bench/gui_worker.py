@@ -51,50 +51,83 @@ def pump(app: Any) -> None:
     app.processEvents()
 
 
-def _ready(app: Any, window: Any, *, start: bool = True) -> None:
+def _watch(window: Any) -> Any:
+    """Records when ``window`` is first painted and first activated, as those events arrive
+    (CLOCK_MONOTONIC ns), whatever the event loop does in the same turn."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Seen(QObject):
+        painted = 0
+        active = 0
+
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            kind = event.type()
+            if kind == QEvent.Type.Paint and not self.painted:
+                self.painted = time.monotonic_ns()
+            elif kind == QEvent.Type.WindowActivate and not self.active:
+                self.active = time.monotonic_ns()
+            return False
+
+    seen = Seen(window)
+    window.installEventFilter(seen)
+    return seen
+
+
+def _ready(app: Any, window: Any, *, start: bool = True, seen: Any = None) -> int:
+    """Show ``window`` and wait until it is painted and active; the time it was both."""
+    seen = seen or _watch(window)
     window.show()
     window.activateWindow()
     if start:
         window.start()
     deadline = time.monotonic() + 10
-    while not (window.isVisible() and window.isActiveWindow()) and time.monotonic() < deadline:
+    while not (seen.painted and seen.active) and time.monotonic() < deadline:
         pump(app)
     pump(app)
+    return max(seen.painted, seen.active) or time.monotonic_ns()
 
 
 def start(home_dir: str) -> dict[str, Any]:
+    """As ``pos-app gui`` starts (``app._run_counter`` without its event loop): the start
+    window, taking scans, is "ready"; then the main window in its place ("built"); then the
+    simulator and keyring behind it ("connected")."""
     t0 = time.monotonic_ns()
-    from pos_app.app import choose_language, create_application, install_translators, start_window
+    from pos_app.app import choose_language, create_application, install_translators, start_counter
     from pos_app.config.home import AppHome
+    from pos_app.config.settings import load_settings
     from pos_app.logsetup import setup_logging
-    from pos_app.runtime import Runtime
 
     t_import = time.monotonic_ns()
     app = create_application()
     home = AppHome(Path(home_dir))
     setup_logging(home.log_dir)
-    install_translators(app, choose_language())
-    # As `pos-app gui` opens it: simulator and keyring come up on a thread behind the window.
-    runtime = Runtime.open(home, background=True)
-    t_runtime = time.monotonic_ns()
-    window, tasks = start_window(app, runtime)
-    _ready(app, window, start=False)
-    t_ready = time.monotonic_ns()
+    settings = load_settings(home)
+    install_translators(app, choose_language(settings.language))
+    counter = start_counter(app, home, settings)
+    shell = counter.shell
+    t_settings = time.monotonic_ns()
+    t_ready = _ready(app, shell, start=False)
     deadline = time.monotonic() + 30
+    while counter.window is None and time.monotonic() < deadline:
+        pump(app)
+    window = counter.window  # shown in the start window's place as it was built
+    while not (window.isVisible() and window.isActiveWindow()) and time.monotonic() < deadline:
+        pump(app)
+    t_built = time.monotonic_ns()
+    runtime = counter.runtime
     while not runtime.started and time.monotonic() < deadline:
         pump(app)
     t_connected = time.monotonic_ns()
     out = {
         "ready": t_ready,
+        "built": t_built,
         "connected": t_connected,
         "proc": T_PROC,
         "imports_ns": t_import - t0,
-        "runtime_ns": t_runtime - t_import,
-        "window_ns": t_ready - t_runtime,
+        "settings_ns": t_settings - t_import,
+        "shown_ns": t_ready - t_settings,
     }
-    window.shutdown()
-    tasks.shutdown(timeout_s=10)
-    runtime.close()
+    counter.close()
     return out
 
 
@@ -285,8 +318,7 @@ def bare() -> dict[str, Any]:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(1024, 768)
-    _ready(app, window, start=False)
-    return {"ready": time.monotonic_ns(), "proc": T_PROC}
+    return {"ready": _ready(app, window, start=False), "proc": T_PROC}
 
 
 def main() -> None:

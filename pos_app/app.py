@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pos_app.config.home import AppHome
+from pos_app.config.settings import load_settings
 from pos_app.core.errors import PosError
 from pos_app.core.messages import message_for
 from pos_app.logsetup import setup_logging
@@ -30,8 +31,10 @@ from pos_app.ui.after_paint import after_next_paint
 from pos_app.ui.paths import translations_dir
 
 if TYPE_CHECKING:
+    from pos_app.config.settings import Settings
     from pos_app.runtime import Runtime
     from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.start_window import StartWindow
     from pos_app.ui.tasks import TaskManager
 
 logger = logging.getLogger(__name__)
@@ -133,36 +136,33 @@ def install_excepthook(
     return hook
 
 
-def _open_runtime(home: AppHome) -> Runtime:
-    # Imported late: the gateways and the simulator load only once Qt is up. The simulator and
-    # the keyring come up on a thread while the window is built (see ``start_window``).
-    from pos_app.runtime import Runtime
-
-    return Runtime.open(home, background=True)
-
-
 def run_gui(target: Runtime | AppHome) -> int:
     """Run the counter app until its window closes. ``target``: a ready ``Runtime`` (the caller
-    closes it), or an ``AppHome`` to open one from (closed here)."""
+    closes it), or an ``AppHome`` to open one from (``pos-app gui``: ``start_counter``)."""
     app = create_application()
     if isinstance(target, AppHome):
-        setup_logging(target.log_dir)
-        install_translators(app, choose_language())
-        try:
-            runtime = _open_runtime(target)
-        except PosError as exc:
-            logger.error("cannot start: %s", exc.code)
-            QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot start"), exc.zh)
-            return EXIT_STARTUP_FAILED
-        owned = True
-    else:
-        runtime, owned = target, False
-        setup_logging(runtime.home.log_dir)
+        return _run_counter(app, target)
+    setup_logging(target.home.log_dir)
+    return _run_window(app, target)
+
+
+def _run_counter(app: QApplication, home: AppHome) -> int:
+    setup_logging(home.log_dir)
     try:
-        return _run_window(app, runtime)
+        settings = load_settings(home)
+    except PosError as exc:
+        install_translators(app, choose_language())
+        logger.error("cannot start: %s", exc.code)
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot start"), exc.zh)
+        return EXIT_STARTUP_FAILED
+    install_translators(app, choose_language(settings.language))
+    app.setApplicationDisplayName(QCoreApplication.translate("App", "Koubei voucher counter"))
+    counter = start_counter(app, home, settings)
+    install_excepthook(counter.top_window)
+    try:
+        return app.exec()
     finally:
-        if owned:
-            runtime.close()
+        counter.close()
 
 
 def _run_window(app: QApplication, runtime: Runtime) -> int:
@@ -181,7 +181,9 @@ def _run_window(app: QApplication, runtime: Runtime) -> int:
             logger.error("exiting with a job still running on the service worker")
 
 
-def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskManager]:
+def start_window(
+    app: QApplication, runtime: Runtime, *, shell: StartWindow | None = None
+) -> tuple[MainWindow, TaskManager]:
     """Build, show and start the main window: up at once, even while ``runtime`` is still
     opening in the background (the 平台 light says it is connecting meanwhile).
 
@@ -195,7 +197,7 @@ def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskM
     from pos_app.ui.tasks import TaskManager, in_background
 
     tasks = TaskManager("service")
-    window = MainWindow(runtime, tasks)
+    window = MainWindow(runtime, tasks, scanner=shell.scanner if shell is not None else None)
 
     def started(_: None) -> None:
         window.runtime_started()  # the demo codes, the cashiers, a scan held meanwhile
@@ -225,5 +227,74 @@ def start_window(app: QApplication, runtime: Runtime) -> tuple[MainWindow, TaskM
     after_next_paint(window, begin)
     QTimer.singleShot(START_ANYWAY_MS, window, begin)
     app.aboutToQuit.connect(runtime.begin_start)  # closed even sooner: never left waiting
-    window.show()
+    if shell is not None:
+        shell.adopt(window, window.on_scanned)  # its content now, with the scans it held
+    else:
+        window.show()
     return window, tasks
+
+
+def start_counter(app: QApplication, home: AppHome, settings: Settings) -> Counter:
+    """``pos-app gui``: the start window now, the counter behind it after its first paint."""
+    return Counter(app, home, settings)
+
+
+class Counter:
+    """The GUI as ``pos-app gui`` starts it (issue #13): a ``StartWindow`` shown at once and
+    already taking scans; after its first paint the runtime is opened (its slow half still on a
+    thread, see ``start_window``) and the main window becomes the start window's content, with
+    the scans it held (one top-level window throughout). ``window``, ``tasks`` and ``runtime``
+    are None until then; if the runtime cannot be opened, the reason is shown and the app exits
+    with status 2, nothing sent."""
+
+    def __init__(self, app: QApplication, home: AppHome, settings: Settings) -> None:
+        from pos_app.ui.scanner import ScannerFilter, scanner_config
+        from pos_app.ui.start_window import StartWindow
+
+        self._app, self._home, self._settings = app, home, settings
+        self.runtime: Runtime | None = None
+        self.window: MainWindow | None = None
+        self.tasks: TaskManager | None = None
+        self.failed = False
+        # Installed before anything is shown, parented to the app: it outlives the start window.
+        self.scanner = ScannerFilter(scanner_config(settings), parent=app)
+        self.scanner.install()
+        self.shell = StartWindow(self.scanner, training=settings.mode == "training")
+        after_next_paint(self.shell, self._build)
+        QTimer.singleShot(START_ANYWAY_MS, self.shell, self._build)  # a minimised start
+        self.shell.show()
+
+    def _build(self) -> None:
+        if self.runtime is not None or self.failed:
+            return
+        from pos_app.runtime import Runtime
+
+        try:
+            self.runtime = Runtime.open(self._home, background=True, settings=self._settings)
+        except PosError as exc:
+            self.failed = True
+            self.shell.held.clear()  # never sent
+            logger.error("cannot start: %s", exc.code)
+            QMessageBox.critical(
+                self.shell, QCoreApplication.translate("App", "Cannot start"), exc.zh
+            )
+            self._app.exit(EXIT_STARTUP_FAILED)
+            return
+        self.window, self.tasks = start_window(self._app, self.runtime, shell=self.shell)
+        logger.info("GUI started (%s mode)", self.runtime.settings.mode)
+
+    def top_window(self) -> QWidget:
+        return self.shell  # the one top-level window: the main window lives inside it
+
+    def close(self) -> None:
+        """After the event loop: stop the window's work, wait for the money lane, close."""
+        if self.window is not None:
+            self.window.shutdown()
+        else:
+            self.scanner.uninstall()
+        if self.tasks is not None and self.runtime is not None:
+            timeout_s = max(30.0, 3 * self.runtime.settings.timeout_s)
+            if not self.tasks.shutdown(timeout_s=timeout_s):
+                logger.error("exiting with a job still running on the service worker")
+        if self.runtime is not None:
+            self.runtime.close()

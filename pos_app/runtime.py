@@ -138,9 +138,11 @@ class Runtime:
         start_simulator: bool = True,
         replicate: bool = True,
         background: bool = False,
+        settings: Settings | None = None,
     ) -> Runtime:
-        """``background``: return before the simulator, keyring and replicator are up (GUI)."""
-        settings = load_settings(home)
+        """``background``: return before the simulator, keyring and replicator are up (GUI).
+        ``settings``: as loaded from ``home`` already (the GUI reads them before its window)."""
+        settings = settings if settings is not None else load_settings(home)
         simulator = None
         wanted = settings.mode == "training" and start_simulator
         if settings.mode == "production":

@@ -40,13 +40,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pos_app.config.home import AppHome
-from pos_app.config.toml_write import Scalar, dumps
 from pos_app.core.errors import ConfigError, InputInvalid
 from pos_app.core.files import write_atomic
 from pos_app.core.messages import Message
-from pos_app.core.receipt import WIDTHS_MM, parse_printer_uri
 
 logger = logging.getLogger(__name__)
+
+Scalar = str | bool | int | float  # what a setting's value is in settings.toml
 
 MODES = ("training", "production")
 SIGN_TYPES = ("RSA2", "RSA")
@@ -278,6 +278,8 @@ def _database_url(value: object) -> str:
 
 def _printer_uri(value: object) -> str:
     """A printer address (``core.receipt.parse_printer_uri``), kept as typed; "" = none."""
+    from pos_app.core.receipt import parse_printer_uri  # here: the counter's start needs none
+
     text = _text(value)
     if not text:
         return ""
@@ -289,6 +291,8 @@ def _printer_uri(value: object) -> str:
 
 
 def _paper_width(value: object) -> int:
+    from pos_app.core.receipt import WIDTHS_MM
+
     width = _integer(0, 1000)(value)
     if width not in WIDTHS_MM:
         raise _Bad("SETTING_CHOICE", "must be 58 or 80 (mm)")
@@ -511,8 +515,10 @@ def settings_document(settings: Settings) -> dict[str, Scalar | dict[str, Scalar
 
 def save_settings(home: AppHome, settings: Settings) -> None:
     """Write ``home.config_file`` crash-safely: temp file 0600, fsync, ``os.replace``, fsync dir."""
+    import tomli_w  # here: only a save writes TOML
+
     text = "# pos_app settings (no secrets here: keys live in the OS keyring)\n"
-    text += dumps(settings_document(settings))
+    text += tomli_w.dumps(settings_document(settings))
     try:
         write_atomic(home.config_file, text.encode("utf-8"))
     except OSError as exc:

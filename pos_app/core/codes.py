@@ -8,7 +8,6 @@ query carries the code. ``normalize_code`` turns all of that into the bare code 
 from __future__ import annotations
 
 import re
-import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -226,4 +225,6 @@ def new_request_id(prefix: str = "P") -> str:
     Time-ordered (so support can read the day from it) plus 64 random bits.
     """
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+    import secrets  # here: hashlib and OpenSSL load when the first request id is made
+
     return f"{prefix[:1]}{stamp}{secrets.token_hex(8)}".upper()[:MAX_REQUEST_ID_LEN]

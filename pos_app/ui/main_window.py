@@ -43,19 +43,19 @@ from pos_app.core.journal import OpKind, OpState
 from pos_app.core.models import CodeType
 from pos_app.core.service import OpOutcome
 from pos_app.ui.receipts import ReceiptDesk
-from pos_app.ui.scanner import ScannerConfig, ScannerFilter
+from pos_app.ui.scanner import ScannerFilter, scanner_config
 from pos_app.ui.screens.manual import ManualScreen
 from pos_app.ui.screens.scan import ScanScreen
 from pos_app.ui.screens.sign_in import SignInScreen
 from pos_app.ui.service_bridge import RetryPump, ServiceEvents
 from pos_app.ui.shift import ShiftControl
 from pos_app.ui.sound import Cue, SoundPlayer
+from pos_app.ui.start_window import DEFAULT_SIZE, MIN_SIZE, counter_title
 from pos_app.ui.tasks import Lane, TaskManager, in_background
 from pos_app.ui.widgets.banner import TrainingBanner
 from pos_app.ui.widgets.toast import Toast, Tone
 
 if TYPE_CHECKING:
-    from pos_app.config.settings import Settings
     from pos_app.runtime import Runtime
     from pos_app.store.replicator import ReplicationStatus
     from pos_app.ui.screens.history import HistoryScreen
@@ -69,8 +69,6 @@ RECENT_TROUBLE_MS = 120_000  # the 平台 light stays amber this long after a ti
 # Demo codes the idle card lists in training mode: one of each thing a newcomer should see.
 DEMO_LABELS = ("single", "multi", "used", "refunded", "external")
 NOTICE_MS = 15_000  # how long a notice (or the default error display) stays in the status bar
-MIN_SIZE = (800, 600)
-DEFAULT_SIZE = (1024, 768)
 
 
 class Screen(enum.StrEnum):
@@ -90,11 +88,6 @@ class _Screens(dict[Screen, QWidget]):
 
     def __missing__(self, screen: Screen) -> QWidget:
         return self._build(screen)
-
-
-def scanner_config(settings: Settings) -> ScannerConfig:
-    s = settings.scanner
-    return ScannerConfig.from_values(s.min_chars, s.max_interval_ms, s.terminator_list)
 
 
 class Health(enum.StrEnum):
@@ -385,7 +378,7 @@ class MainWindow(QMainWindow):
         settings = self.runtime.settings
         training = settings.mode == "training"
         self.banner.setVisible(training)
-        self.setWindowTitle(self.window_title(training))
+        self.setWindowTitle(counter_title(training))
         self.mode_label.setText(
             self.tr("Mode: training (simulator)") if training else self.tr("Mode: production")
         )
@@ -398,12 +391,6 @@ class MainWindow(QMainWindow):
         self.scan_screen.operator = self.shift.operator_name(settings.operator_name)
         self.scan_screen.set_idle_reset(settings.idle_reset_s)
         self.scan_screen.set_demo_codes(self._demo_rows() if training else ())
-
-    def window_title(self, training: bool) -> str:
-        """The app's name once: Qt appends the application display name to a title that does
-        not already end with it, so the mode goes in front ("培训模式 — 口碑券核销")."""
-        name = self.tr("Koubei voucher counter")  # app.py sets the same display name
-        return self.tr("TRAINING") + " — " + name if training else name
 
     def _demo_rows(self) -> tuple[tuple[str, str], ...]:
         if not getattr(self.runtime, "started", True):  # still opening: listed once it is up
@@ -533,10 +520,11 @@ class MainWindow(QMainWindow):
         self.store_label.setStyleSheet(style)
 
     def toggle_full_screen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
+        top = self.window()  # this window, or the start window it lives in (``pos-app gui``)
+        if top.isFullScreen():
+            top.showNormal()
         else:
-            self.showFullScreen()
+            top.showFullScreen()
 
     def shutdown(self) -> None:
         """Stop timers and the probe worker; the caller shuts the serial worker down."""

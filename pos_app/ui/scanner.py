@@ -25,13 +25,15 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QWindow
 from PySide6.QtWidgets import QWidget
 
-from pos_app.core.codes import mask_code
+if TYPE_CHECKING:
+    from pos_app.config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +130,12 @@ def _monotonic_ms() -> float:
     return time.monotonic() * 1000.0
 
 
+def scanner_config(settings: Settings) -> ScannerConfig:
+    """The scanner's settings (``[scanner]``) as the filter's config."""
+    s = settings.scanner
+    return ScannerConfig.from_values(s.min_chars, s.max_interval_ms, s.terminator_list)
+
+
 class ScannerFilter(QObject):
     """Install on the QApplication (``install()``); connect ``scanned``.
 
@@ -165,6 +173,9 @@ class ScannerFilter(QObject):
         return self._config
 
     def set_config(self, config: ScannerConfig) -> None:
+        if config == self._config:
+            return  # e.g. the main window applying the settings the start window used: a burst
+            # being typed meanwhile goes on
         self.flush()
         self._config = config
 
@@ -271,6 +282,8 @@ class ScannerFilter(QObject):
         self._swallow_release |= burst.open_presses()
         self._burst = _Burst()
         intervals = tuple(burst.intervals) + ((gap,) if gap is not None else ())
+        from pos_app.core.codes import mask_code  # here: the start window takes scans first
+
         logger.info("scan: %d chars (%s)", len(burst.text), mask_code(burst.text))
         self.burst_seen.emit(BurstReport(burst.text, intervals, terminator, accepted=True))
         self.scanned.emit(burst.text)

@@ -1648,6 +1648,21 @@
     </message>
 </context>
 <context>
+    <name>StartWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can scan already: the voucher is redeemed as soon as the till is ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan received: it is redeemed as soon as the till is connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SyncScreen</name>
     <message>
         <source>Set how many uses of a code remain on the platform (mostly for the shop&apos;s own external codes).</source>

@@ -1643,6 +1643,21 @@
     </message>
 </context>
 <context>
+    <name>StartWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>You can scan already: the voucher is redeemed as soon as the till is ready.</source>
+        <translation>现在就可以扫码：收银台就绪后立即核销。</translation>
+    </message>
+    <message>
+        <source>Scan received: it is redeemed as soon as the till is connected.</source>
+        <translation>已收到扫码：连接完成后立即核销，请勿重复扫码。</translation>
+    </message>
+</context>
+<context>
     <name>SyncScreen</name>
     <message>
         <source>Set how many uses of a code remain on the platform (mostly for the shop&apos;s own external codes).</source>

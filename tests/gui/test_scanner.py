@@ -293,3 +293,22 @@ def test_replayed_events_are_key_events_for_the_original_target(
     spy = Spy(window)
     QTest.keyClicks(spy, "ab")
     qtbot.waitUntil(lambda: seen == ["a", "b"], timeout=1000)
+
+
+def test_the_same_config_again_mid_burst_keeps_the_burst_a_new_one_replays_it(
+    qtbot: QtBot, window: Window, clocked: ScannerFilter, clock: FakeClock
+) -> None:
+    """The main window applies the scanner settings the start window already used while a scan
+    may be half typed (issue #13): that must not cut the scan. A changed config does end it:
+    the held keys go to the widget as typing."""
+    with qtbot.waitSignal(clocked.scanned, timeout=1000) as signal:
+        type_slowly(window.edit, CODE[:5], clock, gap_ms=5)
+        clocked.set_config(ScannerConfig())  # the same settings once more
+        type_slowly(window.edit, CODE[5:], clock, gap_ms=5)
+        clock.ms += 5
+        QTest.keyClick(window.edit, Qt.Key.Key_Return)
+    assert signal.args == [CODE]
+    assert window.edit.text() == ""
+    type_slowly(window.edit, CODE[:5], clock, gap_ms=5)
+    clocked.set_config(ScannerConfig(min_chars=8))  # a changed setting
+    assert window.edit.text() == CODE[:5]  # replayed as typing, in order

@@ -206,3 +206,42 @@ def test_only_the_first_scan_is_held_while_connecting_the_second_is_told_to_wait
     finally:
         held.release.set()
         _stop(qtbot, runtime, window, tasks)
+
+
+def test_pos_app_gui_shows_the_start_window_first_and_a_scan_there_is_redeemed(
+    qtbot: QtBot, qapp: QApplication, zh_ui: None, home: AppHome, held: HeldStart
+) -> None:
+    """``pos-app gui``'s own start (``start_counter``): the start window is up before anything
+    else is imported or built; a scan typed into it is handed to the main window that takes its
+    place, held there while the simulator starts, then redeemed once."""
+    from pos_app.config.settings import load_settings
+
+    counter = app_module.start_counter(qapp, home, load_settings(home))
+    shell = counter.shell
+    assert shell is not None and shell.isVisible() and counter.window is None
+    assert shell.title.text() == "正在启动…"
+    code = DEMO_CODES["single"]
+    # QTest runs the event loop between keys, so the main window is built and put into the
+    # start window in the middle of the burst: every key still reaches the scanner filter.
+    handle = shell.windowHandle()
+    for key in [*code, Qt.Key.Key_Return]:
+        QTest.keyClick(handle, key)
+    try:
+        qtbot.waitUntil(lambda: counter.window is not None, timeout=WAIT_MS)
+        window, runtime = counter.window, counter.runtime
+        assert window is not None and runtime is not None
+        qtbot.waitUntil(window.isVisible, timeout=WAIT_MS)
+        assert window.window() is shell  # one top-level window throughout
+        assert window.scanner is counter.scanner
+        card = window.scan_screen.card
+        assert card.state is CardState.BUSY and card.view.title == "正在连接平台…"
+        assert runtime.journal.day_page(date.today()) == []  # nothing sent before the start
+        held.release.set()
+        qtbot.waitUntil(lambda: card.state is CardState.SUCCESS, timeout=WAIT_MS)
+        [op] = runtime.journal.day_page(date.today())
+        assert (op.code, op.state) == (code, OpState.SUCCEEDED)
+        simulator = runtime.simulator
+        assert simulator is not None and len(simulator.state.redemptions_for(code)) == 1
+    finally:
+        held.release.set()
+        counter.close()

@@ -8,8 +8,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from pos_app.config import settings as settings_mod
 from pos_app.config.home import AppHome
@@ -26,7 +24,6 @@ from pos_app.config.settings import (
     settings_as_dict,
     validate_for_production,
 )
-from pos_app.config.toml_write import dumps, quote_string
 from pos_app.core.errors import ConfigError, InputInvalid
 from pos_app.core.messages import known_codes
 
@@ -371,34 +368,6 @@ def test_settings_module_never_mentions_secrets() -> None:
     for word in ("secret", "private", "session", "token", "password"):
         assert word not in names
     assert settings_mod.Settings.__dataclass_fields__.keys() >= {"mode", "scanner"}
-
-
-# --- the TOML writer ---------------------------------------------------------------------------
-
-
-@given(
-    st.dictionaries(
-        st.text(min_size=1, max_size=8),
-        st.one_of(
-            st.text(max_size=20),
-            st.booleans(),
-            st.integers(min_value=-(2**63), max_value=2**63 - 1),
-            st.floats(allow_nan=False, allow_infinity=False),
-        ),
-        max_size=5,
-    )
-)
-def test_toml_writer_round_trips(table: dict[str, str | bool | int | float]) -> None:
-    doc = {"t": table}
-    assert tomllib.loads(dumps(doc)) == doc
-
-
-def test_toml_writer_rejects_other_types() -> None:
-    with pytest.raises(TypeError):
-        dumps({"x": [1, 2]})  # type: ignore[dict-item]
-    with pytest.raises(TypeError):
-        dumps({"x": float("inf")})
-    assert quote_string("a\x00b") == '"a\\u0000b"'
 
 
 def test_the_operator_name_is_the_configured_one_else_the_os_user(
