@@ -42,6 +42,7 @@ ts: $(BIN)/pos-app
 		-ts resources/translations/pos_app_zh_CN.ts resources/translations/pos_app_en.ts
 
 run: $(BIN)/pos-app translations
+	@$(BIN)/python -m compileall -q pos_app  # bytecode as installed: a start compiles nothing
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ -z "$$QT_QPA_PLATFORM" ]; then \
 		echo "no display: running under xvfb-run (set DISPLAY to see the window)"; \
 		xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/pos-app gui; \

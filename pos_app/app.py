@@ -267,6 +267,7 @@ class Counter:
     def _build(self) -> None:
         if self.runtime is not None or self.failed:
             return
+        logger.info("start window shown")
         from pos_app.runtime import Runtime
 
         try:

@@ -14,7 +14,9 @@ import logging.handlers
 import os
 import queue
 import re
+import sys
 from pathlib import Path
+from typing import TextIO
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # A bare 12-digit run is an internal voucher code (order numbers and request ids are longer).
@@ -71,6 +73,20 @@ class QueueToHandlers(logging.handlers.QueueHandler):
         super().close()
 
 
+class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when the record is written, not as it was at set-up:
+    the listener thread may write after a caller (a test harness, a redirect) swapped it, and
+    the stream kept from before is then closed."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass  # StreamHandler.__init__ and setStream assign it: always sys.stderr here
+
+
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     """Log to ``log_dir/pos_app.log`` (5 × 1 MB, owner-only); return the file's path."""
     log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -83,7 +99,7 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     )
     file_handler.setFormatter(logging.Formatter(_FORMAT))
     os.chmod(path, 0o600)
-    console = logging.StreamHandler()
+    console = CurrentStderr()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler = QueueToHandlers([file_handler, console])

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 from pathlib import Path
+
+import pytest
 
 from pos_app.logsetup import setup_logging
 
@@ -74,3 +78,21 @@ def test_the_caller_only_queues_a_record_and_the_listener_writes_it(tmp_path: Pa
             handler.close()
         for handler in saved:
             root.addHandler(handler)
+
+
+def test_the_console_handler_writes_to_stderr_as_it_is_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The listener thread may write after stderr was swapped (a redirect, a test harness) and
+    the old stream closed: the record goes to the current one, never to a closed file."""
+    from pos_app.logsetup import CurrentStderr
+
+    handler = CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    before, now = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", before)
+    handler.handle(logging.LogRecord("t", logging.WARNING, __file__, 1, "first", None, None))
+    before.close()
+    monkeypatch.setattr(sys, "stderr", now)
+    handler.handle(logging.LogRecord("t", logging.WARNING, __file__, 1, "second", None, None))
+    assert now.getvalue() == "WARNING second\n"
