@@ -136,17 +136,9 @@ def install_excepthook(
     return hook
 
 
-def run_gui(target: Runtime | AppHome) -> int:
-    """Run the counter app until its window closes. ``target``: a ready ``Runtime`` (the caller
-    closes it), or an ``AppHome`` to open one from (``pos-app gui``: ``start_counter``)."""
+def run_gui(home: AppHome) -> int:
+    """``pos-app gui``: run the counter app until its window closes (``start_counter``)."""
     app = create_application()
-    if isinstance(target, AppHome):
-        return _run_counter(app, target)
-    setup_logging(target.home.log_dir)
-    return _run_window(app, target)
-
-
-def _run_counter(app: QApplication, home: AppHome) -> int:
     setup_logging(home.log_dir)
     try:
         settings = load_settings(home)
@@ -163,22 +155,6 @@ def _run_counter(app: QApplication, home: AppHome) -> int:
         return app.exec()
     finally:
         counter.close()
-
-
-def _run_window(app: QApplication, runtime: Runtime) -> int:
-    for translator in app.findChildren(QTranslator):
-        app.removeTranslator(translator)
-    install_translators(app, choose_language(runtime.settings.language))
-    app.setApplicationDisplayName(QCoreApplication.translate("App", "Koubei voucher counter"))
-    window, tasks = start_window(app, runtime)
-    install_excepthook(lambda: window)
-    logger.info("GUI started (%s mode)", runtime.settings.mode)
-    try:
-        return app.exec()
-    finally:
-        window.shutdown()
-        if not tasks.shutdown(timeout_s=max(30.0, 3 * runtime.settings.timeout_s)):
-            logger.error("exiting with a job still running on the service worker")
 
 
 def start_window(
@@ -290,9 +266,10 @@ class Counter:
     def close(self) -> None:
         """After the event loop: stop the window's work, wait for the money lane, close."""
         if self.window is not None:
-            self.window.shutdown()
+            self.window.shutdown()  # the scanner filter's uninstall included
         else:
             self.scanner.uninstall()
+        self.scanner.deleteLater()
         if self.tasks is not None and self.runtime is not None:
             timeout_s = max(30.0, 3 * self.runtime.settings.timeout_s)
             if not self.tasks.shutdown(timeout_s=timeout_s):
