@@ -13,6 +13,7 @@ as the app packs them (``sqlite_rows.pack_fields``).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -57,6 +58,17 @@ def request_id_of(i: int) -> str:
 
 def order_of(i: int) -> str:
     return f"20240601110400301{i:013d}"
+
+
+# A till with cashiers signing in (issue #12): each row names one, as the app writes it.
+CASHIERS = ("小李", "小王", "阿芳")
+
+
+def _stored(kind: str, payload: dict[str, str]) -> str | bytes:
+    """As ``SqliteJournal`` stores a payload: a reversal's as JSON text, the rest packed."""
+    if kind == "REVERSE":
+        return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return pack_fields(payload)
 
 
 def _kind(i: int) -> str:
@@ -144,14 +156,14 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
             code[-4:],
             "INTERNAL_CODE",
             1,
-            pack_fields(payload),
+            _stored(kind, payload),
             state,
             created,
             created + 5000,
             day_text,
             SHOP,
             order_of(i),
-            "cashier",
+            CASHIERS[i % len(CASHIERS)],  # the operator is the signed-in cashier
             manager,
             reason,
             parent,
@@ -161,6 +173,7 @@ def _rows(n: int, per_day: int, today: date) -> Iterator[tuple[object, ...]]:
             1,
             item,
             amount,
+            CASHIERS[i % len(CASHIERS)],
         )
 
 
@@ -181,8 +194,8 @@ def generate(path: Path, n: int, *, per_day: int = 1000, today: date | None = No
             """INSERT INTO operations (
                 id, kind, request_id, code, code_tail, code_type, quantity, payload, state,
                 created_us, updated_us, local_day, shop_id, order_no, operator, manager, reason,
-                parent_id, terminal, error_code, result, attempts, item_name, amount
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                parent_id, terminal, error_code, result, attempts, item_name, amount, cashier
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             _rows(n, per_day, today or date.today()),
         )
         conn.executemany(
