@@ -212,8 +212,8 @@ def test_pos_app_gui_shows_the_start_window_first_and_a_scan_there_is_redeemed(
     qtbot: QtBot, qapp: QApplication, zh_ui: None, home: AppHome, held: HeldStart
 ) -> None:
     """``pos-app gui``'s own start (``start_counter``): the start window is up before anything
-    else is imported or built; a scan typed into it is handed to the main window that takes its
-    place, held there while the simulator starts, then redeemed once."""
+    else is imported or built; a scan typed into it reaches the main window that becomes its
+    content, is held there while the simulator starts, then redeemed once."""
     from pos_app.config.settings import load_settings
 
     counter = app_module.start_counter(qapp, home, load_settings(home))
