@@ -36,7 +36,7 @@ from pos_app.core.errors import (
 from pos_app.core.journal import Operation, OpState
 from pos_app.core.models import CodeType, VoucherInfo
 from pos_app.core.service import AlreadyRedeemedHere, OpOutcome
-from pos_app.logsetup import setup_logging
+from pos_app.logsetup import flush_logging, setup_logging
 
 if TYPE_CHECKING:
     from pos_app.core.pin import ManagerPins
@@ -356,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stopped. Quiet, with the shell's status for a process ended by SIGPIPE (128 + 13).
         _silence_stdout()
         return 141
+    finally:
+        flush_logging()  # the command's warnings are out before it returns
 
 
 def _silence_stdout() -> None:

@@ -96,3 +96,53 @@ def test_the_console_handler_writes_to_stderr_as_it_is_now(
     monkeypatch.setattr(sys, "stderr", now)
     handler.handle(logging.LogRecord("t", logging.WARNING, __file__, 1, "second", None, None))
     assert now.getvalue() == "WARNING second\n"
+
+
+def test_the_log_rotates_by_the_bytes_written_and_loses_no_line(tmp_path: Path) -> None:
+    """The file handler counts its own bytes (no stat per record): the files stay under the
+    limit, rotate into .1, .2…, and every line is in one of them exactly once."""
+    from pos_app.logsetup import _RotatingLog
+
+    path = tmp_path / "pos_app.log"
+    path.write_text("已有的一行\n", encoding="utf-8")  # a file from an earlier run counts too
+    handler = _RotatingLog(path, max_bytes=2_000, backups=9)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    lines = [f"第{i:03d}行 redeem ********{i:04d}" for i in range(200)]
+    for text in lines:
+        handler.handle(logging.LogRecord("t", logging.INFO, __file__, 1, text, None, None))
+    handler.close()
+    files = [path, *sorted(tmp_path.glob("pos_app.log.*"))]
+    assert len(files) > 3
+    assert all(f.stat().st_size < 2_000 for f in files)
+    written = [line for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    assert sorted(written) == sorted(["已有的一行", *lines])  # 9 backups: nothing dropped
+
+
+def test_a_flush_does_not_wait_out_the_listeners_pause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listener writes a quiet spell's first lines a moment late (off the redemption's
+    path); a flush (a command's end, a test) makes it write at once."""
+    import threading
+
+    from pos_app import logsetup
+
+    monkeypatch.setattr(logsetup._Coalescing, "PAUSE_S", 600.0)
+    root = logging.getLogger()
+    saved = [h for h in root.handlers if getattr(h, "_pos_app", False)]
+    for handler in saved:
+        root.removeHandler(handler)
+    try:
+        path = setup_logging(tmp_path / "logs")
+        logging.getLogger("pos_app.core.service").info("redeem ********3362 x1")
+        flushing = threading.Thread(target=logsetup.flush_logging)
+        flushing.start()
+        flushing.join(timeout=30)
+        assert not flushing.is_alive(), "flush waited for the 600 s pause"
+        assert "redeem ********3362 x1" in path.read_text(encoding="utf-8")
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_pos_app", False)]:
+            root.removeHandler(handler)
+            handler.close()
+        for handler in saved:
+            root.addHandler(handler)
