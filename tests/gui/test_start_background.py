@@ -245,3 +245,36 @@ def test_pos_app_gui_shows_the_start_window_first_and_a_scan_there_is_redeemed(
     finally:
         held.release.set()
         counter.close()
+
+
+def test_closing_the_counter_is_refused_while_a_redemption_is_in_flight(
+    qtbot: QtBot, qapp: QApplication, zh_ui: None, home: AppHome, held: HeldStart
+) -> None:
+    """The main window lives inside the start window (``pos-app gui``): closing that window is
+    the counter's decision, and a request that has left cannot be called back."""
+    from pos_app.config.settings import load_settings
+    from pos_app.sandbox.faults import Fault
+
+    held.release.set()
+    counter = app_module.start_counter(qapp, home, load_settings(home))
+    shell = counter.shell
+    try:
+        qtbot.waitUntil(
+            lambda: counter.runtime is not None and counter.runtime.started, timeout=WAIT_MS
+        )
+        window, runtime = counter.window, counter.runtime
+        assert window is not None and runtime is not None and runtime.simulator is not None
+        runtime.simulator.faults.add(Fault("delay", api="redeem", times=1, delay_s=1.5))
+        code = DEMO_CODES["single"]
+        handle = shell.windowHandle()
+        for key in [*code, Qt.Key.Key_Return]:
+            QTest.keyClick(handle, key)
+        qtbot.waitUntil(lambda: window.scan_screen.busy, timeout=WAIT_MS)
+        assert shell.close() is False  # refused: the redemption is in flight
+        assert shell.isVisible()
+        assert "请等它完成后再关闭" in window.statusBar().currentMessage()
+        card = window.scan_screen.card
+        qtbot.waitUntil(lambda: card.state is CardState.SUCCESS, timeout=WAIT_MS)
+        assert shell.close() is True  # answered: now it closes
+    finally:
+        counter.close()
