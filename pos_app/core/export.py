@@ -42,6 +42,11 @@ COLUMNS: tuple[str, ...] = (
     "manager",
     "reason",
     "error_code",
+    # Added later, at the end so that the columns before keep their places for tools reading
+    # the file by position: which till wrote the row (CSVs of several tills merge) and who was
+    # signed in there ("" without sign-in).
+    "till",
+    "cashier",
 )
 
 _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,6 +90,8 @@ def operation_row(op: Operation, kind_state: KindState | None = None) -> list[st
         _safe(op.manager),
         _safe(op.reason),
         op.error_code,
+        _safe(op.terminal),
+        _safe(op.cashier),
     ]
 
 

@@ -214,6 +214,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Cashier (all)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -214,6 +214,14 @@
         <translation>错误代码</translation>
     </message>
     <message>
+        <source>Till</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
         <source>Cashier (all)</source>
         <translation>收银员（全部）</translation>
     </message>

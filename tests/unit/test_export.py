@@ -63,6 +63,14 @@ def test_reversal_and_redemption_are_linked() -> None:
     assert plain["linked_id"] == ""
 
 
+def test_rows_name_their_till_and_cashier_after_the_older_columns() -> None:
+    """Added at the end: a tool reading the older columns by position still finds them."""
+    assert COLUMNS[:16][-1] == "error_code" and COLUMNS[16:] == ("till", "cashier")
+    row = _row(_op(1, terminal="LANE-2", cashier="小李"))
+    assert (row["till"], row["cashier"]) == ("LANE-2", "小李")
+    assert _row(_op(2, cashier="=cmd"))["cashier"] == "'=cmd"  # free text: no formula
+
+
 def test_free_text_cannot_become_a_formula() -> None:
     row = _row(_op(1, reason="=HYPERLINK(1)", manager="@x"))
     assert row["reason"] == "'=HYPERLINK(1)"

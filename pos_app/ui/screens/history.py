@@ -78,6 +78,8 @@ _CSV_HEADERS: tuple[str, ...] = tuple(
         QT_TRANSLATE_NOOP("HistoryScreen", "Manager"),
         QT_TRANSLATE_NOOP("HistoryScreen", "Reason"),
         QT_TRANSLATE_NOOP("HistoryScreen", "Error code"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Till"),
+        QT_TRANSLATE_NOOP("HistoryScreen", "Cashier"),
     )
 )
 
