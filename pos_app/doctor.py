@@ -70,6 +70,8 @@ def run_doctor(home: AppHome) -> int:
         report.check("top gateway", lambda: _reach(s.top_gateway))
     elif isinstance(s, Settings) and s.mode == "training":
         print("[提示 INFO] training mode: keys and gateways are the bundled simulator's")
+    if isinstance(s, Settings) and s.printer_uri:
+        report.check("printer", lambda: _check_printer(s))
     if isinstance(s, Settings) and s.store_database_url:
         secrets = store if isinstance(store, KeyringSecretStore) else None
         report.check("store database", lambda: _check_store(home, s, secrets))
@@ -100,6 +102,13 @@ def _reach(url: str) -> str:
         if abs(offset) > CLOCK_TOLERANCE_S:
             skew += " — 本机时钟偏差过大，请校准 / fix this computer's clock"
     return f"HTTP {response.status_code} in {elapsed:.0f} ms{skew}"
+
+
+def _check_printer(settings: Settings) -> str:
+    """Open the configured receipt printer and close it again: nothing is printed."""
+    from pos_app.printing.escpos import ReceiptPrinter  # the printer library, only when set
+
+    return ReceiptPrinter(settings.printer_uri, settings.printer_width).check()
 
 
 def _check_store(home: AppHome, settings: Settings, secrets: SecretStore | None) -> str:

@@ -153,17 +153,7 @@ class ReceiptPrinter:
 
     def send(self, data: bytes) -> None:
         """Write ``data``; ``PrinterError`` (unreachable, out of paper, write failed)."""
-        device = self._device()
-        try:
-            device.open()
-        except RuntimeError as exc:  # python-escpos: the USB/serial library is not installed
-            raise PrinterError("PRINTER_DRIVER_MISSING", f"{self.uri.scheme}: {exc}") from None
-        except (DeviceNotFoundError, OSError) as exc:
-            logger.warning("printer %s cannot be reached: %s", self.uri, exc)
-            raise PrinterError("PRINTER_UNREACHABLE", str(self.uri)) from None
-        except Exception as exc:  # pyusb/pyserial errors have no common base class
-            logger.warning("printer %s cannot be opened: %s", self.uri, exc)
-            raise PrinterError("PRINTER_UNREACHABLE", str(self.uri)) from None
+        device = self._open()
         try:
             if self.uri.scheme == "tcp":
                 self._check_paper(device)
@@ -176,6 +166,31 @@ class ReceiptPrinter:
         finally:
             _close(device)
         logger.info("printed %d bytes to %s", len(data), self.uri)
+
+    def check(self) -> str:
+        """Open the printer and close it again, printing nothing (``pos-app doctor``); a network
+        printer is also asked for its paper. ``PrinterError`` as ``send`` would raise it."""
+        device = self._open()
+        try:
+            if self.uri.scheme == "tcp":
+                self._check_paper(device)
+        finally:
+            _close(device)
+        return f"{self.uri.scheme} printer answers ({self.width_mm} mm paper)"
+
+    def _open(self) -> Any:
+        device = self._device()
+        try:
+            device.open()
+        except RuntimeError as exc:  # python-escpos: the USB/serial library is not installed
+            raise PrinterError("PRINTER_DRIVER_MISSING", f"{self.uri.scheme}: {exc}") from None
+        except (DeviceNotFoundError, OSError) as exc:
+            logger.warning("printer %s cannot be reached: %s", self.uri, exc)
+            raise PrinterError("PRINTER_UNREACHABLE", str(self.uri)) from None
+        except Exception as exc:  # pyusb/pyserial errors have no common base class
+            logger.warning("printer %s cannot be opened: %s", self.uri, exc)
+            raise PrinterError("PRINTER_UNREACHABLE", str(self.uri)) from None
+        return device
 
     def _device(self) -> Any:
         uri = self.uri

@@ -119,6 +119,24 @@ def test_a_refused_connection_is_a_printer_error_fast() -> None:
     assert "补打" in caught.value.zh
 
 
+def test_check_opens_the_printer_asks_for_paper_and_prints_nothing() -> None:
+    """What ``pos-app doctor`` does with the configured printer."""
+    fine, empty = FakePrinter(), FakePrinter(status=PAPER_OUT)
+    try:
+        assert "answers" in ReceiptPrinter(fine.uri, 58).check()
+        printed = decode(fine.wait_jobs(1)[0])
+        assert printed.status_queries == 1 and not printed.lines and not printed.cut
+        with pytest.raises(PrinterError) as no_paper:
+            ReceiptPrinter(empty.uri, 80).check()
+        assert no_paper.value.code == "PRINTER_NO_PAPER"
+        with pytest.raises(PrinterError) as refused:
+            ReceiptPrinter(refused_uri(), 80, timeout_s=2).check()
+        assert refused.value.code == "PRINTER_UNREACHABLE"
+    finally:
+        fine.close()
+        empty.close()
+
+
 def test_a_file_printer_gets_the_same_bytes(tmp_path: Path) -> None:
     device = tmp_path / "lp0"
     ReceiptPrinter(f"file://{device}", 58).print_slip(redemption_slip(_op(), SlipShop("S1")))
@@ -207,6 +225,23 @@ def test_an_unreachable_printer_exits_1_and_says_so(tmp_path: Path) -> None:
     done = _run(tmp_path, "print-test", "--printer", refused_uri())
     assert done.returncode == 1
     assert "PRINTER_UNREACHABLE" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_doctor_checks_the_configured_printer_without_printing(
+    tmp_path: Path, printer: FakePrinter
+) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[printer]\nuri = "{printer.uri}"\nwidth = 58\n', encoding="utf-8")
+    done = _run(tmp_path, "doctor")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[正常  OK ] printer: tcp printer answers (58 mm paper)" in done.stdout
+    assert decode(printer.wait_jobs(1)[0]).lines == []  # asked for paper; printed nothing
+    settings.write_text(f'[printer]\nuri = "{refused_uri()}"\n', encoding="utf-8")
+    dead = _run(tmp_path, "doctor")
+    assert dead.returncode == 2
+    assert "[失败 FAIL] printer: PRINTER_UNREACHABLE" in dead.stdout
+    assert "Traceback" not in dead.stdout + dead.stderr
 
 
 def test_the_day_report_prints_with_its_chart(tmp_path: Path, printer: FakePrinter) -> None:
