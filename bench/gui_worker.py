@@ -88,29 +88,23 @@ def _ready(app: Any, window: Any, *, start: bool = True, seen: Any = None) -> in
 
 
 def start(home_dir: str) -> dict[str, Any]:
-    """As ``pos-app gui`` starts (``app._run_counter`` without its event loop): the start
+    """As ``pos-app gui`` starts (``app.start_gui``, without the event loop): the start
     window, taking scans, is "ready"; then the main window in its place ("built"); then the
     simulator and keyring behind it ("connected")."""
     t0 = time.monotonic_ns()
-    from pos_app.app import choose_language, create_application, install_translators, start_counter
+    from pos_app.app import create_application, start_gui
     from pos_app.config.home import AppHome
-    from pos_app.config.settings import load_settings
-    from pos_app.logsetup import setup_logging
 
     t_import = time.monotonic_ns()
     app = create_application()
-    home = AppHome(Path(home_dir))
-    setup_logging(home.log_dir)
-    settings = load_settings(home)
-    install_translators(app, choose_language(settings.language))
-    counter = start_counter(app, home, settings)
+    counter = start_gui(app, AppHome(Path(home_dir)))
     shell = counter.shell
     t_settings = time.monotonic_ns()
     t_ready = _ready(app, shell, start=False)
     deadline = time.monotonic() + 30
     while counter.window is None and time.monotonic() < deadline:
         pump(app)
-    window = counter.window  # shown in the start window's place as it was built
+    window = counter.window  # put inside the start window as it was built
     while not (window.isVisible() and window.isActiveWindow()) and time.monotonic() < deadline:
         pump(app)
     t_built = time.monotonic_ns()

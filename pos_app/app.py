@@ -137,24 +137,30 @@ def install_excepthook(
 
 
 def run_gui(home: AppHome) -> int:
-    """``pos-app gui``: run the counter app until its window closes (``start_counter``)."""
+    """``pos-app gui``: run the counter app until its window closes (``start_gui``)."""
     app = create_application()
-    setup_logging(home.log_dir)
     try:
-        settings = load_settings(home)
+        counter = start_gui(app, home)
     except PosError as exc:
         install_translators(app, choose_language())
         logger.error("cannot start: %s", exc.code)
         QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot start"), exc.zh)
         return EXIT_STARTUP_FAILED
-    install_translators(app, choose_language(settings.language))
-    app.setApplicationDisplayName(QCoreApplication.translate("App", "Koubei voucher counter"))
-    counter = start_counter(app, home, settings)
     install_excepthook(counter.top_window)
     try:
         return app.exec()
     finally:
         counter.close()
+
+
+def start_gui(app: QApplication, home: AppHome) -> Counter:
+    """What ``pos-app gui`` does before its event loop: logging, settings (``PosError`` when
+    they cannot be read), translations, then ``start_counter``."""
+    setup_logging(home.log_dir)
+    settings = load_settings(home)
+    install_translators(app, choose_language(settings.language))
+    app.setApplicationDisplayName(QCoreApplication.translate("App", "Koubei voucher counter"))
+    return start_counter(app, home, settings)
 
 
 def start_window(
@@ -250,7 +256,7 @@ class Counter:
             self.runtime = Runtime.open(self._home, background=True, settings=self._settings)
         except PosError as exc:
             self.failed = True
-            self.shell.held.clear()  # never sent
+            self.shell.held = None  # never sent
             logger.error("cannot start: %s", exc.code)
             QMessageBox.critical(
                 self.shell, QCoreApplication.translate("App", "Cannot start"), exc.zh

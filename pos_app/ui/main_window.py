@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         first (it was not known before whether the till has cashiers)."""
         if self._opening:
             self._opening = False
-            self.apply_settings()
+            self._show_demo_codes()  # the rest of the settings are applied already
             self.shift.start()
         held, self._held_scan = self._held_scan, None
         if held is None:
@@ -390,6 +390,10 @@ class MainWindow(QMainWindow):
         self.scanner.set_config(scanner_config(settings))
         self.scan_screen.operator = self.shift.operator_name(settings.operator_name)
         self.scan_screen.set_idle_reset(settings.idle_reset_s)
+        self._show_demo_codes()
+
+    def _show_demo_codes(self) -> None:
+        training = self.runtime.settings.mode == "training"
         self.scan_screen.set_demo_codes(self._demo_rows() if training else ())
 
     def _demo_rows(self) -> tuple[tuple[str, str], ...]:

@@ -35,7 +35,7 @@ class StartWindow(QMainWindow):
         super().__init__()
         self.setObjectName("startWindow")
         self.scanner = scanner
-        self.held: list[str] = []
+        self.held: str | None = None  # the first scan; a later one is told to wait
         self._main: QMainWindow | None = None
         self.setWindowTitle(counter_title(training))
         self.title = QLabel(self.tr("Starting…"), self)
@@ -61,24 +61,29 @@ class StartWindow(QMainWindow):
         scanner.scanned.connect(self._hold)
 
     def _hold(self, code: str) -> None:
-        self.held.append(code)
-        self.detail.setText(
-            self.tr("Scan received: it is redeemed as soon as the till is connected.")
-        )
+        if self.held is None:
+            self.held = code
+            text = self.tr("Scan received: it is redeemed as soon as the till is connected.")
+        else:  # the main window's rule, and its words
+            text = QCoreApplication.translate(
+                "MainWindow",
+                "Still connecting: scan this voucher again when the first one is done.",
+            )
+        self.detail.setText(text)
 
     def adopt(self, window: QMainWindow, deliver: Callable[[str], None]) -> None:
         """Put ``window`` (the counter's main window) in this one's place — inside it, so the
         window the system gives the keys to never changes, and no key of a scan is lost — and
-        pass it the scans held here."""
+        pass it the scan held here."""
         self.scanner.scanned.disconnect(self._hold)
         self._main = window
         self.setCentralWidget(window)  # the labels go; the window becomes this one's content
         window.show()
         self.setWindowTitle(window.windowTitle())
         window.windowTitleChanged.connect(self.setWindowTitle)
-        held, self.held = self.held, []
-        for code in held:
-            deliver(code)
+        held, self.held = self.held, None
+        if held is not None:
+            deliver(held)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the app is the counter's decision (it refuses while a redemption is in

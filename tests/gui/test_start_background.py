@@ -278,3 +278,29 @@ def test_closing_the_counter_is_refused_while_a_redemption_is_in_flight(
         assert shell.close() is True  # answered: now it closes
     finally:
         counter.close()
+
+
+def test_the_start_window_holds_the_first_scan_and_tells_a_second_to_wait(
+    qtbot: QtBot, zh_ui: None
+) -> None:
+    """The main window's rule from the very first moment: one scan is held, a later one is
+    not promised (it is scanned again once the first is done)."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from pos_app.ui.scanner import ScannerFilter
+    from pos_app.ui.start_window import StartWindow
+
+    scanner = ScannerFilter()
+    shell = StartWindow(scanner, training=True)
+    qtbot.addWidget(shell)
+    first, second = DEMO_CODES["single"], DEMO_CODES["multi"]
+    scanner.scanned.emit(first)
+    assert shell.held == first and "已收到扫码" in shell.detail.text()
+    scanner.scanned.emit(second)
+    assert shell.held == first and "再扫这一张" in shell.detail.text()
+    delivered: list[str] = []
+    main = QMainWindow()
+    shell.adopt(main, delivered.append)
+    assert delivered == [first] and shell.held is None
+    scanner.scanned.emit(second)  # the main window's now: the start window no longer holds
+    assert delivered == [first] and main.parent() is shell
